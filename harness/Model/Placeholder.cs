@@ -1,0 +1,1 @@
+namespace SwinBench; public static class Placeholder {}
