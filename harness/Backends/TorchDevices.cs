@@ -1,0 +1,45 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SwinBench.Backends;
+
+/// <summary>Device selection and the numeric settings SwinBench fixes for reproducible runs.</summary>
+public static class TorchDevices
+{
+    /// <summary>Parses "cpu", "cuda" or "cuda:N"; a CUDA request without a usable CUDA libtorch is a clear error.</summary>
+    public static Device Resolve(string name)
+    {
+        var n = name.Trim().ToLowerInvariant();
+        if (n == "cpu") return CPU;
+        if (n == "cuda" || n.StartsWith("cuda:"))
+        {
+            if (!cuda.is_available())
+                throw new BackendUnavailableException(
+                    "CUDA requested but libtorch reports no CUDA device: this build runs the bundled CPU libtorch " +
+                    "(TorchSharp-cpu); on a GPU machine use the system-libtorch bundle (scripts/gpu-bundle.sh)");
+            var index = n == "cuda" ? 0 : int.TryParse(n[5..], out var i) ? i
+                : throw new ArgumentException($"bad device '{name}': use cpu, cuda or cuda:N");
+            var count = cuda.device_count();
+            if (index < 0 || index >= count)
+                throw new BackendUnavailableException($"device {name} does not exist: {count} CUDA device(s) visible");
+            return new Device(DeviceType.CUDA, index);
+        }
+        throw new ArgumentException($"bad device '{name}': use cpu, cuda or cuda:N");
+    }
+
+    /// <summary>FP32 means FP32: TF32 matrix/convolution math off unless asked for.</summary>
+    public static void ConfigureNumerics(bool allowTf32 = false)
+    {
+        backends.cuda.matmul.allow_tf32 = allowTf32;
+        backends.cudnn.allow_tf32 = allowTf32;
+    }
+
+    /// <summary>Waits for queued device work (no-op on CPU), so host clocks time finished work.</summary>
+    public static void Synchronize(Device device)
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
+    }
+}
+
+/// <summary>A backend or device that cannot run here; the message says why.</summary>
+public sealed class BackendUnavailableException(string message) : Exception(message);

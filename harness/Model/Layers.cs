@@ -1,0 +1,263 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+// Field names mirror the official SwinIR attribute names (snake_case) so that the state_dict keys match
+// the checkpoints, e.g. layers.0.residual_group.blocks.1.attn.qkv.weight.
+#pragma warning disable IDE1006
+
+namespace SwinBench.Model;
+
+/// <summary>LayerNorm over the last dimension with the official parameter names (weight, bias) and a selectable computation.</summary>
+public sealed class SwinLayerNorm : Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+    private readonly long _dim;
+    private readonly LayerNormMode _mode;
+    public const double Eps = 1e-5;
+
+    public SwinLayerNorm(long dim, LayerNormMode mode) : base(nameof(SwinLayerNorm))
+    {
+        _dim = dim;
+        _mode = mode;
+        weight = new Parameter(ones(dim), requires_grad: false);
+        bias = new Parameter(zeros(dim), requires_grad: false);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => _mode switch
+    {
+        LayerNormMode.Fused => functional.layer_norm(x, [_dim], weight, bias, Eps),
+        LayerNormMode.Decomposed => Decomposed(x),
+        LayerNormMode.Fp32Accumulate when x.dtype != ScalarType.Float32 =>
+            functional.layer_norm(x.to(ScalarType.Float32), [_dim], weight.to(ScalarType.Float32), bias.to(ScalarType.Float32), Eps).to(x.dtype),
+        _ => functional.layer_norm(x, [_dim], weight, bias, Eps),
+    };
+
+    private Tensor Decomposed(Tensor x)
+    {
+        var mean = x.mean([-1L], keepdim: true);
+        var centered = x - mean;
+        var variance = centered.pow(2).mean([-1L], keepdim: true);
+        return centered * (variance + Eps).rsqrt() * weight + bias;
+    }
+}
+
+/// <summary>The transformer MLP: fc1 → GELU → fc2.</summary>
+public sealed class Mlp : Module<Tensor, Tensor>
+{
+    private readonly Linear fc1;
+    private readonly GELU act;
+    private readonly Linear fc2;
+
+    public Mlp(long dim, long hidden) : base(nameof(Mlp))
+    {
+        fc1 = Linear(dim, hidden);
+        act = GELU();
+        fc2 = Linear(hidden, dim);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => fc2.forward(act.forward(fc1.forward(x)));
+}
+
+/// <summary>Window multi-head self-attention with a learned relative position bias (official <c>WindowAttention</c>).</summary>
+public sealed class WindowAttention : nn.Module
+{
+    private readonly Parameter relative_position_bias_table;
+    private readonly Linear qkv;
+    private readonly Linear proj;
+    private readonly DeviceCache _index;
+    private readonly int _windowSize;
+    private readonly long _heads;
+    private readonly double _scale;
+
+    public WindowAttention(long dim, int windowSize, long heads) : base(nameof(WindowAttention))
+    {
+        _windowSize = windowSize;
+        _heads = heads;
+        _scale = Math.Pow(dim / heads, -0.5);
+        relative_position_bias_table = new Parameter(zeros((2 * windowSize - 1) * (2 * windowSize - 1), heads), requires_grad: false);
+        qkv = Linear(dim, dim * 3, hasBias: true);
+        proj = Linear(dim, dim);
+        _index = new DeviceCache(() => tensor(WindowOps.RelativePositionIndex(windowSize)));
+        RegisterComponents();
+    }
+
+    public int WindowSize => _windowSize;
+
+    /// <summary>x: (B·nW, N, C); mask: (nW, N, N) or null.</summary>
+    public Tensor Forward(Tensor x, Tensor? mask)
+    {
+        var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
+        var qkvOut = qkv.forward(x).reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
+        var q = qkvOut[0] * _scale;
+        var k = qkvOut[1];
+        var v = qkvOut[2];
+        var attn = q.matmul(k.transpose(-2, -1));
+        var bias = relative_position_bias_table.index_select(0, _index.On(x.device)).view(n, n, -1).permute(2, 0, 1).contiguous();
+        attn = attn + bias.unsqueeze(0);
+        if (mask is not null)
+        {
+            var nW = mask.shape[0];
+            attn = attn.view(b / nW, nW, _heads, n, n) + mask.unsqueeze(1).unsqueeze(0);
+            attn = attn.view(-1, _heads, n, n);
+        }
+        attn = functional.softmax(attn, -1);
+        var y = attn.matmul(v).transpose(1, 2).reshape(b, n, c);
+        return proj.forward(y);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _index.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>A Swin Transformer block: (shifted) window attention and MLP, each with pre-LayerNorm and a residual.</summary>
+public sealed class SwinTransformerBlock : nn.Module
+{
+    private readonly SwinLayerNorm norm1;
+    private readonly WindowAttention attn;
+    private readonly SwinLayerNorm norm2;
+    private readonly Mlp mlp;
+    private readonly long _ws;
+    private readonly long _shift;
+
+    /// <param name="inputResolution">The training resolution (img_size); like the official code, a window larger than it shrinks to it and stops shifting.</param>
+    public SwinTransformerBlock(long dim, int inputResolution, long heads, int windowSize, int shiftSize, double mlpRatio, ModelOptions options)
+        : base(nameof(SwinTransformerBlock))
+    {
+        if (inputResolution <= windowSize)
+        {
+            shiftSize = 0;
+            windowSize = inputResolution;
+        }
+        _ws = windowSize;
+        _shift = shiftSize;
+        norm1 = new SwinLayerNorm(dim, options.LayerNorm);
+        attn = new WindowAttention(dim, windowSize, heads);
+        norm2 = new SwinLayerNorm(dim, options.LayerNorm);
+        mlp = new Mlp(dim, (long)(dim * mlpRatio));
+        RegisterComponents();
+    }
+
+    public long ShiftSize => _shift;
+
+    /// <summary>x: (B, H·W, C) → (B, H·W, C).</summary>
+    public Tensor Forward(Tensor x, long h, long w, MaskProvider masks)
+    {
+        var (b, c) = (x.shape[0], x.shape[2]);
+        var shortcut = x;
+        var y = norm1.forward(x).view(b, h, w, c);
+        if (_shift > 0) y = y.roll([-_shift, -_shift], [1, 2]);
+        var windows = WindowOps.Partition(y, _ws).view(-1, _ws * _ws, c);
+        var mask = _shift > 0 ? masks.Get(h, w, _ws, _shift, x.dtype, x.device) : null;
+        var attnWindows = attn.Forward(windows, mask).view(-1, _ws, _ws, c);
+        y = WindowOps.Reverse(attnWindows, _ws, h, w);
+        if (_shift > 0) y = y.roll([_shift, _shift], [1, 2]);
+        x = shortcut + y.view(b, h * w, c);
+        return x + mlp.forward(norm2.forward(x));
+    }
+}
+
+/// <summary>The blocks of one stage (official <c>BasicLayer</c>; no downsampling in SwinIR).</summary>
+public sealed class BasicLayer : nn.Module
+{
+    private readonly ModuleList<SwinTransformerBlock> blocks;
+
+    public BasicLayer(long dim, int inputResolution, int depth, long heads, int windowSize, double mlpRatio, ModelOptions options)
+        : base(nameof(BasicLayer))
+    {
+        blocks = new ModuleList<SwinTransformerBlock>();
+        for (var i = 0; i < depth; i++)
+            blocks.Add(new SwinTransformerBlock(dim, inputResolution, heads, windowSize, i % 2 == 0 ? 0 : windowSize / 2, mlpRatio, options));
+        RegisterComponents();
+    }
+
+    public IEnumerable<SwinTransformerBlock> Blocks => blocks;
+
+    public Tensor Forward(Tensor x, long h, long w, MaskProvider masks)
+    {
+        foreach (var block in blocks) x = block.Forward(x, h, w, masks);
+        return x;
+    }
+}
+
+/// <summary>Residual Swin Transformer Block: a stage of Swin blocks, a conv (1conv or 3conv), and a long residual.</summary>
+public sealed class RSTB : nn.Module
+{
+    private readonly BasicLayer residual_group;
+    private readonly Module<Tensor, Tensor> conv;
+
+    public RSTB(long dim, int inputResolution, int depth, long heads, int windowSize, double mlpRatio, string resiConnection, ModelOptions options)
+        : base(nameof(RSTB))
+    {
+        residual_group = new BasicLayer(dim, inputResolution, depth, heads, windowSize, mlpRatio, options);
+        conv = SwinIR.ResidualConv(dim, resiConnection);
+        RegisterComponents();
+    }
+
+    public BasicLayer ResidualGroup => residual_group;
+
+    /// <summary>x: (B, H·W, C) tokens.</summary>
+    public Tensor Forward(Tensor x, long h, long w, MaskProvider masks)
+    {
+        var y = residual_group.Forward(x, h, w, masks);
+        y = conv.forward(Tokens.ToImage(y, h, w));
+        return Tokens.FromImage(y) + x;
+    }
+}
+
+/// <summary>Patch embedding/unembedding with patch size 1: (B, C, H, W) ↔ (B, H·W, C).</summary>
+public static class Tokens
+{
+    public static Tensor FromImage(Tensor x) => x.flatten(2).transpose(1, 2);
+
+    public static Tensor ToImage(Tensor x, long h, long w) => x.transpose(1, 2).view(x.shape[0], x.shape[2], h, w);
+}
+
+/// <summary>The top-level patch embedding with its LayerNorm (official <c>PatchEmbed</c> with <c>patch_norm=True</c>).</summary>
+public sealed class PatchEmbed : Module<Tensor, Tensor>
+{
+    private readonly SwinLayerNorm norm;
+
+    public PatchEmbed(long dim, ModelOptions options) : base(nameof(PatchEmbed))
+    {
+        norm = new SwinLayerNorm(dim, options.LayerNorm);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => norm.forward(Tokens.FromImage(x));
+}
+
+/// <summary>A tensor derived from constants, kept once per device and never part of the state_dict.</summary>
+internal sealed class DeviceCache(Func<Tensor> make) : IDisposable
+{
+    private readonly Dictionary<string, Tensor> _perDevice = new();
+
+    public Tensor On(Device device)
+    {
+        var key = device.ToString();
+        lock (_perDevice)
+        {
+            if (_perDevice.TryGetValue(key, out var t)) return t;
+            using var scope = NewDisposeScope();
+            t = make().to(device).DetachFromDisposeScope();
+            _perDevice[key] = t;
+            return t;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_perDevice)
+        {
+            foreach (var t in _perDevice.Values) t.Dispose();
+            _perDevice.Clear();
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace SwinBench; public static class Placeholder {}

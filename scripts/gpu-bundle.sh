@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Publishes swinbench self-contained for linux-x64 against the *system* libtorch (no bundled libtorch:
+# -p:Torch=system), so that on a GPU machine it runs on the CUDA libtorch found on LD_LIBRARY_PATH
+# (e.g. a PyTorch 2.11 wheel's torch/lib). Packs it with the launcher into .gpu/swinbench-gpu.tar.xz
+# (git-ignored). Usage: scripts/gpu-bundle.sh [out.tar.xz]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$root/.gpu/swinbench-gpu.tar.xz}
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+dotnet publish "$root/bench/SwinBench.Bench.csproj" -c Release -r linux-x64 --self-contained \
+  -p:Torch=system -p:DebugType=none -o "$stage/swinbench" >/dev/null
+# libtorch must come from the GPU machine; make sure none slipped in
+if ls "$stage/swinbench" | grep -Eq '^libtorch(_cpu)?\.so'; then
+  echo "gpu-bundle: libtorch found in the bundle; the Torch=system build should not carry it" >&2; exit 1
+fi
+[ -f "$stage/swinbench/libLibTorchSharp.so" ] || { echo "gpu-bundle: libLibTorchSharp.so missing from the publish output" >&2; exit 1; }
+cp "$root/scripts/gpu-run.sh" "$stage/swinbench/"
+mkdir -p "$(dirname "$out")"
+tar -C "$stage" -cJf "$out.tmp" swinbench
+mv "$out.tmp" "$out"
+echo "gpu-bundle: $out ($(du -h "$out" | cut -f1))"

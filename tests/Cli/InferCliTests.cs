@@ -1,0 +1,127 @@
+using SwinBench.IO;
+using SwinBench.Model;
+
+namespace SwinBench.Tests.Cli;
+
+public sealed class InferCliTests : IDisposable
+{
+    private readonly string _tmp = Directory.CreateTempSubdirectory("swinbench-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_tmp, recursive: true);
+
+    private string WriteConfig(SwinIRConfig config)
+    {
+        var path = Path.Combine(_tmp, "config.json");
+        File.WriteAllText(path, config.ToJson());
+        return path;
+    }
+
+    [Theory]
+    [InlineData("tiny_classical_x4", 1)]
+    [InlineData("tiny_color_dn", 1)]
+    [InlineData("tiny_classical_x2_3conv", 0)]
+    public void Infer_reproduces_the_official_output(string model, int caseIndex)
+    {
+        var m = Golden.Model(model);
+        var c = m.Cases[caseIndex];
+        var output = Path.Combine(_tmp, "out.npy");
+        var r = SwinBenchProcess.Run("infer", "--config", WriteConfig(m.Config), "--weights", m.Checkpoint,
+            "--input", c.Input, "--output", output, "--mask", "hoisted");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var got = Npy.Read(output);
+        var expected = Npy.Read(c.Output);
+        Assert.Equal(expected.Shape, got.Shape);
+        var maxDiff = got.Data.Zip(expected.Data, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(maxDiff <= 1e-4, $"max|d| {maxDiff}");
+        Assert.Contains("weights", r.Stdout);
+    }
+
+    [Fact]
+    public void Infer_accepts_an_image_and_writes_an_image()
+    {
+        var input = Path.Combine(_tmp, "in.png");
+        var rng = new Random(4);
+        var px = new float[3 * 20 * 28];
+        for (var i = 0; i < px.Length; i++) px[i] = rng.Next(256) / 255f;
+        ImageIO.Write(input, new ImageData(3, 20, 28, px));
+        var output = Path.Combine(_tmp, "out.png");
+        var r = SwinBenchProcess.Run("infer", "--config", WriteConfig(Golden.Model("tiny_lightweight_x2").Config), "--input", input, "--output", output);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("random init (seed 0)", r.Stdout);
+        var img = ImageIO.Read(output);
+        Assert.Equal((3, 40, 56), (img.Channels, img.Height, img.Width));
+    }
+
+    [Fact]
+    public void One_channel_input_to_a_three_channel_model_fails_with_one_line()
+    {
+        var input = Path.Combine(_tmp, "gray.npy");
+        Npy.Write(input, new NpyArray([1, 1, 16, 16], new float[256]));
+        var r = SwinBenchProcess.Run("infer", "--preset", "lightweight-x2", "--input", input, "--output", Path.Combine(_tmp, "o.npy"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("1 channel(s), the model expects in_chans = 3", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(_tmp, "o.npy")));
+    }
+
+    [Fact]
+    public void Tiny_and_empty_inputs_fail_clearly()
+    {
+        var tiny = Path.Combine(_tmp, "tiny.npy");
+        Npy.Write(tiny, new NpyArray([1, 3, 1, 1], [0.5f, 0.5f, 0.5f]));
+        var r = SwinBenchProcess.Run("infer", "--preset", "lightweight-x2", "--input", tiny, "--output", Path.Combine(_tmp, "o.npy"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("1x1 is too small", r.Stderr);
+
+        var empty = Path.Combine(_tmp, "empty.png");
+        File.WriteAllBytes(empty, []);
+        r = SwinBenchProcess.Run("infer", "--preset", "lightweight-x2", "--input", empty, "--output", Path.Combine(_tmp, "o.npy"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("empty.png", r.Stderr);
+
+        r = SwinBenchProcess.Run("infer", "--preset", "lightweight-x2", "--input", Path.Combine(_tmp, "missing.npy"), "--output", Path.Combine(_tmp, "o.npy"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("missing.npy", r.Stderr);
+    }
+
+    [Fact]
+    public void Mismatched_checkpoint_lists_the_keys_and_shapes()
+    {
+        var input = Golden.Model("tiny_lightweight_x2").Cases[0].Input;
+        var r = SwinBenchProcess.Run("infer", "--config", WriteConfig(Golden.Model("tiny_lightweight_x2").Config),
+            "--weights", Golden.Model("tiny_classical_x4").Checkpoint, "--input", input, "--output", Path.Combine(_tmp, "o.npy"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("conv_first.weight", r.Stderr); // shape mismatch 36 vs 24 channels
+        Assert.Contains("conv_before_upsample.0.weight", r.Stderr); // unexpected key
+        Assert.Contains("upsample.0.weight", r.Stderr);
+        Assert.False(File.Exists(Path.Combine(_tmp, "o.npy")));
+    }
+
+    [Fact]
+    public void Cuda_request_without_cuda_is_a_clear_error()
+    {
+        if (TorchSharp.torch.cuda.is_available()) return; // only meaningful on CPU-only machines (CI)
+        var input = Golden.Model("tiny_lightweight_x2").Cases[0].Input;
+        var r = SwinBenchProcess.Run("infer", "--preset", "lightweight-x2", "--device", "cuda", "--input", input, "--output", Path.Combine(_tmp, "o.npy"));
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("CUDA requested", r.Stderr);
+    }
+
+    [Fact]
+    public void Config_and_preset_together_are_rejected()
+    {
+        var r = SwinBenchProcess.Run("infer", "--preset", "lightweight-x2", "--config", WriteConfig(Presets.Get("lightweight-x2").Config),
+            "--input", "x.npy", "--output", "y.npy");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("exactly one of --preset", r.Stderr);
+    }
+
+    [Fact]
+    public void Presets_verb_lists_parameter_counts()
+    {
+        var r = SwinBenchProcess.Run("presets");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("lightweight-x2", r.Stdout);
+        Assert.Contains("910,152", r.Stdout); // SwinIR-S x2, equal to the golden full-size checkpoint's parameter count
+    }
+}

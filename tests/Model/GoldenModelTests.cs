@@ -1,0 +1,73 @@
+using SwinBench.IO;
+using SwinBench.Model;
+using static TorchSharp.torch;
+
+namespace SwinBench.Tests.Model;
+
+/// <summary>The TorchSharp port against outputs of the official SwinIR code, for every golden model and case.</summary>
+public class GoldenModelTests
+{
+    public static TheoryData<string, int> Cases() => Golden.Cases();
+
+    [Fact]
+    public void Index_lists_every_kind_of_model()
+    {
+        var models = Golden.Models;
+        Assert.True(models.Count >= 5, $"expected at least 5 golden models, found {models.Count}");
+        Assert.Contains(models, m => m.Config.Upsampler == "pixelshuffle");
+        Assert.Contains(models, m => m.Config.Upsampler == "pixelshuffledirect");
+        Assert.Contains(models, m => m.Config.Upsampler == "");
+        Assert.Contains(models, m => m.Config.ResiConnection == "3conv");
+        Assert.Contains(models, m => m.WrapKey is null);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Matches_official_output_in_both_mask_modes(string model, int caseIndex)
+    {
+        var m = Golden.Model(model);
+        var c = m.Cases[caseIndex];
+        using var x = ArrayFiles.ReadNchw(c.Input);
+        using var expected = ArrayFiles.ReadNchw(c.Output);
+        Assert.Equal(c.OutShape, expected.shape);
+        foreach (var mask in new[] { MaskMode.PerBlock, MaskMode.Hoisted })
+        {
+            var (net, weights) = ModelFactory.Create(m.Config, new ModelOptions { Mask = mask }, m.Checkpoint, m.WrapKey);
+            Assert.False(weights.IsRandom);
+            using (net)
+            using (no_grad())
+            {
+                net.eval();
+                using var y = net.forward(x);
+                Assert.Equal(c.OutShape, y.shape);
+                var maxDiff = (y - expected).abs().max().item<float>();
+                Assert.True(maxDiff <= 1e-4, $"{model} {c.H}x{c.W} {mask}: max|d| = {maxDiff:E3} > 1e-4");
+            }
+        }
+    }
+
+    [Fact]
+    public void Hoisted_equals_per_block_and_builds_one_mask_per_size()
+    {
+        var m = Golden.Model("lightweight_x2_full");
+        using var x = ArrayFiles.ReadNchw(m.Cases[0].Input);
+        var (perBlock, _) = ModelFactory.Create(m.Config, new ModelOptions { Mask = MaskMode.PerBlock }, m.Checkpoint, m.WrapKey);
+        var (hoisted, _) = ModelFactory.Create(m.Config, new ModelOptions { Mask = MaskMode.Hoisted }, m.Checkpoint, m.WrapKey);
+        using (perBlock)
+        using (hoisted)
+        using (no_grad())
+        {
+            var shifted = perBlock.Blocks.Count(b => b.ShiftSize > 0);
+            Assert.Equal(12, shifted); // 4 stages x 6 blocks, every second one shifted
+            using var a = perBlock.forward(x);
+            using var b = hoisted.forward(x);
+            using var b2 = hoisted.forward(x);
+            Assert.Equal(shifted, perBlock.Masks.MasksBuilt);
+            Assert.Equal(1, hoisted.Masks.MasksBuilt); // built once, reused by all blocks and by the second forward
+            Assert.True((a - b).abs().max().item<float>() <= 1e-6);
+            using var small = x[.., .., ..40, ..40];
+            using var c = hoisted.forward(small);
+            Assert.Equal(2, hoisted.Masks.MasksBuilt); // a new size gets its own mask
+        }
+    }
+}
