@@ -1,0 +1,48 @@
+using System.Runtime.InteropServices;
+
+namespace SwinBench.Backends;
+
+/// <summary>
+/// Facts about CUDA devices read through the CUDA runtime library that libtorch already loaded (libcudart), so they work
+/// without TorchSharp APIs for them. Every call degrades to "n/a"/null when the library is absent (CPU machines).
+/// </summary>
+public static class CudaInfo
+{
+    private static readonly Lazy<IntPtr> Cudart = new(() =>
+    {
+        foreach (var name in new[] { "libcudart.so.13", "libcudart.so.12", "libcudart.so" })
+            if (NativeLibrary.TryLoad(name, out var h)) return h;
+        return IntPtr.Zero;
+    });
+
+    private static IntPtr Export(string name) =>
+        Cudart.Value != IntPtr.Zero && NativeLibrary.TryGetExport(Cudart.Value, name, out var p) ? p : IntPtr.Zero;
+
+    public static bool Available => Cudart.Value != IntPtr.Zero;
+
+    /// <summary>Device memory in use on the current device (total − free), including PyTorch's caching-allocator pool.</summary>
+    public static unsafe double? MemoryInUseMB()
+    {
+        var f = (delegate* unmanaged<ulong*, ulong*, int>)Export("cudaMemGetInfo");
+        if (f == null) return null;
+        ulong free, total;
+        return f(&free, &total) == 0 ? (total - free) / (1024.0 * 1024.0) : null;
+    }
+
+    /// <summary>CUDA runtime version as "13.0", or "n/a".</summary>
+    public static unsafe string RuntimeVersion()
+    {
+        var f = (delegate* unmanaged<int*, int>)Export("cudaRuntimeGetVersion");
+        int v;
+        return f != null && f(&v) == 0 ? $"{v / 1000}.{v % 1000 / 10}" : "n/a";
+    }
+
+    /// <summary>GPU name from nvidia-smi (index <paramref name="index"/>), or "cuda:N" when it cannot be read.</summary>
+    public static string DeviceName(int index)
+    {
+        var names = HostInfo.Run("nvidia-smi", "--query-gpu=name --format=csv,noheader");
+        var lines = names?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var i = Math.Max(index, 0);
+        return i < lines.Length ? lines[i] : $"cuda:{i}";
+    }
+}
