@@ -1,0 +1,21 @@
+namespace SwinBench.Checkpoints;
+
+/// <summary>
+/// The single error type thrown by checkpoint reading and loading. Its message is one line that names the
+/// checkpoint file and the problem (not found, truncated zip, forbidden pickle global, shape mismatch, ...).
+/// </summary>
+public sealed class CheckpointException : Exception
+{
+    /// <summary>Creates an exception with a one-line message.</summary>
+    public CheckpointException(string message) : base(message) { }
+
+    /// <summary>Creates an exception with a one-line message that wraps the low-level cause.</summary>
+    public CheckpointException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>Builds the usual "cannot load checkpoint '&lt;path&gt;': &lt;problem&gt;" exception.</summary>
+    internal static CheckpointException ForFile(string path, string problem, Exception? inner = null)
+    {
+        var message = $"cannot load checkpoint '{path}': {problem}";
+        return inner is null ? new CheckpointException(message) : new CheckpointException(message, inner);
+    }
+}

@@ -1,0 +1,126 @@
+namespace SwinBench.Checkpoints;
+
+/// <summary>
+/// The allow-list policy for unpickling <c>torch.save</c> state dicts. Only these globals may appear:
+/// <c>collections.OrderedDict</c>, <c>torch._utils._rebuild_tensor_v2</c>, <c>torch._utils._rebuild_parameter</c>,
+/// <c>torch._utils._rebuild_parameter_with_state</c> and the typed storage classes (<c>torch.FloatStorage</c>, ...).
+/// Any other global is rejected when it is named, before anything uses it. "Calls" build plain data only.
+/// </summary>
+internal sealed class TorchPickleHost : IPickleHost
+{
+    private static readonly Dictionary<string, PyGlobalKind> AllowedCallables = new(StringComparer.Ordinal)
+    {
+        ["collections.OrderedDict"] = PyGlobalKind.OrderedDict,
+        ["torch._utils._rebuild_tensor_v2"] = PyGlobalKind.RebuildTensorV2,
+        ["torch._utils._rebuild_parameter"] = PyGlobalKind.RebuildParameter,
+        ["torch._utils._rebuild_parameter_with_state"] = PyGlobalKind.RebuildParameterWithState,
+    };
+
+    private readonly string _path;
+    private readonly string _where;
+    private readonly Func<StorageRef, byte[]> _loadStorage;
+    private readonly Dictionary<StorageRef, byte[]> _storages = new();
+
+    /// <param name="path">The checkpoint file, for messages.</param>
+    /// <param name="loadStorage">Returns the little-endian bytes of a storage record (at least numel * element size).</param>
+    public TorchPickleHost(string path, Func<StorageRef, byte[]> loadStorage)
+    {
+        _path = path;
+        _where = $"data.pkl of {path}";
+        _loadStorage = loadStorage;
+    }
+
+    /// <summary>Where the pickle came from, for messages, e.g. <c>data.pkl of /x/model.pth</c>.</summary>
+    public string Where => _where;
+
+    public PyGlobal ResolveGlobal(string module, string name)
+    {
+        string qualified = $"{module}.{name}";
+        if (AllowedCallables.TryGetValue(qualified, out var kind))
+            return new PyGlobal(module, name, kind);
+        if (TensorDTypeExtensions.TryFromTorchStorage(qualified, out var dtype))
+            return new PyGlobal(module, name, PyGlobalKind.Storage, dtype);
+        throw new CheckpointException($"forbidden global '{PyDescribe.Printable(qualified)}' in {_where}");
+    }
+
+    public object? Call(PyGlobal callable, PyTuple args) => callable.Kind switch
+    {
+        PyGlobalKind.OrderedDict when args.Count == 0 => new PyDict(),
+        PyGlobalKind.RebuildTensorV2 => RebuildTensor(args),
+        PyGlobalKind.RebuildParameter or PyGlobalKind.RebuildParameterWithState => RebuildParameter(callable, args),
+        _ => throw new PickleFormatException($"calling {callable.QualifiedName} with {args.Count} argument(s) is not supported"),
+    };
+
+    public object? NewObject(PyGlobal cls, PyTuple args) => cls.Kind == PyGlobalKind.OrderedDict
+        ? new PyDict()
+        : throw new PickleFormatException($"creating a {cls.QualifiedName} object is not supported");
+
+    public void Build(object? target, object? state)
+    {
+        // An OrderedDict state dict carries a `_metadata` attribute (module versions); it is not needed.
+        if (target is PyDict) return;
+        throw new PickleFormatException($"setting the state of a {PyDescribe.TypeName(target)} is not supported");
+    }
+
+    public object? PersistentLoad(object? persistentId)
+    {
+        if (persistentId is not PyTuple { Count: 5 } id || id[0] is not "storage")
+            throw new PickleFormatException($"unsupported persistent id {PyDescribe.Value(persistentId)}");
+        if (id[1] is not PyGlobal { Kind: PyGlobalKind.Storage } storageType)
+            throw new PickleFormatException($"persistent id names {PyDescribe.TypeName(id[1])}, expected a storage type");
+        string key = id[2] switch
+        {
+            string s => s,
+            long n => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            var other => throw new PickleFormatException($"storage key is {PyDescribe.TypeName(other)}"),
+        };
+        string location = id[3] as string ?? "";
+        if (id[4] is not long elementCount || elementCount < 0)
+            throw new PickleFormatException($"storage {key} has an invalid element count {PyDescribe.Value(id[4])}");
+        return new StorageRef(storageType.StorageDType, key, location, elementCount);
+    }
+
+    /// <summary><c>_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])</c>.</summary>
+    private CheckpointTensor RebuildTensor(PyTuple args)
+    {
+        if (args.Count is < 4 or > 7)
+            throw new PickleFormatException($"_rebuild_tensor_v2 got {args.Count} arguments");
+        if (args[0] is not StorageRef storage)
+            throw new PickleFormatException($"_rebuild_tensor_v2 storage argument is {PyDescribe.TypeName(args[0])}");
+        long offset = args[1] is long o ? o : throw new PickleFormatException("_rebuild_tensor_v2 storage offset is not an int");
+        long[] shape = ToLongs(args[2], "size");
+        long[] stride = ToLongs(args[3], "stride");
+
+        if (!_storages.TryGetValue(storage, out byte[]? bytes))
+        {
+            bytes = _loadStorage(storage);
+            _storages[storage] = bytes;
+        }
+        byte[] data;
+        try
+        {
+            data = TensorMaterializer.Materialize(bytes, storage.DType.ElementSize(), offset, shape, stride, $"data/{storage.Key}");
+        }
+        catch (PickleFormatException ex)
+        {
+            throw CheckpointException.ForFile(_path, ex.Message, ex);
+        }
+        return new CheckpointTensor("", storage.DType, shape, data);
+    }
+
+    /// <summary><c>_rebuild_parameter(data, requires_grad, backward_hooks[, state])</c>: the parameter is just its tensor.</summary>
+    private static CheckpointTensor RebuildParameter(PyGlobal callable, PyTuple args) =>
+        args.Count >= 1 && args[0] is CheckpointTensor tensor
+            ? tensor
+            : throw new PickleFormatException($"{callable.Name} expects a tensor as its first argument");
+
+    private static long[] ToLongs(object? value, string what)
+    {
+        if (value is not PyTuple tuple)
+            throw new PickleFormatException($"_rebuild_tensor_v2 {what} is {PyDescribe.TypeName(value)}, expected a tuple");
+        var result = new long[tuple.Count];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = tuple[i] is long n ? n : throw new PickleFormatException($"_rebuild_tensor_v2 {what} holds a non-int");
+        return result;
+    }
+}
