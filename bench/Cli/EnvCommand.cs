@@ -1,23 +1,21 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
-using static TorchSharp.torch;
+using SwinBench.Backends;
 
 namespace SwinBench.Cli;
 
-/// <summary><c>swinbench env</c>: the software and hardware this run sees.</summary>
+/// <summary><c>swinbench env</c>: the environment recorded with every result row, and the backends' availability.</summary>
 public static class EnvCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("env", "print the environment: OS, CPU, .NET, TorchSharp/libtorch, CUDA");
+        var cmd = new Command("env", "print the environment recorded in result files, and which backends can run");
         cmd.SetAction(_ => CliErrors.Run(() =>
         {
-            Console.WriteLine($"os          {RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})");
-            Console.WriteLine($"cpu cores   {Environment.ProcessorCount}");
-            Console.WriteLine($".net        {RuntimeInformation.FrameworkDescription}");
-            Console.WriteLine($"torchsharp  {typeof(TorchSharp.torch).Assembly.GetName().Version}");
-            Console.WriteLine($"libtorch    {__version__}");
-            Console.WriteLine($"cuda        {(cuda.is_available() ? $"available, {cuda.device_count()} device(s)" : "unavailable")}");
+            var env = RunEnvironment.Capture();
+            foreach (var p in env.GetType().GetProperties())
+                Console.WriteLine($"{p.Name,-12} {p.GetValue(env)}");
+            Console.WriteLine($"{"backends",-12} torchsharp-cpu: available; torchsharp-cuda: " +
+                              (TorchSharp.torch.cuda.is_available() ? $"available ({TorchSharp.torch.cuda.device_count()} device(s))" : "unavailable: libtorch reports no CUDA device"));
             return 0;
         }));
         return cmd;

@@ -8,9 +8,14 @@ public static class Verbs
     public static IEnumerable<Command> All() =>
     [
         QuickCommand.Create(),
+        RunCommand.Create(),
+        AccuracyCommand.Create(),
+        PlotCommand.Create(),
+        ReportCommand.Create(),
         InferCommand.Create(),
         PresetsCommand.Create(),
-        EnvCommand.Create(),
+        DatasetsCommand.Create(),
         GoldenCommand.Create(),
+        EnvCommand.Create(),
     ];
 }

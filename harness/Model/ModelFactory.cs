@@ -26,7 +26,7 @@ public static class ModelFactory
             var sd = Checkpoint.Load(weightsPath, wrapKey);
             var report = StateDictLoader.Load(model, sd, new LoadOptions { IgnoreExtra = IsDerivedBuffer });
             var wrap = sd.WrapKey is null ? "bare state dict" : $"key '{sd.WrapKey}'";
-            return (model, new WeightsSource($"{Path.GetFileName(weightsPath)} ({wrap}, {report.Loaded} tensors)", false));
+            return (model, new WeightsSource($"{Path.GetFileName(weightsPath)} ({wrap}, {report.LoadedCount} tensors)", false));
         }
         catch
         {

@@ -1,0 +1,65 @@
+using SwinBench.Datasets;
+using SwinBench.Model;
+using SwinBench.Workloads;
+
+namespace SwinBench.Benchmarks;
+
+/// <summary>
+/// What a benchmark run covers: the benchmark questions (classes), the cases (task × dataset size), the precisions,
+/// the device and the iteration counts. Benchmarks read <see cref="Current"/> through <c>[ParamsSource]</c>, which works
+/// because SwinBench runs BenchmarkDotNet in-process.
+/// </summary>
+public sealed record Sweep(
+    string Name,
+    string Description,
+    IReadOnlyList<Type> Benchmarks,
+    IReadOnlyList<BenchCase> Cases,
+    IReadOnlyList<Precision> Precisions,
+    string Device = "cpu",
+    int WarmupCount = 1,
+    int IterationCount = 5)
+{
+    /// <summary>The sweep being run (set by <see cref="SweepRunner"/> before BenchmarkDotNet reads parameters).</summary>
+    public static Sweep Current { get; set; } = null!;
+
+    /// <summary>Data root for real images (null: synthetic images of the manifest sizes).</summary>
+    public string? DataRoot { get; init; }
+
+    /// <summary>Official weights per preset name (absent: seeded random init).</summary>
+    public IReadOnlyDictionary<string, string> Weights { get; init; } = new Dictionary<string, string>();
+
+    public DatasetManifest Manifest { get; init; } = DatasetManifest.Default;
+
+    private static IReadOnlyList<BenchCase> Cases(DatasetManifest m, string[] tasks, params SizePick[] picks) =>
+        tasks.SelectMany(t => BenchCase.For(BenchTask.Get(t), m, null, picks)).Order().ToList();
+
+    /// <summary>The named sweeps of <c>swinbench run --sweep NAME</c>.</summary>
+    public static IReadOnlyList<Sweep> Catalog(DatasetManifest m) =>
+    [
+        new("quick", "CPU: per-block vs hoisted masks, lightweight x2, Set5 and Set14 median sizes, FP32",
+            [typeof(MaskHoistingBenchmarks)],
+            BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5", "Set14"], SizePick.Median).ToList(),
+            [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
+        new("baseline-gpu", "CUDA: per-block vs hoisted, FP32 and FP16; classical x2, lightweight x2, color DN15; every dataset's median and largest size",
+            [typeof(MaskHoistingBenchmarks)],
+            Cases(m, ["classical-x2", "lightweight-x2", "color-dn15"]),
+            [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 2, IterationCount: 10),
+        new("precision", "FP32 vs FP16 (with and without FP32 LayerNorm), hoisted masks; classical x2, lightweight x2, color DN15 medians",
+            [typeof(PrecisionBenchmarks)],
+            Cases(m, ["classical-x2", "lightweight-x2", "color-dn15"], SizePick.Median),
+            [Precision.Fp32], "cuda", WarmupCount: 2, IterationCount: 10),
+        new("layernorm", "LayerNorm fused vs decomposed vs FP32-accumulating, hoisted masks; lightweight x2 and classical x2 medians",
+            [typeof(LayerNormBenchmarks)],
+            Cases(m, ["classical-x2", "lightweight-x2"], SizePick.Median),
+            [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 2, IterationCount: 10),
+        new("cpu-tasks", "CPU: per-block vs hoisted for classical x2/x4, lightweight x2/x4 and color DN15 at Set5's median size",
+            [typeof(MaskHoistingBenchmarks)],
+            ["classical-x2", "classical-x4", "lightweight-x2", "lightweight-x4", "color-dn15"]
+                .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, [BenchTask.Get(t).DatasetsIn(m)[0]], SizePick.Median)).ToList(),
+            [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
+    ];
+
+    public static Sweep Get(string name, DatasetManifest m) =>
+        Catalog(m).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"unknown sweep '{name}'; known sweeps: {string.Join(", ", Catalog(m).Select(s => s.Name))}");
+}

@@ -1,0 +1,108 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Filters;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using SwinBench.Backends;
+using SwinBench.Results;
+using SwinBench.Workloads;
+
+namespace SwinBench.Benchmarks;
+
+/// <summary>
+/// Runs a <see cref="Sweep"/> through BenchmarkDotNet, one case at a time (all variants of a case in one summary, so the
+/// baseline ratio is there), and appends that case's rows to the results CSV as soon as it finishes: an interrupted
+/// run keeps every finished case.
+/// </summary>
+public static class SweepRunner
+{
+    public static IReadOnlyList<ResultRow> Run(Sweep sweep, string outDir, IReadOnlyList<string> filters, Action<string> log)
+    {
+        TorchDevices.Resolve(sweep.Device); // fail early, with the reason, when the device is not here
+        Sweep.Current = sweep;
+        Measurements.Clear();
+        Directory.CreateDirectory(outDir);
+        var store = new ResultsStore(outDir);
+        var env = RunEnvironment.Capture();
+        var runId = $"{sweep.Name}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}";
+        var config = new SwinBenchConfig().WithArtifactsPath(Path.Combine(outDir, "bdn"));
+        var filter = filters.Count > 0 ? new GlobFilter(filters.ToArray()) : null;
+        var written = new List<ResultRow>();
+        foreach (var type in sweep.Benchmarks)
+        {
+            var info = BenchmarkConverter.TypeToBenchmarks(type, config);
+            var cases = info.BenchmarksCases.Where(bc => filter?.Predicate(bc) ?? true).ToList();
+            var groups = cases.GroupBy(bc => (BenchCase)bc.Parameters["Case"]).ToList();
+            var index = 0;
+            foreach (var group in groups)
+            {
+                log($"[{++index}/{groups.Count}] {type.Name}: {group.Key} ({group.Count()} variants)");
+                var summary = BenchmarkRunner.Run(new BenchmarkRunInfo(group.ToArray(), type, info.Config));
+                var rows = ToRows(summary, sweep, runId, env);
+                ResultMath.FillSpeedups(rows);
+                store.Append(rows);
+                written.AddRange(rows);
+            }
+        }
+        return written;
+    }
+
+    /// <summary>One CSV row per benchmark case of a summary.</summary>
+    public static List<ResultRow> ToRows(Summary summary, Sweep sweep, string runId, EnvironmentInfo env)
+    {
+        var rows = new List<ResultRow>();
+        foreach (var report in summary.Reports)
+        {
+            var bc = report.BenchmarkCase;
+            var c = (BenchCase)bc.Parameters["Case"];
+            var m = MeasurementColumn.Find(bc);
+            var stats = report.ResultStatistics;
+            var options = m?.Options;
+            var row = new ResultRow
+            {
+                RunId = runId,
+                TimestampUtc = DateTime.UtcNow,
+                Task = c.Task.Name,
+                Model = c.Task.ModelName,
+                Variant = options?.Label ?? bc.Descriptor.WorkloadMethod.Name,
+                Step = m?.Step ?? -1,
+                Mask = options?.Mask.ToString().ToLowerInvariant() ?? "",
+                LayerNorm = options is null ? "" : LayerNormLabel(options.LayerNorm),
+                Plugins = "none",
+                Backend = "torchsharp",
+                Device = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu",
+                DeviceName = m?.DeviceName ?? "n/a",
+                Precision = options?.Precision.ToString().ToLowerInvariant() ?? "",
+                Dataset = c.Dataset,
+                SizeClass = c.SizeClass,
+                Image = c.Image,
+                Images = 1,
+                H = c.H,
+                W = c.W,
+                Megapixels = c.Megapixels,
+                FidelityPsnrDb = m?.FidelityPsnrDb ?? double.NaN,
+                FidelityMaxAbs = m?.FidelityMaxAbs ?? double.NaN,
+                PeakMemoryMB = m?.MemoryMB ?? double.NaN,
+            }.WithEnvironment(env);
+            if (stats is not null && report.Success)
+            {
+                row.MeanMs = stats.Mean / 1e6;
+                row.MedianMs = stats.Median / 1e6;
+                row.P95Ms = stats.Percentiles.P95 / 1e6;
+                row.MinMs = stats.Min / 1e6;
+                row.Samples = stats.N;
+            }
+            else
+            {
+                row.Status = "error: " + (m?.Error ?? "benchmark failed (see the BenchmarkDotNet log)");
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    public static string LayerNormLabel(SwinBench.Model.LayerNormMode mode) => mode switch
+    {
+        SwinBench.Model.LayerNormMode.Fp32Accumulate => "fp32",
+        _ => mode.ToString().ToLowerInvariant(),
+    };
+}

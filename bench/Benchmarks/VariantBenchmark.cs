@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using BenchmarkDotNet.Attributes;
+using SwinBench.Backends;
+using SwinBench.Datasets;
+using SwinBench.Metrics;
+using SwinBench.Model;
+using SwinBench.Workloads;
+
+namespace SwinBench.Benchmarks;
+
+/// <summary>
+/// Base of the benchmark questions: every measured method times one forward pass (<see cref="IInferenceSession.Run"/>,
+/// device synchronized) of one model variant on one case. Setup builds the variant, uploads the input, runs it once,
+/// and records its fidelity against the FP32 original of the same backend and device and the device memory in use.
+/// </summary>
+[Config(typeof(SwinBenchConfig))]
+public abstract class VariantBenchmark
+{
+    private static readonly ConcurrentDictionary<string, float[]> References = new();
+
+    [ParamsSource(nameof(Cases))]
+    public BenchCase Case { get; set; } = null!;
+
+    public static IEnumerable<BenchCase> Cases => Sweep.Current.Cases;
+
+    protected IInferenceSession Session { get; private set; } = null!;
+
+    protected void Setup(string method, int step, ModelOptions options, Precision paramPrecision)
+    {
+        var sweep = Sweep.Current;
+        try
+        {
+            var input = CaseInputs.Make(Case, new ImageSource(sweep.DataRoot), sweep.Manifest);
+            var reference = References.GetOrAdd($"{Case}|{sweep.Device}", _ => RunOnce(ModelOptions.Original, input));
+            Session = Open(options);
+            Session.SetInput(input.Input.Pixels, [1, input.Input.Channels, input.Input.Height, input.Input.Width]);
+            Session.Run();
+            var (output, _) = Session.GetOutput();
+            Measurements.Set(method, Case, paramPrecision, new CaseMeasurement(method, step, options,
+                ImageMetrics.FidelityPsnr(output, reference), ImageMetrics.MaxAbsDiff(output, reference),
+                Session.DeviceMemoryMB(), Session.DeviceName, input.IsReal));
+        }
+        catch (Exception e)
+        {
+            Measurements.Set(method, Case, paramPrecision, new CaseMeasurement(method, step, options, double.NaN, double.NaN, null,
+                Session?.DeviceName ?? "n/a", false, e.Message.ReplaceLineEndings(" ")));
+            throw;
+        }
+    }
+
+    private IInferenceSession Open(ModelOptions options)
+    {
+        var sweep = Sweep.Current;
+        var preset = Case.Task.Preset;
+        sweep.Weights.TryGetValue(preset.Name, out var weights);
+        var (model, _) = ModelFactory.Create(preset.Config, options, weights, preset.WrapKey, seed: 0);
+        return new TorchSharpSession(model, TorchDevices.Resolve(sweep.Device));
+    }
+
+    private float[] RunOnce(ModelOptions options, CaseInput input)
+    {
+        using var s = Open(options);
+        s.SetInput(input.Input.Pixels, [1, input.Input.Channels, input.Input.Height, input.Input.Width]);
+        s.Run();
+        return s.GetOutput().Data;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        Session?.Dispose();
+        Session = null!;
+        GC.Collect();
+    }
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using SwinBench.Benchmarks;
+using SwinBench.Datasets;
+using SwinBench.Reporting;
+using SwinBench.Results;
+
+namespace SwinBench.Cli;
+
+/// <summary><c>swinbench run</c>: a named sweep (optionally narrowed with BenchmarkDotNet-style --filter globs).</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var sweepOpt = new Option<string?>("--sweep") { Description = "named sweep (see --list)" };
+        var list = new Option<bool>("--list") { Description = "list the sweeps and their cases" };
+        var filter = new Option<string[]>("--filter") { Description = "BenchmarkDotNet glob(s) over Namespace.Class.Method, e.g. '*MaskHoisting*'", AllowMultipleArgumentsPerToken = true };
+        var cmd = new Command("run", "run a benchmark sweep; writes results.csv, charts and REPORT.md");
+        var common = new SweepOptions();
+        cmd.Options.Add(sweepOpt);
+        cmd.Options.Add(list);
+        cmd.Options.Add(filter);
+        common.AddTo(cmd);
+        cmd.SetAction(r => CliErrors.Run(() =>
+        {
+            var manifest = common.Manifest(r);
+            if (r.GetValue(list))
+            {
+                foreach (var s in Sweep.Catalog(manifest))
+                {
+                    Console.WriteLine($"{s.Name}: {s.Description}");
+                    Console.WriteLine($"  {s.Cases.Count} cases x {s.Benchmarks.Count} question(s) on {s.Device}; e.g. {string.Join("; ", s.Cases.Take(3))}");
+                }
+                return 0;
+            }
+            var name = r.GetValue(sweepOpt) ?? throw new ArgumentException("give --sweep NAME (or --list)");
+            var sweep = common.Apply(r, Sweep.Get(name, manifest));
+            var outDir = common.OutDir(r, sweep);
+            Console.WriteLine($"sweep {sweep.Name}: {sweep.Cases.Count} cases on {sweep.Device} -> {outDir}");
+            var rows = SweepRunner.Run(sweep, outDir, r.GetValue(filter) ?? [], Console.WriteLine);
+            Console.WriteLine(ReportPipeline.Finish(outDir));
+            return rows.All(x => x.IsOk) ? 0 : 1;
+        }));
+        return cmd;
+    }
+}
+
+/// <summary>Options shared by the sweep verbs: output folder, data root, device, official weights.</summary>
+public sealed class SweepOptions
+{
+    public Option<DirectoryInfo?> Out { get; } = new("--out") { Description = "results folder (default: results/local/<date>_<machine>_<commit>)" };
+    public Option<DirectoryInfo?> DataRoot { get; } = new("--data-root") { Description = "folder with the dataset images (default: ../shared/datasets if present); absent images are synthesized at the manifest sizes" };
+    public Option<bool> Synthetic { get; } = new("--synthetic") { Description = "ignore real images: synthetic images of the manifest sizes" };
+    public Option<string?> Device { get; } = new("--device") { Description = "override the sweep's device (cpu, cuda, cuda:N)" };
+    public Option<string[]> Weights { get; } = new("--weights") { Description = "official weights as PRESET=FILE (repeatable)", AllowMultipleArgumentsPerToken = true };
+    public Option<FileInfo?> ManifestFile { get; } = new("--manifest") { Description = "dataset manifest (default: datasets/manifest.csv)" };
+
+    public void AddTo(Command cmd)
+    {
+        foreach (var o in new Option[] { Out, DataRoot, Synthetic, Device, Weights, ManifestFile }) cmd.Options.Add(o);
+    }
+
+    public DatasetManifest Manifest(ParseResult r) =>
+        r.GetValue(ManifestFile) is { } f ? DatasetManifest.Load(f.FullName) : DatasetManifest.Default;
+
+    public Sweep Apply(ParseResult r, Sweep sweep)
+    {
+        var weights = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var w in r.GetValue(Weights) ?? [])
+        {
+            var eq = w.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"--weights '{w}' must be PRESET=FILE");
+            var (preset, file) = (w[..eq], w[(eq + 1)..]);
+            Model.Presets.Get(preset);
+            if (!File.Exists(file)) throw new FileNotFoundException($"--weights {preset}: file not found: {file}");
+            weights[preset] = Path.GetFullPath(file);
+        }
+        var dataRoot = r.GetValue(Synthetic) ? null : r.GetValue(DataRoot)?.FullName ?? ImageSource.DefaultDataRoot();
+        if (r.GetValue(DataRoot) is { } d && !d.Exists) throw new DirectoryNotFoundException($"--data-root not found: {d.FullName}");
+        return sweep with
+        {
+            Device = r.GetValue(Device) ?? sweep.Device,
+            DataRoot = dataRoot,
+            Weights = weights,
+            Manifest = Manifest(r),
+        };
+    }
+
+    public string OutDir(ParseResult r, Sweep sweep)
+    {
+        if (r.GetValue(Out) is { } o) return o.FullName;
+        var root = RepoPaths.RepoRoot is { } repo ? Path.Combine(repo, "results", "local") : Path.Combine(Directory.GetCurrentDirectory(), "results", "local");
+        var tag = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu";
+        return ResultsStore.NewRunDirectory(root, $"{tag}-{sweep.Name}");
+    }
+}
+
+/// <summary>Charts and report for a results folder, from its CSV alone.</summary>
+public static class ReportPipeline
+{
+    public static string Finish(string dir)
+    {
+        var rows = new ResultsStore(dir).Read();
+        var charts = Charts.RenderAll(rows, dir);
+        ReportWriter.Write(dir, rows, charts);
+        return $"wrote {Path.Combine(dir, ResultsStore.FileName)} ({rows.Count} rows), {charts.Count} chart(s), {Path.Combine(dir, "REPORT.md")}";
+    }
+}
