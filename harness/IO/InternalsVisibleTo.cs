@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// The tests exercise AtomicFile's failure path directly.
+[assembly: InternalsVisibleTo("SwinBench.Tests")]

@@ -1,0 +1,192 @@
+using BitMiracle.LibTiff.Classic;
+
+namespace SwinBench.IO;
+
+/// <summary>TIFF through BitMiracle LibTiff.NET: 8/16-bit gray or RGB strips in, 8-bit gray or RGB out.</summary>
+internal static class TiffCodec
+{
+    static TiffCodec() => Tiff.SetErrorHandler(new CollectingErrorHandler());
+
+    public static ImageData Decode(byte[] bytes, string path)
+    {
+        CollectingErrorHandler.Clear();
+        using var stream = new MemoryStream(bytes, writable: false);
+        Tiff? tiff;
+        try
+        {
+            tiff = Tiff.ClientOpen(path, "r", stream, new TiffStream());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw Corrupt(path, e.Message, e);
+        }
+        if (tiff is null)
+            throw Corrupt(path, CollectingErrorHandler.LastError ?? "not a TIFF stream");
+
+        using (tiff)
+        {
+            try
+            {
+                return DecodeFirstImage(tiff, path);
+            }
+            catch (InputFileException)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw Corrupt(path, e.Message, e);
+            }
+        }
+    }
+
+    private static ImageData DecodeFirstImage(Tiff tiff, string path)
+    {
+        int width = RequiredInt(tiff, TiffTag.IMAGEWIDTH, path);
+        int height = RequiredInt(tiff, TiffTag.IMAGELENGTH, path);
+        int samplesPerPixel = tiff.GetFieldDefaulted(TiffTag.SAMPLESPERPIXEL)[0].ToInt();
+        int bitsPerSample = tiff.GetFieldDefaulted(TiffTag.BITSPERSAMPLE)[0].ToInt();
+        var sampleFormat = (SampleFormat)tiff.GetFieldDefaulted(TiffTag.SAMPLEFORMAT)[0].ToInt();
+        var planar = (PlanarConfig)tiff.GetFieldDefaulted(TiffTag.PLANARCONFIG)[0].ToInt();
+        FieldValue[]? photometricField = tiff.GetField(TiffTag.PHOTOMETRIC);
+        var photometric = photometricField is null
+            ? (samplesPerPixel >= 3 ? Photometric.RGB : Photometric.MINISBLACK)
+            : (Photometric)photometricField[0].ToInt();
+
+        if (width <= 0 || height <= 0)
+            throw Corrupt(path, $"size {width}x{height}");
+        if (tiff.IsTiled())
+            throw Unsupported(path, "tiled TIFF (only strip-organized TIFFs are supported)");
+        if (sampleFormat != SampleFormat.UINT)
+            throw Unsupported(path, $"TIFF sample format {sampleFormat} (only unsigned integer samples are supported)");
+        if (bitsPerSample is not (8 or 16))
+            throw Unsupported(path, $"{bitsPerSample}-bit TIFF samples (supported: 8, 16)");
+
+        int channels = photometric switch
+        {
+            Photometric.MINISBLACK or Photometric.MINISWHITE when samplesPerPixel is 1 or 2 => 1,
+            Photometric.RGB when samplesPerPixel is 3 or 4 => 3,
+            _ => throw Unsupported(path, $"TIFF photometric {photometric} with {samplesPerPixel} samples per pixel (supported: gray, RGB, optionally with alpha)"),
+        };
+        bool invert = photometric == Photometric.MINISWHITE;
+        int bytesPerSample = bitsPerSample / 8;
+        float maxValue = bitsPerSample == 8 ? 255f : 65535f;
+
+        var pixels = new float[checked(channels * height * width)];
+        int plane = height * width;
+        var row = new byte[Math.Max(tiff.ScanlineSize(), width * samplesPerPixel * bytesPerSample)];
+
+        if (planar == PlanarConfig.CONTIG)
+        {
+            for (int y = 0; y < height; y++)
+            {
+                ReadRow(tiff, row, y, 0, path);
+                for (int x = 0; x < width; x++)
+                    for (int c = 0; c < channels; c++)
+                        pixels[c * plane + y * width + x] = Sample(row, x * samplesPerPixel + c, bytesPerSample, maxValue, invert);
+            }
+        }
+        else
+        {
+            for (int c = 0; c < channels; c++)
+                for (int y = 0; y < height; y++)
+                {
+                    ReadRow(tiff, row, y, (short)c, path);
+                    for (int x = 0; x < width; x++)
+                        pixels[c * plane + y * width + x] = Sample(row, x, bytesPerSample, maxValue, invert);
+                }
+        }
+        return new ImageData(channels, height, width, pixels);
+    }
+
+    /// <summary>A sample divided by the largest value (a division, like the PNG path, so 8-bit levels are exactly k / 255f).</summary>
+    private static float Sample(byte[] row, int index, int bytesPerSample, float maxValue, bool invert)
+    {
+        // LibTiff returns samples in the machine's byte order.
+        int raw = bytesPerSample == 1 ? row[index] : BitConverter.ToUInt16(row, 2 * index);
+        float value = raw / maxValue;
+        return invert ? 1f - value : value;
+    }
+
+    private static void ReadRow(Tiff tiff, byte[] row, int y, short plane, string path)
+    {
+        CollectingErrorHandler.Clear();
+        if (!tiff.ReadScanline(row, y, plane))
+            throw Corrupt(path, $"cannot decode row {y}: {CollectingErrorHandler.LastError ?? "unknown LibTiff error"}");
+    }
+
+    private static int RequiredInt(Tiff tiff, TiffTag tag, string path) =>
+        tiff.GetField(tag) is { Length: > 0 } field ? field[0].ToInt() : throw Corrupt(path, $"missing {tag} tag");
+
+    public static void Encode(byte[] interleaved, int channels, int height, int width, bool packBits, string path, Stream output)
+    {
+        CollectingErrorHandler.Clear();
+        // LibTiff closes the stream it writes to, so encode into memory and copy the bytes out.
+        var buffer = new MemoryStream();
+        using (Tiff tiff = Tiff.ClientOpen(path, "w", buffer, new TiffStream())
+                           ?? throw new IOException($"{path}: cannot start a TIFF: {CollectingErrorHandler.LastError}"))
+        {
+            tiff.SetField(TiffTag.IMAGEWIDTH, width);
+            tiff.SetField(TiffTag.IMAGELENGTH, height);
+            tiff.SetField(TiffTag.SAMPLESPERPIXEL, channels);
+            tiff.SetField(TiffTag.BITSPERSAMPLE, 8);
+            tiff.SetField(TiffTag.SAMPLEFORMAT, SampleFormat.UINT);
+            tiff.SetField(TiffTag.ORIENTATION, Orientation.TOPLEFT);
+            tiff.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
+            tiff.SetField(TiffTag.PHOTOMETRIC, channels == 1 ? Photometric.MINISBLACK : Photometric.RGB);
+            tiff.SetField(TiffTag.COMPRESSION, packBits ? Compression.PACKBITS : Compression.NONE);
+            tiff.SetField(TiffTag.ROWSPERSTRIP, tiff.DefaultStripSize(0));
+
+            int stride = width * channels;
+            var row = new byte[stride];
+            for (int y = 0; y < height; y++)
+            {
+                Buffer.BlockCopy(interleaved, y * stride, row, 0, stride);
+                if (!tiff.WriteScanline(row, y))
+                    throw new IOException($"{path}: cannot encode TIFF row {y}: {CollectingErrorHandler.LastError}");
+            }
+            if (!tiff.WriteDirectory())
+                throw new IOException($"{path}: cannot finish the TIFF: {CollectingErrorHandler.LastError}");
+        }
+        output.Write(buffer.ToArray());
+    }
+
+    private static InputFileException Corrupt(string path, string detail, Exception? inner = null)
+    {
+        // LibTiff's messages often start with the stream name, which is the path already in the message.
+        if (detail.StartsWith(path + ": ", StringComparison.Ordinal))
+            detail = detail[(path.Length + 2)..];
+        return new(path, $"corrupt or unreadable TIFF image: {detail}", inner);
+    }
+
+    private static InputFileException Unsupported(string path, string what) =>
+        new(path, $"unsupported {what}");
+
+    /// <summary>
+    /// Keeps LibTiff's messages off the console: the last error of the current thread is kept for the exception
+    /// message, warnings (e.g. unknown private tags) are dropped.
+    /// </summary>
+    private sealed class CollectingErrorHandler : TiffErrorHandler
+    {
+        [ThreadStatic] private static string? t_lastError;
+
+        public static string? LastError => t_lastError;
+
+        public static void Clear() => t_lastError = null;
+
+        public override void ErrorHandler(Tiff tif, string method, string format, params object[] args) =>
+            t_lastError = args is { Length: > 0 } ? SafeFormat(format, args) : format;
+
+        public override void ErrorHandlerExt(Tiff tif, object clientData, string method, string format, params object[] args) { }
+
+        public override void WarningHandler(Tiff tif, string method, string format, params object[] args) { }
+
+        public override void WarningHandlerExt(Tiff tif, object clientData, string method, string format, params object[] args) { }
+
+        private static string SafeFormat(string format, object[] args)
+        {
+            try { return string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args); }
+            catch (FormatException) { return format; }
+        }
+    }
+}
