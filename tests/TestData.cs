@@ -12,7 +12,9 @@ internal static class TestData
     /// <summary>The shared folder (<c>&lt;repo&gt;/../shared</c> or <c>$SWINBENCH_SHARED</c>); tests that need it fail without it.</summary>
     public static string SharedDir => RepoPaths.FindSharedDir()
         ?? throw new InvalidOperationException(
-            $"shared test data not found beside {RepoRoot}; set {RepoPaths.SharedEnvironmentVariable} to the shared folder");
+            Environment.GetEnvironmentVariable(RepoPaths.SharedEnvironmentVariable) is { Length: > 0 } set
+                ? $"{RepoPaths.SharedEnvironmentVariable}={set} does not exist"
+                : $"shared test data not found beside {RepoRoot}; set {RepoPaths.SharedEnvironmentVariable} to the shared folder");
 
     /// <summary>The shared datasets folder.</summary>
     public static string DatasetsDir => Path.Combine(SharedDir, "datasets");
