@@ -1,48 +1,58 @@
 namespace SwinBench;
 
 /// <summary>
-/// Where the repository and the shared data beside it are: the repo root is the folder holding SwinBench.sln
-/// (found upwards from the running assembly or the working directory); shared data is <c>SWINBENCH_SHARED</c> or
-/// <c>&lt;repo&gt;/../shared</c>.
+/// Where the repository and the shared data beside it are. The repo root is the nearest folder holding SwinBench.sln
+/// above the running assembly (or the working directory). The shared folder (datasets, golden fixtures) is
+/// <c>$SWINBENCH_SHARED</c> when set; otherwise the first <c>shared</c> folder beside the repository or one of its
+/// ancestors (so a git worktree finds it too), or <c>&lt;repo&gt;/shared</c>.
 /// </summary>
 public static class RepoPaths
 {
-    public static string? RepoRoot { get; } = FindUp(AppContext.BaseDirectory) ?? FindUp(Directory.GetCurrentDirectory());
+    /// <summary>Environment variable that names the shared folder directly.</summary>
+    public const string SharedEnvironmentVariable = "SWINBENCH_SHARED";
 
-    /// <summary>The shared folder (fixtures, datasets), or null when there is none.</summary>
-    public static string? SharedDir
-    {
-        get
-        {
-            var env = Environment.GetEnvironmentVariable("SWINBENCH_SHARED");
-            if (!string.IsNullOrEmpty(env)) return Directory.Exists(env) ? Path.GetFullPath(env) : null;
-            if (RepoRoot is null) return null;
-            var dir = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
-            return Directory.Exists(dir) ? dir : null;
-        }
-    }
+    private const string SolutionFile = "SwinBench.sln";
+
+    public static string? RepoRoot => FindRepoRoot() ?? FindRepoRoot(Directory.GetCurrentDirectory());
+
+    /// <summary>The shared folder, or null when there is none.</summary>
+    public static string? SharedDir => FindSharedDir() ?? FindSharedDir(Directory.GetCurrentDirectory());
 
     /// <summary>The golden fixtures folder (holding index.json), or null.</summary>
     public static string? GoldenDir => Existing(SharedDir, "fixtures", "golden");
 
-    /// <summary>The default data root with the benchmark images, or null.</summary>
+    /// <summary>The shared folder of benchmark images, or null.</summary>
     public static string? DatasetsDir => Existing(SharedDir, "datasets");
 
-    /// <summary>A path inside the repository (throws when the repository root is unknown).</summary>
-    public static string InRepo(params string[] parts) =>
-        Path.Combine([RepoRoot ?? throw new DirectoryNotFoundException("SwinBench.sln not found above " + AppContext.BaseDirectory), .. parts]);
+    /// <summary>The nearest folder holding SwinBench.sln at or above <paramref name="start"/> (default: the assembly folder).</summary>
+    public static string? FindRepoRoot(string? start = null)
+    {
+        for (var dir = new DirectoryInfo(start ?? AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, SolutionFile))) return dir.FullName;
+        return null;
+    }
+
+    /// <summary>The shared folder as found from <paramref name="start"/> (see the class summary), or null.</summary>
+    public static string? FindSharedDir(string? start = null)
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable(SharedEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            return Directory.Exists(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : null;
+        var repo = FindRepoRoot(start);
+        if (repo is null) return null;
+        for (var dir = Directory.GetParent(repo); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        var inside = Path.Combine(repo, "shared");
+        return Directory.Exists(inside) ? inside : null;
+    }
 
     private static string? Existing(string? baseDir, params string[] parts)
     {
         if (baseDir is null) return null;
         var p = Path.Combine([baseDir, .. parts]);
         return Directory.Exists(p) ? p : null;
-    }
-
-    private static string? FindUp(string start)
-    {
-        for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "SwinBench.sln"))) return d.FullName;
-        return null;
     }
 }

@@ -30,7 +30,7 @@ public sealed record Sweep(
 
     public DatasetManifest Manifest { get; init; } = DatasetManifest.Default;
 
-    private static IReadOnlyList<BenchCase> Cases(DatasetManifest m, string[] tasks, params SizePick[] picks) =>
+    private static IReadOnlyList<BenchCase> CasesOf(DatasetManifest m, string[] tasks, params SizePick[] picks) =>
         tasks.SelectMany(t => BenchCase.For(BenchTask.Get(t), m, null, picks)).Order().ToList();
 
     /// <summary>The named sweeps of <c>swinbench run --sweep NAME</c>.</summary>
@@ -42,19 +42,19 @@ public sealed record Sweep(
             [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
         new("baseline-gpu", "CUDA: per-block vs hoisted, FP32 and FP16; classical x2, lightweight x2, color DN15; every dataset's median and largest size",
             [typeof(MaskHoistingBenchmarks)],
-            Cases(m, ["classical-x2", "lightweight-x2", "color-dn15"]),
+            CasesOf(m, ["classical-x2", "lightweight-x2", "color-dn15"]),
             [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 2, IterationCount: 10),
         new("precision", "FP32 vs FP16 (with and without FP32 LayerNorm), hoisted masks; classical x2, lightweight x2, color DN15 medians",
             [typeof(PrecisionBenchmarks)],
-            Cases(m, ["classical-x2", "lightweight-x2", "color-dn15"], SizePick.Median),
+            CasesOf(m, ["classical-x2", "lightweight-x2", "color-dn15"], SizePick.Median),
             [Precision.Fp32], "cuda", WarmupCount: 2, IterationCount: 10),
         new("layernorm", "LayerNorm fused vs decomposed vs FP32-accumulating, hoisted masks; lightweight x2 and classical x2 medians",
             [typeof(LayerNormBenchmarks)],
-            Cases(m, ["classical-x2", "lightweight-x2"], SizePick.Median),
+            CasesOf(m, ["classical-x2", "lightweight-x2"], SizePick.Median),
             [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 2, IterationCount: 10),
         new("cpu-tasks", "CPU: per-block vs hoisted for classical x2/x4, lightweight x2/x4 and color DN15 at Set5's median size",
             [typeof(MaskHoistingBenchmarks)],
-            ["classical-x2", "classical-x4", "lightweight-x2", "lightweight-x4", "color-dn15"]
+            new[] { "classical-x2", "classical-x4", "lightweight-x2", "lightweight-x4", "color-dn15" }
                 .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, [BenchTask.Get(t).DatasetsIn(m)[0]], SizePick.Median)).ToList(),
             [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
     ];

@@ -28,7 +28,7 @@ public static class GoldenCommand
             var folder = r.GetValue(dir)?.FullName ?? RepoPaths.GoldenDir
                 ?? throw new DirectoryNotFoundException("no golden fixtures: pass --fixtures DIR");
             var dev = TorchDevices.Resolve(r.GetValue(device)!);
-            var onDevice = dev.type != DeviceType.CPU;
+            var onDevice = dev.type != TorchSharp.DeviceType.CPU;
             var worst = 0.0;
             Console.WriteLine($"{"model",-26} {"case",-8} {"cpu perblock",13} {"cpu hoisted",12}" +
                               (onDevice ? $" {"dev fp32 vs cpu",16} {"fp16 vs fp32 PSNR dB",21} {"fp16 max|d|",12}" : ""));

@@ -15,29 +15,29 @@ public static class ArrayFiles
     {
         var ext = Path.GetExtension(path).ToLowerInvariant();
         if (ext != ".npy" && !IsImage(path))
-            throw new InputFileException($"{path}: cannot write '{ext}': use .npy, .png, .bmp, .jpg or .tif");
+            throw new InputFileException(path, $"cannot write '{ext}': use .npy, .png, .bmp, .jpg or .tif");
     }
 
     /// <summary>Loads a float32 (N, C, H, W) tensor in [0, 1] from .npy (NCHW or CHW) or an image (1×C×H×W).</summary>
     public static Tensor ReadNchw(string path)
     {
-        if (!File.Exists(path)) throw new InputFileException($"{path}: file not found");
+        if (!File.Exists(path)) throw new InputFileException(path, $"file not found");
         if (IsImage(path))
         {
             var img = ImageIO.Read(path);
-            if (img.Height == 0 || img.Width == 0) throw new InputFileException($"{path}: empty image ({img.Height}x{img.Width})");
+            if (img.Height == 0 || img.Width == 0) throw new InputFileException(path, $"empty image ({img.Height}x{img.Width})");
             return tensor(img.Pixels, [1, img.Channels, img.Height, img.Width]);
         }
         if (!string.Equals(Path.GetExtension(path), ".npy", StringComparison.OrdinalIgnoreCase))
-            throw new InputFileException($"{path}: unsupported input type '{Path.GetExtension(path)}': use .npy (float32 NCHW) or a PNG/BMP/JPEG/TIFF image");
+            throw new InputFileException(path, $"unsupported input type '{Path.GetExtension(path)}': use .npy (float32 NCHW) or a PNG/BMP/JPEG/TIFF image");
         var arr = Npy.Read(path);
         var shape = arr.Shape.Length switch
         {
             4 => arr.Shape,
             3 => [1, .. arr.Shape],
-            _ => throw new InputFileException($"{path}: array of shape [{string.Join(", ", arr.Shape)}] is not NCHW or CHW"),
+            _ => throw new InputFileException(path, $"array of shape [{string.Join(", ", arr.Shape)}] is not NCHW or CHW"),
         };
-        if (shape.Any(d => d == 0)) throw new InputFileException($"{path}: empty array of shape [{string.Join(", ", arr.Shape)}]");
+        if (shape.Any(d => d == 0)) throw new InputFileException(path, $"empty array of shape [{string.Join(", ", arr.Shape)}]");
         return tensor(arr.Data, shape);
     }
 
@@ -53,7 +53,7 @@ public static class ArrayFiles
             Npy.Write(path, new NpyArray(x.shape, data));
             return;
         }
-        if (x.shape[0] != 1) throw new InputFileException($"{path}: an image holds one picture, the output has batch {x.shape[0]}; write .npy instead");
+        if (x.shape[0] != 1) throw new InputFileException(path, $"an image holds one picture, the output has batch {x.shape[0]}; write .npy instead");
         ImageIO.Write(path, new ImageData((int)x.shape[1], (int)x.shape[2], (int)x.shape[3], data));
     }
 }

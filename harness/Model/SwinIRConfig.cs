@@ -30,7 +30,7 @@ public sealed record SwinIRConfig
     public const int NumFeat = 64;
 
     /// <summary>Output scale of the network (1 when there is no upsampler).</summary>
-    public int OutputScale => Upsampler.Length == 0 ? 1 : Upscale;
+    [JsonIgnore] public int OutputScale => Upsampler.Length == 0 ? 1 : Upscale;
 
     /// <summary>Checks every key; throws <see cref="ConfigException"/> naming the first bad key.</summary>
     public SwinIRConfig Validate()
