@@ -43,7 +43,7 @@ public sealed record Sweep(
         new("baseline-gpu", "CUDA: per-block vs hoisted, FP32 and FP16; classical x2, lightweight x2, color DN15; every dataset's median and largest size",
             [typeof(MaskHoistingBenchmarks)],
             CasesOf(m, ["classical-x2", "lightweight-x2", "color-dn15"]),
-            [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 2, IterationCount: 10),
+            [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 1, IterationCount: 6),
         new("precision", "FP32 vs FP16 (with and without FP32 LayerNorm), hoisted masks; classical x2, lightweight x2, color DN15 medians",
             [typeof(PrecisionBenchmarks)],
             CasesOf(m, ["classical-x2", "lightweight-x2", "color-dn15"], SizePick.Median),

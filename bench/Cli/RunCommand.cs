@@ -53,10 +53,12 @@ public sealed class SweepOptions
     public Option<string?> Device { get; } = new("--device") { Description = "override the sweep's device (cpu, cuda, cuda:N)" };
     public Option<string[]> Weights { get; } = new("--weights") { Description = "official weights as PRESET=FILE (repeatable)", AllowMultipleArgumentsPerToken = true };
     public Option<FileInfo?> ManifestFile { get; } = new("--manifest") { Description = "dataset manifest (default: datasets/manifest.csv)" };
+    public Option<string[]> Tasks { get; } = new("--tasks") { Description = "only these tasks of the sweep, e.g. lightweight-x2 color-dn15", AllowMultipleArgumentsPerToken = true };
+    public Option<int?> Iterations { get; } = new("--iterations") { Description = "override the sweep's timed iterations per variant" };
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { Out, DataRoot, Synthetic, Device, Weights, ManifestFile }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Out, DataRoot, Synthetic, Device, Weights, ManifestFile, Tasks, Iterations }) cmd.Options.Add(o);
     }
 
     public DatasetManifest Manifest(ParseResult r) =>
@@ -76,8 +78,16 @@ public sealed class SweepOptions
         }
         var dataRoot = r.GetValue(Synthetic) ? null : r.GetValue(DataRoot)?.FullName ?? ImageSource.DefaultDataRoot();
         if (r.GetValue(DataRoot) is { } d && !d.Exists) throw new DirectoryNotFoundException($"--data-root not found: {d.FullName}");
+        var tasks = r.GetValue(Tasks) ?? [];
+        foreach (var t in tasks) Workloads.BenchTask.Get(t);
+        var cases = tasks.Length == 0 ? sweep.Cases : sweep.Cases.Where(c => tasks.Contains(c.Task.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (cases.Count == 0) throw new ArgumentException($"--tasks {string.Join(" ", tasks)}: none of them is in sweep {sweep.Name}");
+        var iterations = r.GetValue(Iterations) ?? sweep.IterationCount;
+        if (iterations < 1) throw new ArgumentException($"--iterations must be >= 1, got {iterations}");
         return sweep with
         {
+            Cases = cases,
+            IterationCount = iterations,
             Device = r.GetValue(Device) ?? sweep.Device,
             DataRoot = dataRoot,
             Weights = weights,

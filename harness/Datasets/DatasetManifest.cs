@@ -19,8 +19,19 @@ public sealed class DatasetManifest
     public static IReadOnlyList<string> Formats { get; } = ["png", "bmp", "jpg", "jpeg", "tif", "tiff"];
 
     private static readonly Lazy<DatasetManifest> s_default = new(() =>
-        Load(FindDefaultPath() ?? throw new FileNotFoundException(
-            $"{RelativePath} not found above {AppContext.BaseDirectory} (looked for the folder holding SwinBench.sln)")));
+        Load(FindDefaultPath() ?? ExtractEmbedded()));
+
+    /// <summary>Name of the copy of <c>datasets/manifest.csv</c> built into the harness assembly (used outside a checkout, e.g. a GPU bundle).</summary>
+    public const string EmbeddedResourceName = "SwinBench.datasets.manifest.csv";
+
+    private static string ExtractEmbedded()
+    {
+        using var stream = typeof(DatasetManifest).Assembly.GetManifestResourceStream(EmbeddedResourceName)
+            ?? throw new FileNotFoundException($"{RelativePath} not found above {AppContext.BaseDirectory} and no built-in copy");
+        var path = Path.Combine(Path.GetTempPath(), $"swinbench-manifest-{Environment.ProcessId}.csv");
+        using (var file = File.Create(path)) stream.CopyTo(file);
+        return path;
+    }
 
     private readonly Dictionary<string, IReadOnlyList<DatasetImage>> _byDataset;
 
@@ -78,7 +89,7 @@ public sealed class DatasetManifest
     /// <summary>The path of <c>datasets/manifest.csv</c> in the repository above <see cref="AppContext.BaseDirectory"/>, or null.</summary>
     public static string? FindDefaultPath()
     {
-        string? repo = RepoPaths.FindRepoRoot();
+        string? repo = RepoPaths.RepoRoot;
         if (repo is null)
             return null;
         string path = Path.Combine(repo, RelativePath);
