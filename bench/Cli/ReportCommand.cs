@@ -1,0 +1,22 @@
+using System.CommandLine;
+
+namespace SwinBench.Cli;
+
+/// <summary><c>swinbench report --in results/&lt;dir&gt;</c>: the charts and REPORT.md of a results folder, from its CSV alone.</summary>
+public static class ReportCommand
+{
+    /// <summary>Creates the <c>report</c> verb.</summary>
+    public static Command Create()
+    {
+        var input = new Option<string>("--in")
+        {
+            Description = "results folder holding results.csv (e.g. results/2025-06-01_h100_abc1234)",
+            Required = true,
+        };
+        var cmd = new Command("report", "render the charts and REPORT.md of a results folder from its results.csv");
+        cmd.Options.Add(input);
+        cmd.SetAction(r => ResultsVerbs.Execute(r.GetValue(input)!, withReport: true,
+            r.InvocationConfiguration.Output, r.InvocationConfiguration.Error));
+        return cmd;
+    }
+}

@@ -1,0 +1,340 @@
+using System.Globalization;
+using ScottPlot;
+using SwinBench.Results;
+
+namespace SwinBench.Reporting;
+
+/// <summary>
+/// Renders the study's charts (PNG, 1000×600) from result rows alone, as written to <c>results.csv</c>. Only rows with
+/// status <c>ok</c> are drawn; when a results file holds the same case from several runs, the latest is drawn. A chart
+/// is written only when the rows hold data for it.
+/// </summary>
+/// <remarks>
+/// The charts:
+/// <list type="bullet">
+/// <item><c>speedup_fp32.png</c>, <c>speedup_fp16.png</c>: per dataset (size class) and task, the best variant's
+/// speedup over its group's FP32 baseline (step 0), with a dashed line at 1.0×.</item>
+/// <item><c>accuracy.png</c>: per variant and task, the worst fidelity PSNR against the FP32 original of the same backend
+/// (identical outputs drawn at a cap and labelled "identical").</item>
+/// <item><c>ablation_&lt;task&gt;.png</c>: per task, the latency of each cumulative ablation step (ordered by step) with
+/// its speedup over the first step, and the time each step saved.</item>
+/// <item><c>latency_vs_mp.png</c>: median latency against input megapixels, a line per task and variant.</item>
+/// <item><c>backends.png</c>: per task, the fastest median latency of each backend/device/precision at one input size
+/// that they were all (or most) measured on; drawn when some task has at least two such combinations.</item>
+/// </list>
+/// </remarks>
+public static class Charts
+{
+    /// <summary>Width of the PNGs in pixels.</summary>
+    public const int Width = 1000;
+
+    /// <summary>Height of the PNGs in pixels.</summary>
+    public const int Height = 600;
+
+    private const double PsnrCapFloor = 100;
+
+    /// <summary>Writes every chart the rows have data for into <paramref name="outDir"/> (created if needed).</summary>
+    /// <returns>The paths of the PNG files written, in a fixed order.</returns>
+    public static IReadOnlyList<string> RenderAll(IReadOnlyList<ResultRow> rows, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
+        Directory.CreateDirectory(outDir);
+        var usable = ReportData.Usable(rows);
+        var written = new List<string>();
+        void Add(string? path)
+        {
+            if (path is not null) written.Add(path);
+        }
+
+        Add(Speedup(usable, "fp32", Path.Combine(outDir, "speedup_fp32.png")));
+        Add(Speedup(usable, "fp16", Path.Combine(outDir, "speedup_fp16.png")));
+        Add(Accuracy(usable, Path.Combine(outDir, "accuracy.png")));
+        foreach (var task in usable.Select(r => r.Task).Distinct().Order(StringComparer.Ordinal))
+            Add(Ablation(usable, task, Path.Combine(outDir, $"ablation_{ReportData.FileSafe(task)}.png")));
+        Add(LatencyVsMegapixels(usable, Path.Combine(outDir, "latency_vs_mp.png")));
+        Add(Backends(usable, Path.Combine(outDir, "backends.png")));
+        return written;
+    }
+
+    /// <summary>The best speedup of each task (and backend/device, when there are several) per dataset and size class.</summary>
+    private static string? Speedup(List<ResultRow> rows, string precision, string path)
+    {
+        var candidates = rows
+            .Where(r => string.Equals(r.Precision, precision, StringComparison.OrdinalIgnoreCase))
+            .Where(r => double.IsFinite(r.Speedup))
+            .Where(r => precision != "fp32" || r.Step != 0) // the FP32 baseline is 1.0× by definition
+            .ToList();
+        if (candidates.Count == 0) return null;
+
+        var severalBackends = candidates.Select(ReportData.BackendDevice).Distinct().Count() > 1;
+        string SeriesOf(ResultRow r) => severalBackends ? $"{r.Task} · {ReportData.BackendDevice(r)}" : r.Task;
+        var categories = ReportData.ByInput(candidates).Select(ReportData.DatasetCategory).Distinct().ToList();
+        var series = candidates.Select(SeriesOf).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        var plt = NewPlot(
+            precision == "fp32"
+                ? "Best FP32 variant: speedup over the official FP32 baseline"
+                : "Best FP16 variant: speedup over the FP32 original",
+            "dataset (size class)", "speedup of median latency per image (×)");
+        var values = series.Select(s => categories.Select(c =>
+        {
+            var best = candidates.Where(r => SeriesOf(r) == s && ReportData.DatasetCategory(r) == c)
+                .MaxBy(r => r.Speedup);
+            return best is null ? ((double, string)?)null : (best.Speedup, ReportData.Speedup(best.Speedup));
+        }).ToArray()).ToList();
+        AddGroupedBars(plt, categories, series, values);
+        var one = plt.Add.HorizontalLine(1.0, 1.5f, Colors.Black, LinePattern.Dashed);
+        one.LegendText = "1.0× (no speedup)";
+        plt.Axes.Margins(0.03, 0.03, 0, 0.15);
+        return Save(plt, path);
+    }
+
+    /// <summary>Worst fidelity PSNR per variant, a bar per task.</summary>
+    private static string? Accuracy(List<ResultRow> rows, string path)
+    {
+        var measured = rows.Where(r => !double.IsNaN(r.FidelityPsnrDb)).ToList();
+        if (measured.Count == 0) return null;
+
+        var maxFinite = measured.Where(r => double.IsFinite(r.FidelityPsnrDb)).Select(r => r.FidelityPsnrDb).DefaultIfEmpty(0).Max();
+        var cap = Math.Max(PsnrCapFloor, Math.Ceiling(maxFinite / 10) * 10 + 10);
+        var variants = measured
+            .GroupBy(ReportData.VariantWithPrecision)
+            .OrderBy(g => g.Min(r => r.Step)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key).ToList();
+        var tasks = measured.Select(r => r.Task).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        var plt = NewPlot("Fidelity against the FP32 original of the same backend (worst case over inputs and backends)",
+            "variant", $"PSNR (dB); identical (inf) drawn at {cap:0} dB");
+        var identical = BarPixels(variants.Count, tasks.Count) >= 45 ? "identical" : "inf";
+        var values = tasks.Select(t => variants.Select(v =>
+        {
+            var group = measured.Where(r => r.Task == t && ReportData.VariantWithPrecision(r) == v).ToList();
+            if (group.Count == 0) return ((double, string)?)null;
+            var worst = group.Min(r => r.FidelityPsnrDb);
+            return double.IsPositiveInfinity(worst) ? (cap, identical) : (worst, worst.ToString("0.0", CultureInfo.InvariantCulture));
+        }).ToArray()).ToList();
+        AddGroupedBars(plt, variants, tasks, values);
+        plt.Axes.Margins(0.03, 0.03, 0, 0.12);
+        return Save(plt, path);
+    }
+
+    /// <summary>Latency of each ablation step of one task, with the speedup over the first step and the time saved.</summary>
+    private static string? Ablation(List<ResultRow> rows, string task, string path)
+    {
+        // One series of steps: the same backend, device and input; prefer the median size class, then the most steps,
+        // then the first dataset, then CUDA and TorchSharp (whose model the ablation steps change).
+        var group = rows.Where(r => r.Task == task)
+            .GroupBy(r => (r.Backend, r.Device, r.Dataset, r.SizeClass, r.Image, r.H, r.W))
+            .OrderBy(g => ReportData.SizeRank(g.Key.SizeClass) == 0 ? 0 : 1)
+            .ThenByDescending(g => g.Select(r => r.Step).Distinct().Count())
+            .ThenBy(g => g.Key.Dataset, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(g => ReportData.SizeRank(g.Key.SizeClass))
+            .ThenBy(g => string.Equals(g.Key.Device, "cuda", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .ThenBy(g => string.Equals(g.Key.Backend, "torchsharp", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .ThenBy(g => g.Key.Backend, StringComparer.Ordinal)
+            .FirstOrDefault();
+        if (group is null) return null;
+        var steps = group.GroupBy(r => r.Step).OrderBy(g => g.Key).Select(g => g.MinBy(r => r.MedianMs)!).ToList();
+        if (steps.Count < 2) return null;
+
+        var first = steps[0];
+        var plt = NewPlot(
+            $"Ablation {task}: {first.Dataset} {first.SizeClass} {first.H}×{first.W}, {ReportData.BackendDevice(first)}",
+            "cumulative step", "median latency per image (ms)");
+        var latency = new List<Bar>();
+        var saved = new List<Bar>();
+        var keep = plt.Add.Palette.GetColor(0);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var ms = steps[i].MedianMs;
+            latency.Add(new Bar
+            {
+                Position = i, Value = ms, FillColor = keep, Size = 0.7,
+                Label = $"{ReportData.Speedup(first.MedianMs / ms)}\n{ReportData.Ms(ms)} ms",
+            });
+            var previous = i == 0 ? ms : steps[i - 1].MedianMs;
+            if (previous > ms)
+                saved.Add(new Bar { Position = i, ValueBase = ms, Value = previous, FillColor = Colors.LightGray, Size = 0.7 });
+        }
+        // The saved segments go first so that the labels on top of the latency bars are drawn over them.
+        if (saved.Count > 0) plt.Add.Bars(saved).LegendText = "time saved by the step";
+        plt.Add.Bars(latency).LegendText = "latency (label: speedup over the first step)";
+        SetCategoryTicks(plt, steps.Select(s => $"{s.Step}: {s.Variant}").ToList());
+        plt.Axes.Margins(0.03, 0.03, 0, 0.12);
+        plt.ShowLegend(Alignment.UpperRight);
+        return Save(plt, path);
+    }
+
+    /// <summary>Median latency against megapixels, a line per task and variant (and backend/device when there are several).</summary>
+    private static string? LatencyVsMegapixels(List<ResultRow> rows, string path)
+    {
+        // A whole-dataset row sums the megapixels of its images while its latency is per image: not comparable.
+        var points = rows.Where(r => !string.Equals(r.SizeClass, "all", StringComparison.OrdinalIgnoreCase))
+            .Where(r => double.IsFinite(r.Megapixels) && r.Megapixels > 0)
+            .ToList();
+        if (points.Count == 0) return null;
+
+        var severalBackends = points.Select(r => $"{ReportData.BackendDevice(r)}").Distinct().Count() > 1;
+        var plt = NewPlot("Median latency against input size", "input size (megapixels)", "median latency per image (ms)");
+        var lines = points
+            .GroupBy(r => $"{r.Task} · {ReportData.VariantWithPrecision(r)}" + (severalBackends ? $" · {ReportData.BackendDevice(r)}" : ""))
+            .OrderBy(g => g.First().Task, StringComparer.Ordinal)
+            .ThenBy(g => g.Min(r => r.Step))
+            .ThenBy(g => g.Key, StringComparer.Ordinal);
+        var palette = new ScottPlot.Palettes.Category20();
+        var tasks = points.Select(r => r.Task).Distinct().Order(StringComparer.Ordinal).ToList();
+        MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle];
+        var index = 0;
+        foreach (var line in lines)
+        {
+            var xy = line.GroupBy(r => r.Megapixels).OrderBy(g => g.Key)
+                .Select(g => (X: g.Key, Y: g.Average(r => r.MedianMs))).ToArray();
+            var scatter = plt.Add.Scatter(xy.Select(p => p.X).ToArray(), xy.Select(p => p.Y).ToArray(), palette.GetColor(index));
+            scatter.LegendText = line.Key;
+            scatter.MarkerSize = 7;
+            scatter.MarkerShape = shapes[tasks.IndexOf(line.First().Task) % shapes.Length];
+            scatter.LineWidth = 1.5f;
+            if (index >= palette.Colors.Length) scatter.LinePattern = LinePattern.Dashed;
+            index++;
+        }
+        plt.ShowLegend(Edge.Right);
+        plt.Axes.Margins(0.05, 0.05, 0.05, 0.1);
+        return Save(plt, path);
+    }
+
+    /// <summary>Per task, the fastest median latency of each backend/device/precision at one comparable input size.</summary>
+    private static string? Backends(List<ResultRow> rows, string path)
+    {
+        static string Combo(ResultRow r) => $"{ReportData.BackendDevice(r)} {r.Precision}";
+        var perTask = new List<(string Task, string Category, List<ResultRow> Rows)>();
+        foreach (var task in rows.Select(r => r.Task).Distinct().Order(StringComparer.Ordinal))
+        {
+            var input = rows.Where(r => r.Task == task)
+                .GroupBy(r => (r.Dataset, r.SizeClass, r.Image, r.H, r.W))
+                .OrderByDescending(g => g.Select(Combo).Distinct().Count())
+                .ThenBy(g => ReportData.SizeRank(g.Key.SizeClass))
+                .ThenBy(g => g.Key.Dataset, StringComparer.OrdinalIgnoreCase)
+                .First();
+            var k = input.Key;
+            perTask.Add((task, $"{task}\n{k.Dataset} {k.SizeClass} {k.H}×{k.W}", input.ToList()));
+        }
+        if (!perTask.Any(t => t.Rows.Select(Combo).Distinct().Count() >= 2)) return null;
+
+        var combos = perTask.SelectMany(t => t.Rows).Select(Combo).Distinct().Order(StringComparer.Ordinal).ToList();
+        var plt = NewPlot("Backends: fastest variant's median latency at a size measured on each",
+            "task and input", "median latency per image (ms)");
+        var values = combos.Select(c => perTask.Select(t =>
+        {
+            var best = t.Rows.Where(r => Combo(r) == c).MinBy(r => r.MedianMs);
+            return best is null ? ((double, string)?)null : (best.MedianMs, ReportData.Ms(best.MedianMs));
+        }).ToArray()).ToList();
+        AddGroupedBars(plt, perTask.Select(t => t.Category).ToList(), combos, values);
+        plt.Axes.Margins(0.03, 0.03, 0, 0.15);
+        return Save(plt, path);
+    }
+
+    private static Plot NewPlot(string title, string xLabel, string yLabel)
+    {
+        var plt = new Plot();
+        plt.Title(title, 16);
+        plt.XLabel(xLabel, 14);
+        plt.YLabel(yLabel, 14);
+        return plt;
+    }
+
+    /// <summary>
+    /// Grouped bars: one group per category, one bar per series (coloured per series, with a legend entry), each bar
+    /// labelled. A null value leaves its slot empty.
+    /// </summary>
+    private static void AddGroupedBars(Plot plt, IReadOnlyList<string> categories, IReadOnlyList<string> series,
+        IReadOnlyList<(double Value, string Label)?[]> values)
+    {
+        var width = 0.8 / Math.Max(1, series.Count);
+        for (var s = 0; s < series.Count; s++)
+        {
+            var color = plt.Add.Palette.GetColor(s);
+            var bars = new List<Bar>();
+            for (var c = 0; c < categories.Count; c++)
+            {
+                if (values[s][c] is not { } v) continue;
+                bars.Add(new Bar
+                {
+                    Position = c - 0.4 + width * (s + 0.5), Value = v.Value, Size = width * 0.92,
+                    FillColor = color, Label = v.Label,
+                });
+            }
+            if (bars.Count == 0) continue;
+            var plot = plt.Add.Bars(bars);
+            plot.LegendText = series[s];
+            plot.Color = color;
+            plot.ValueLabelStyle.FontSize = (float)Math.Clamp(BarPixels(categories.Count, series.Count) / 4.5, 8, 12);
+        }
+        SetCategoryTicks(plt, categories);
+        if (series.Count > 1) plt.ShowLegend(Edge.Right);
+    }
+
+    /// <summary>Category names as tick labels at 0, 1, 2..., wrapped onto several lines to fit their slot.</summary>
+    private static void SetCategoryTicks(Plot plt, IReadOnlyList<string> labels)
+    {
+        var maxChars = Math.Max(8, (int)(DataAreaPixels / Math.Max(1, labels.Count) / 7.5));
+        var wrapped = labels.Select(l => string.Join('\n', l.Split('\n').Select(line => Wrap(line, maxChars)))).ToArray();
+        plt.Axes.Bottom.SetTicks(Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray(), wrapped);
+        plt.Axes.Bottom.MajorTickStyle.Length = 0;
+    }
+
+    /// <summary>Breaks a line at spaces or slashes so that no line is longer than <paramref name="maxChars"/> (where it can).</summary>
+    internal static string Wrap(string text, int maxChars)
+    {
+        if (text.Length <= maxChars) return text;
+        var lines = new List<string>();
+        var line = "";
+        foreach (var word in SplitKeepingSeparators(text))
+        {
+            if (line.Length > 0 && line.Length + word.TrimEnd().Length > maxChars)
+            {
+                lines.Add(line.TrimEnd());
+                line = "";
+            }
+            line += word;
+        }
+        if (line.Trim().Length > 0) lines.Add(line.TrimEnd());
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>"a b/c" → "a ", "b/", "c": words with the space or slash that ends them.</summary>
+    private static IEnumerable<string> SplitKeepingSeparators(string text)
+    {
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is not (' ' or '/')) continue;
+            yield return text[start..(i + 1)];
+            start = i + 1;
+        }
+        if (start < text.Length) yield return text[start..];
+    }
+
+    /// <summary>Roughly how wide a bar of a grouped bar chart is drawn, in pixels.</summary>
+    private static double BarPixels(int categories, int series) =>
+        DataAreaPixels / Math.Max(1, categories) * 0.8 / Math.Max(1, series) * 0.92;
+
+    /// <summary>Roughly how wide the data area is, in pixels (the picture less the axes and a legend on the right).</summary>
+    private const double DataAreaPixels = Width - 300;
+
+    /// <summary>Saves the plot as a PNG via a temp file in the same folder, so a reader never sees half a chart.</summary>
+    private static string Save(Plot plt, string path)
+    {
+        var tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}.png");
+        try
+        {
+            plt.SavePng(tmp, Width, Height);
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+        return path;
+    }
+}

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace SwinBench.Results;
+
+/// <summary>
+/// The software and hardware a run measured on: the environment columns of <see cref="ResultRow"/>.
+/// <see cref="Capture"/> fills what can be found without TorchSharp or ONNX Runtime; the backend-specific fields
+/// (CUDA, libtorch, TorchSharp, ONNX Runtime) stay <see cref="NotAvailable"/> unless a caller's enrich callback sets them.
+/// </summary>
+public sealed record EnvironmentInfo
+{
+    /// <summary>The value of a field that is unknown or does not apply.</summary>
+    public const string NotAvailable = "n/a";
+
+    /// <summary>The host name.</summary>
+    public string Machine { get; init; } = NotAvailable;
+
+    /// <summary>The OS distribution, kernel and architecture.</summary>
+    public string Os { get; init; } = NotAvailable;
+
+    /// <summary>The CPU model and logical CPU count.</summary>
+    public string Cpu { get; init; } = NotAvailable;
+
+    /// <summary>The GPU model(s) reported by nvidia-smi.</summary>
+    public string Gpu { get; init; } = NotAvailable;
+
+    /// <summary>The NVIDIA driver version.</summary>
+    public string Driver { get; init; } = NotAvailable;
+
+    /// <summary>The CUDA version the backend runs with.</summary>
+    public string Cuda { get; init; } = NotAvailable;
+
+    /// <summary>The libtorch version.</summary>
+    public string Libtorch { get; init; } = NotAvailable;
+
+    /// <summary>The TorchSharp version.</summary>
+    public string TorchSharp { get; init; } = NotAvailable;
+
+    /// <summary>The ONNX Runtime version.</summary>
+    public string OnnxRuntime { get; init; } = NotAvailable;
+
+    /// <summary>The .NET runtime, e.g. <c>.NET 10.0.0</c>.</summary>
+    public string DotNet { get; init; } = NotAvailable;
+
+    /// <summary>The short commit of the repository, with <c>-dirty</c> when it has uncommitted changes, or <c>unknown</c>.</summary>
+    public string GitCommit { get; init; } = NotAvailable;
+
+    /// <summary>
+    /// Captures the machine, OS, CPU, .NET, git commit and (when nvidia-smi is on the PATH) GPU and driver, then
+    /// passes the result through <paramref name="enrich"/> so that backend code can fill its own fields.
+    /// Never throws for a missing tool or file: what cannot be found is <see cref="NotAvailable"/>.
+    /// </summary>
+    public static EnvironmentInfo Capture(Func<EnvironmentInfo, EnvironmentInfo>? enrich = null)
+    {
+        var (gpu, driver) = NvidiaSmi();
+        var env = new EnvironmentInfo
+        {
+            Machine = Safe(() => Environment.MachineName),
+            Os = Safe(DescribeOs),
+            Cpu = Safe(DescribeCpu),
+            Gpu = gpu,
+            Driver = driver,
+            DotNet = RuntimeInformation.FrameworkDescription,
+            GitCommit = CurrentGitCommit(),
+        };
+        return enrich is null ? env : enrich(env);
+    }
+
+    /// <summary>
+    /// The short commit of the git repository holding <paramref name="dir"/> (default: the running assembly's folder,
+    /// then the working directory), with <c>-dirty</c> appended when <c>git status --porcelain</c> lists changes
+    /// outside the repository's <c>results/</c> folder (results written by the harness do not make a tree dirty);
+    /// <c>unknown</c> when git or a repository is not found.
+    /// </summary>
+    public static string CurrentGitCommit(string? dir = null)
+    {
+        foreach (var d in dir is null ? [AppContext.BaseDirectory, Directory.GetCurrentDirectory()] : new[] { dir })
+        {
+            if (!Directory.Exists(d)) continue;
+            var commit = Run("git", d, "rev-parse", "--short", "HEAD")?.Trim();
+            if (string.IsNullOrEmpty(commit)) continue;
+            var status = Run("git", d, "status", "--porcelain", "--", ":(top)", ":(top,exclude)results");
+            return string.IsNullOrWhiteSpace(status) ? commit : commit + "-dirty";
+        }
+        return "unknown";
+    }
+
+    private static string DescribeOs()
+    {
+        string? pretty = null;
+        if (File.Exists("/etc/os-release"))
+            pretty = File.ReadLines("/etc/os-release")
+                .Where(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))
+                .Select(l => l["PRETTY_NAME=".Length..].Trim().Trim('"'))
+                .FirstOrDefault();
+        // OSDescription is e.g. "Linux 6.8.0-49-generic #49-Ubuntu SMP ..."; the kernel name and release suffice.
+        var kernel = string.Join(' ', RuntimeInformation.OSDescription.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2));
+        var arch = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+        return string.IsNullOrEmpty(pretty) ? $"{kernel} ({arch})" : $"{pretty} ({kernel}, {arch})";
+    }
+
+    private static string DescribeCpu()
+    {
+        string? model = null;
+        var count = 0;
+        if (File.Exists("/proc/cpuinfo"))
+        {
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+            {
+                var colon = line.IndexOf(':');
+                if (colon < 0) continue;
+                var key = line[..colon].Trim();
+                if (key == "processor") count++;
+                else if (key == "model name" && model is null) model = line[(colon + 1)..].Trim();
+            }
+        }
+        model ??= RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        if (count == 0) count = Environment.ProcessorCount;
+        return $"{model} ({count} logical CPUs)";
+    }
+
+    private static (string Gpu, string Driver) NvidiaSmi()
+    {
+        var output = Run("nvidia-smi", null, "--query-gpu=name,driver_version", "--format=csv,noheader");
+        if (string.IsNullOrWhiteSpace(output)) return (NotAvailable, NotAvailable);
+        var gpus = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split(',', 2, StringSplitOptions.TrimEntries))
+            .Where(p => p.Length == 2 && p[0].Length > 0)
+            .ToList();
+        if (gpus.Count == 0) return (NotAvailable, NotAvailable);
+        var names = gpus.GroupBy(p => p[0]).Select(g => g.Count() == 1 ? g.Key : $"{g.Count()}x {g.Key}");
+        return (string.Join(" + ", names), string.Join(" / ", gpus.Select(p => p[1]).Distinct()));
+    }
+
+    private static string Safe(Func<string> f)
+    {
+        try
+        {
+            var s = f();
+            return string.IsNullOrWhiteSpace(s) ? NotAvailable : s;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return NotAvailable;
+        }
+    }
+
+    /// <summary>Runs a tool found on the PATH; its stdout when it exits 0 within 10 s, else null.</summary>
+    private static string? Run(string tool, string? workingDirectory, params string[] args)
+    {
+        var exe = FindOnPath(tool);
+        if (exe is null) return null;
+        try
+        {
+            var psi = new ProcessStartInfo(exe)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = workingDirectory ?? "",
+            };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi);
+            if (p is null) return null;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(10_000))
+            {
+                try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                return null;
+            }
+            Task.WaitAll(stdout, stderr);
+            return p.ExitCode == 0 ? stdout.Result : null;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string? FindOnPath(string tool)
+    {
+        var names = OperatingSystem.IsWindows() ? new[] { tool + ".exe", tool } : new[] { tool };
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var name in names)
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,169 @@
+namespace SwinBench.Results;
+
+/// <summary>
+/// One measured case: what ran (task, model, variant, backend, precision), on what input (dataset, size class,
+/// image, size), how fast (latency statistics per image), how faithful (against the FP32 original of the same backend),
+/// its outcome, and the environment it ran in. One row of <c>results.csv</c>; the property order is the column order.
+/// </summary>
+/// <remarks>
+/// Latency and fidelity values may be <see cref="double.NaN"/> when <see cref="Status"/> is not <c>ok</c> (or when a
+/// value was not measured); <see cref="FidelityPsnrDb"/> is <see cref="double.PositiveInfinity"/> for an output that is
+/// identical to the reference. The CSV representation is defined by <see cref="ResultRowMap"/>.
+/// </remarks>
+public sealed record ResultRow
+{
+    /// <summary>The status of a row that was measured successfully.</summary>
+    public const string StatusOk = "ok";
+
+    /// <summary>Identifies one invocation of the harness; all rows it produced share it.</summary>
+    public string RunId { get; set; } = "";
+
+    /// <summary>When the case finished (UTC; written in ISO 8601).</summary>
+    public DateTime TimestampUtc { get; set; }
+
+    /// <summary>The restoration task, e.g. <c>classical-x2</c>, <c>lightweight-x2</c>, <c>color-dn15</c>.</summary>
+    public string Task { get; set; } = "";
+
+    /// <summary>The model, e.g. <c>SwinIR-S</c> or a preset name.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>A short label of the variant (e.g. <c>perblock/fp32/ln-fused</c>) or an ablation step name (e.g. <c>+ mask kernel</c>).</summary>
+    public string Variant { get; set; } = "";
+
+    /// <summary>The order of ablation steps; 0 is the baseline its group's speedups are relative to.</summary>
+    public int Step { get; set; }
+
+    /// <summary>The attention-mask mode: <c>perblock</c> or <c>hoisted</c>.</summary>
+    public string Mask { get; set; } = "";
+
+    /// <summary>The LayerNorm mode: <c>fused</c>, <c>decomposed</c> or <c>fp32</c>.</summary>
+    public string LayerNorm { get; set; } = "";
+
+    /// <summary>The CUDA plugins in use: <c>none</c> or flags joined by <c>+</c>.</summary>
+    public string Plugins { get; set; } = "none";
+
+    /// <summary>The inference backend: <c>torchsharp</c>, <c>ort</c> or <c>tensorrt</c>.</summary>
+    public string Backend { get; set; } = "";
+
+    /// <summary>The device kind: <c>cpu</c> or <c>cuda</c>.</summary>
+    public string Device { get; set; } = "";
+
+    /// <summary>The device's name, e.g. <c>NVIDIA H100 80GB HBM3</c> or the CPU model.</summary>
+    public string DeviceName { get; set; } = "";
+
+    /// <summary>The compute precision: <c>fp32</c> or <c>fp16</c>.</summary>
+    public string Precision { get; set; } = "";
+
+    /// <summary>The dataset, e.g. <c>Set5</c>, <c>Urban100</c> or <c>synthetic</c>.</summary>
+    public string Dataset { get; set; } = "";
+
+    /// <summary>Which inputs of the dataset: <c>median</c>, <c>largest</c>, <c>all</c> or <c>custom</c>.</summary>
+    public string SizeClass { get; set; } = "";
+
+    /// <summary>The image's name, or <c>*</c> for a whole-dataset row.</summary>
+    public string Image { get; set; } = "";
+
+    /// <summary>How many images the row covers.</summary>
+    public int Images { get; set; }
+
+    /// <summary>Input height in pixels (for size class <c>all</c>: the largest).</summary>
+    public int H { get; set; }
+
+    /// <summary>Input width in pixels (for size class <c>all</c>: the largest).</summary>
+    public int W { get; set; }
+
+    /// <summary>Input megapixels (for size class <c>all</c>: the sum over the images).</summary>
+    public double Megapixels { get; set; }
+
+    /// <summary>Mean latency per image in milliseconds.</summary>
+    public double MeanMs { get; set; } = double.NaN;
+
+    /// <summary>Median latency per image in milliseconds.</summary>
+    public double MedianMs { get; set; } = double.NaN;
+
+    /// <summary>95th-percentile latency per image in milliseconds.</summary>
+    public double P95Ms { get; set; } = double.NaN;
+
+    /// <summary>Minimum latency per image in milliseconds.</summary>
+    public double MinMs { get; set; } = double.NaN;
+
+    /// <summary>How many timed samples the statistics are over.</summary>
+    public int Samples { get; set; }
+
+    /// <summary>Baseline median / this median within the row's group; see <see cref="ResultMath.FillSpeedups"/>.</summary>
+    public double Speedup { get; set; } = double.NaN;
+
+    /// <summary>PSNR in dB of this output against the FP32 original of the same backend (+∞: identical).</summary>
+    public double FidelityPsnrDb { get; set; } = double.NaN;
+
+    /// <summary>Largest absolute difference against the FP32 original of the same backend.</summary>
+    public double FidelityMaxAbs { get; set; } = double.NaN;
+
+    /// <summary>Peak memory in MB during the case (device memory on a GPU).</summary>
+    public double PeakMemoryMB { get; set; } = double.NaN;
+
+    /// <summary><c>ok</c>, <c>skipped: &lt;reason&gt;</c>, <c>unavailable: &lt;reason&gt;</c> or <c>error: &lt;message&gt;</c>.</summary>
+    public string Status { get; set; } = StatusOk;
+
+    /// <summary>See <see cref="EnvironmentInfo.Machine"/>.</summary>
+    public string Machine { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>See <see cref="EnvironmentInfo.Os"/>.</summary>
+    public string Os { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>See <see cref="EnvironmentInfo.Cpu"/>.</summary>
+    public string Cpu { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>See <see cref="EnvironmentInfo.Gpu"/>.</summary>
+    public string Gpu { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>See <see cref="EnvironmentInfo.Driver"/>.</summary>
+    public string Driver { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>See <see cref="EnvironmentInfo.Cuda"/>.</summary>
+    public string Cuda { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>See <see cref="EnvironmentInfo.Libtorch"/>.</summary>
+    public string Libtorch { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>See <see cref="EnvironmentInfo.TorchSharp"/>.</summary>
+    public string TorchSharp { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>See <see cref="EnvironmentInfo.OnnxRuntime"/>.</summary>
+    public string OnnxRuntime { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>See <see cref="EnvironmentInfo.DotNet"/>.</summary>
+    public string DotNet { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>See <see cref="EnvironmentInfo.GitCommit"/>.</summary>
+    public string GitCommit { get; set; } = EnvironmentInfo.NotAvailable;
+
+    /// <summary>True when the case was measured (status <c>ok</c>).</summary>
+    public bool IsOk => string.Equals(Status, StatusOk, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A copy of this row with the environment columns taken from <paramref name="env"/>.</summary>
+    public ResultRow WithEnvironment(EnvironmentInfo env) => this with
+    {
+        Machine = env.Machine, Os = env.Os, Cpu = env.Cpu, Gpu = env.Gpu, Driver = env.Driver, Cuda = env.Cuda,
+        Libtorch = env.Libtorch, TorchSharp = env.TorchSharp, OnnxRuntime = env.OnnxRuntime, DotNet = env.DotNet,
+        GitCommit = env.GitCommit,
+    };
+
+    /// <summary>The environment columns of this row.</summary>
+    public EnvironmentInfo GetEnvironment() => new()
+    {
+        Machine = Machine, Os = Os, Cpu = Cpu, Gpu = Gpu, Driver = Driver, Cuda = Cuda, Libtorch = Libtorch,
+        TorchSharp = TorchSharp, OnnxRuntime = OnnxRuntime, DotNet = DotNet, GitCommit = GitCommit,
+    };
+
+    /// <summary>
+    /// The identity of the case within a results file: a row with the same key replaces an earlier one on
+    /// <see cref="ResultsStore.Append"/>.
+    /// </summary>
+    public ResultKey Key => new(RunId, Task, Variant, Backend, Device, Precision, Dataset, SizeClass, Image, H, W, Plugins, Mask, LayerNorm);
+}
+
+/// <summary>The fields that identify a <see cref="ResultRow"/> within a results file (compared ordinally).</summary>
+public readonly record struct ResultKey(
+    string RunId, string Task, string Variant, string Backend, string Device, string Precision, string Dataset,
+    string SizeClass, string Image, int H, int W, string Plugins, string Mask, string LayerNorm);

@@ -1,0 +1,127 @@
+using SwinBench.Reporting;
+using SwinBench.Results;
+using SwinBench.Tests.Results;
+using StbImageSharp;
+using Xunit;
+
+namespace SwinBench.Tests.Reporting;
+
+public class ChartsTests
+{
+    private static readonly string[] AllCharts =
+    [
+        "speedup_fp32.png", "speedup_fp16.png", "accuracy.png", "ablation_classical-x2.png", "ablation_lightweight-x2.png",
+        "latency_vs_mp.png", "backends.png",
+    ];
+
+    [Fact]
+    public void RenderAll_writes_every_chart_as_a_real_picture()
+    {
+        var dir = ResultRowsForTests.TempDir("charts");
+        var written = Charts.RenderAll(SyntheticResults.Rows(), dir);
+
+        Assert.Equal(AllCharts, written.Select(Path.GetFileName));
+        Assert.Equal(AllCharts.Order(), Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+        foreach (var path in written) AssertIsNonTrivialPng(path);
+    }
+
+    [Fact]
+    public void No_fp16_chart_without_fp16_rows_and_no_accuracy_chart_without_fidelity()
+    {
+        var dir = ResultRowsForTests.TempDir("charts-fp32");
+        var rows = SyntheticResults.Rows().Where(r => r.Precision == "fp32")
+            .Select(r => r with { FidelityPsnrDb = double.NaN }).ToList();
+        var names = Charts.RenderAll(rows, dir).Select(Path.GetFileName).ToList();
+
+        Assert.Contains("speedup_fp32.png", names);
+        Assert.DoesNotContain("speedup_fp16.png", names);
+        Assert.DoesNotContain("accuracy.png", names);
+        Assert.False(File.Exists(Path.Combine(dir, "speedup_fp16.png")));
+    }
+
+    [Fact]
+    public void No_backends_chart_for_a_single_backend_and_no_ablation_for_a_single_step()
+    {
+        var dir = ResultRowsForTests.TempDir("charts-one");
+        var rows = SyntheticResults.Rows().Where(r => r.Backend == "torchsharp" && r.Task == "classical-x2").ToList();
+        rows.RemoveAll(r => r.Step == 2);
+        var names = Charts.RenderAll(rows, dir).Select(Path.GetFileName).ToList();
+        Assert.DoesNotContain("backends.png", names);
+        Assert.DoesNotContain("speedup_fp16.png", names);
+        Assert.Contains("ablation_classical-x2.png", names);
+        Assert.DoesNotContain("ablation_lightweight-x2.png", names);
+
+        var baselinesOnly = SyntheticResults.Rows().Where(r => r.Step == 0).ToList();
+        var names2 = Charts.RenderAll(baselinesOnly, ResultRowsForTests.TempDir("charts-base")).Select(Path.GetFileName).ToList();
+        Assert.DoesNotContain(names2, n => n!.StartsWith("ablation_"));
+        Assert.DoesNotContain("speedup_fp32.png", names2); // a baseline has no speedup over itself to show
+    }
+
+    [Fact]
+    public void Rows_that_are_not_ok_draw_nothing()
+    {
+        var dir = ResultRowsForTests.TempDir("charts-none");
+        var rows = SyntheticResults.Rows().Select(r => r with { Status = "unavailable: no CUDA device" }).ToList();
+        Assert.Empty(Charts.RenderAll(rows, dir));
+        Assert.Empty(Directory.GetFiles(dir));
+        Assert.Empty(Charts.RenderAll([], dir));
+    }
+
+    [Fact]
+    public void Charts_use_only_ok_rows_and_the_latest_run_of_a_case()
+    {
+        var old = ResultRowsForTests.Full("run-1") with { TimestampUtc = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc), MedianMs = 10 };
+        var newer = old with { RunId = "run-2", TimestampUtc = old.TimestampUtc.AddDays(1), MedianMs = 5 };
+        var failed = old with { RunId = "run-3", Variant = "x", Status = "error: boom" };
+        var usable = ReportData.Usable([old, newer, failed]);
+        Assert.Equal(5, Assert.Single(usable).MedianMs);
+    }
+
+    [Fact]
+    public void Missing_speedups_are_computed_and_given_ones_kept()
+    {
+        var rows = SyntheticResults.Rows().Select(r => r with { Speedup = double.NaN }).ToList();
+        var hoisted = ReportData.Usable(rows).First(r => r.Step == 1);
+        Assert.Equal(1.4, hoisted.Speedup, 9);
+
+        rows[1].Speedup = 7;
+        Assert.Equal(7, ReportData.Usable(rows)[1].Speedup);
+        Assert.True(double.IsNaN(rows[0].Speedup)); // the caller's rows are not changed
+    }
+
+    /// <summary>A PNG by its signature, over 5 KB, of the chart's size, and not one flat colour.</summary>
+    internal static void AssertIsNonTrivialPng(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        Assert.True(bytes.Length > 5 * 1024, $"{path}: only {bytes.Length} bytes");
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+
+        var image = ImageResult.FromMemory(bytes, ColorComponents.RedGreenBlue);
+        Assert.Equal(Charts.Width, image.Width);
+        Assert.Equal(Charts.Height, image.Height);
+        double sum = 0, sumSq = 0;
+        var colours = new HashSet<int>();
+        for (var i = 0; i < image.Data.Length; i += 3)
+        {
+            var luma = 0.299 * image.Data[i] + 0.587 * image.Data[i + 1] + 0.114 * image.Data[i + 2];
+            sum += luma;
+            sumSq += luma * luma;
+            colours.Add(image.Data[i] << 16 | image.Data[i + 1] << 8 | image.Data[i + 2]);
+        }
+        var n = image.Data.Length / 3.0;
+        var variance = sumSq / n - sum / n * (sum / n);
+        Assert.True(variance > 50, $"{path}: luminance variance {variance:0.0} looks like a blank picture");
+        Assert.True(colours.Count > 20, $"{path}: only {colours.Count} colours");
+    }
+}
+
+public class ChartLabelTests
+{
+    [Theory]
+    [InlineData("Set5 (median)", 20, "Set5 (median)")]
+    [InlineData("+ fused LayerNorm plugin", 12, "+ fused\nLayerNorm\nplugin")]
+    [InlineData("perblock/fp32/ln-fused", 10, "perblock/\nfp32/\nln-fused")]
+    [InlineData("averyveryverylongword", 8, "averyveryverylongword")]
+    public void Long_tick_labels_wrap_at_spaces_and_slashes(string text, int max, string expected) =>
+        Assert.Equal(expected, Charts.Wrap(text, max));
+}

@@ -1,0 +1,74 @@
+using SwinBench.Reporting;
+using SwinBench.Tests.Results;
+using Xunit;
+
+namespace SwinBench.Tests.Reporting;
+
+public class ReportWriterTests
+{
+    [Fact]
+    public void Report_has_the_environment_tables_reasons_and_chart_links()
+    {
+        var dir = ResultRowsForTests.TempDir("report");
+        var rows = SyntheticResults.Rows();
+        var charts = Charts.RenderAll(rows, dir);
+        var path = ReportWriter.Write(dir, rows, charts);
+
+        Assert.Equal(Path.Combine(dir, "REPORT.md"), path);
+        var md = File.ReadAllText(path);
+        var lines = md.Split('\n');
+
+        Assert.StartsWith("# SwinBench results: run 2025-06-01T12-00-00_h100", md);
+        // environment: one row for the one machine
+        Assert.Single(lines, l => l.StartsWith("| gpu-host | Ubuntu 24.04 LTS (Linux 6.8.0, x64) |"));
+        Assert.Contains("| Machine | OS | CPU | GPU | Driver | CUDA | libtorch | TorchSharp | ONNX Runtime | .NET | Commit |", md);
+        // per task sections and table rows
+        Assert.Contains("### classical-x2", md);
+        Assert.Contains("### lightweight-x2", md);
+        Assert.Contains("| Variant | Precision | Dataset | Size | H×W | MP | median ms | p95 ms | speedup | PSNR vs FP32 | peak MB |", md);
+        // classical-x2, Set5 256×256 on torchsharp: baseline 0.065536 MP × 400 = 26.2144 ms; FP16 is 2.6× faster
+        Assert.Contains("| perblock/fp32/ln-fused | fp32 | Set5 (baby) | median | 256×256 | 0.066 | 26.21 | 28.84 | 1.00× | identical (inf) | 1031 |", md);
+        Assert.Contains("| hoisted/fp16/ln-fused | fp16 | Set5 (baby) | median | 256×256 | 0.066 | 10.08 | 11.09 | 2.60× | 52.25 dB | 1031 |", md);
+        Assert.Contains("| hoisted/fp32/ln-fused | fp32 | Urban100 (img_004) | median | 768×1024 | 0.786 | 224.7 | 247.2 | 1.40× | identical (inf) | 2473 |", md);
+        Assert.Equal(2 * 2 * 2 * 3, lines.Count(l => l.StartsWith("| perblock/") || l.StartsWith("| hoisted/")));
+        // skipped / failed with their reasons, the pipe escaped
+        Assert.Contains("| " + SyntheticResults.SkipReason + " |", md);
+        Assert.Contains("error: CUDA out of memory \\| tried to allocate 2,048 MB", md);
+        // charts by relative path
+        foreach (var chart in charts) Assert.Contains($"![{Path.GetFileNameWithoutExtension(chart)}]({Path.GetFileName(chart)})", md);
+        Assert.Contains("![speedup_fp32](speedup_fp32.png)", md);
+        // written atomically: nothing left behind
+        Assert.Empty(Directory.GetFiles(dir, "*tmp*"));
+    }
+
+    [Fact]
+    public void A_failed_case_does_not_reach_the_results_tables()
+    {
+        var md = ReportWriter.Render(ResultRowsForTests.TempDir("report-fail"), SyntheticResults.Rows(), []);
+        var at = md.IndexOf("## Skipped", StringComparison.Ordinal);
+        Assert.True(at > 0);
+        Assert.DoesNotContain("img_092", md[..at]);
+        Assert.Contains("| Urban100 (img_092) | largest | error: CUDA out of memory", md[at..]);
+        Assert.DoesNotContain("## Charts", md);
+    }
+
+    [Fact]
+    public void Charts_in_a_subfolder_are_linked_by_relative_path()
+    {
+        var dir = ResultRowsForTests.TempDir("report-sub");
+        var charts = Charts.RenderAll(SyntheticResults.Rows(), Path.Combine(dir, "charts"));
+        var md = ReportWriter.Render(dir, SyntheticResults.Rows(), charts);
+        Assert.Contains("![accuracy](charts/accuracy.png)", md);
+    }
+
+    [Fact]
+    public void Rewriting_replaces_the_report()
+    {
+        var dir = ResultRowsForTests.TempDir("report-again");
+        ReportWriter.Write(dir, SyntheticResults.Rows("first"), []);
+        ReportWriter.Write(dir, SyntheticResults.Rows("second"), []);
+        var md = File.ReadAllText(Path.Combine(dir, "REPORT.md"));
+        Assert.Contains("run second", md);
+        Assert.DoesNotContain("first", md);
+    }
+}
