@@ -36,6 +36,7 @@ public abstract class VariantBenchmark
             Session.SetInput(input.Input.Pixels, [1, input.Input.Channels, input.Input.Height, input.Input.Width]);
             Session.Run();
             var (output, _) = Session.GetOutput();
+            TorchSharpSession.CollectGarbage();
             Measurements.Set(method, Case, paramPrecision, new CaseMeasurement(method, step, options,
                 ImageMetrics.FidelityPsnr(output, reference), ImageMetrics.MaxAbsDiff(output, reference),
                 Session.DeviceMemoryMB(), Session.DeviceName, input.IsReal));
@@ -65,11 +66,18 @@ public abstract class VariantBenchmark
         return s.GetOutput().Data;
     }
 
+    /// <summary>
+    /// Outside the timed region: collect what the forward pass left for finalizers (TorchSharp objects whose native
+    /// memory, device memory included, is released by their finalizers), so memory stays flat across iterations.
+    /// </summary>
+    [IterationCleanup]
+    public void CollectGarbage() => TorchSharpSession.CollectGarbage();
+
     [GlobalCleanup]
     public void Cleanup()
     {
         Session?.Dispose();
         Session = null!;
-        GC.Collect();
+        TorchSharpSession.CollectGarbage();
     }
 }

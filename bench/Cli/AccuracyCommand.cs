@@ -76,6 +76,7 @@ public static class AccuracyCommand
                         ImageMetrics.Psnr(outp, gt.Pixels, ch, oh, ow, border), yOk ? ImageMetrics.Psnr(outp, gt.Pixels, ch, oh, ow, border, true) : double.NaN,
                         ImageMetrics.Ssim(outp, gt.Pixels, ch, oh, ow, border), yOk ? ImageMetrics.Ssim(outp, gt.Pixels, ch, oh, ow, border, true) : double.NaN,
                         ImageMetrics.FidelityPsnr(outp, refOut), ImageMetrics.MaxAbsDiff(outp, refOut), ms));
+                    TorchSharpSession.CollectGarbage();
                     bar.Increment(1);
                 }
             });

@@ -65,7 +65,9 @@ public static class GoldenCommand
         {
             var (net, _) = ModelFactory.Create(m.Config, new ModelOptions { Mask = mask, Precision = precision }, m.Checkpoint, m.WrapKey);
             using var runner = new TorchSharpRunner(net, d);
-            return runner.Run(x);
+            var y = runner.Run(x);
+            TorchSharpSession.CollectGarbage();
+            return y;
         }
         using var perBlock = Run(MaskMode.PerBlock, Precision.Fp32, CPU);
         using var hoisted = Run(MaskMode.Hoisted, Precision.Fp32, CPU);

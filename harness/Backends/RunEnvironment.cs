@@ -1,15 +1,41 @@
+using System.Text.RegularExpressions;
 using SwinBench.Results;
 using static TorchSharp.torch;
 
 namespace SwinBench.Backends;
 
 /// <summary>The environment of a run: host facts plus the TorchSharp, libtorch and CUDA versions this process uses.</summary>
-public static class RunEnvironment
+public static partial class RunEnvironment
 {
     public static EnvironmentInfo Capture() => EnvironmentInfo.Capture(e => e with
     {
-        Libtorch = __version__,
+        Libtorch = LoadedLibtorchVersion(),
         TorchSharp = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "n/a",
         Cuda = cuda.is_available() ? CudaInfo.RuntimeVersion() : "n/a (CPU)",
     });
+
+    /// <summary>
+    /// The version of the libtorch actually loaded: read from the torch package next to a system libtorch (its
+    /// version.py, e.g. "2.11.0+cu130"), else the version TorchSharp's bundled libtorch reports.
+    /// </summary>
+    public static string LoadedLibtorchVersion()
+    {
+        try
+        {
+            var lib = File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault())
+                .FirstOrDefault(p => p is not null && p.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal));
+            if (lib is not null)
+            {
+                var versionPy = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(lib)!)!, "version.py");
+                if (File.Exists(versionPy) && VersionLine().Match(File.ReadAllText(versionPy)) is { Success: true } m)
+                    return m.Groups[1].Value;
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return __version__;
+    }
+
+    [GeneratedRegex(@"__version__\s*=\s*'([^']+)'")]
+    private static partial Regex VersionLine();
 }

@@ -27,11 +27,15 @@ public static class TorchDevices
         throw new ArgumentException($"bad device '{name}': use cpu, cuda or cuda:N");
     }
 
-    /// <summary>FP32 means FP32: TF32 matrix/convolution math off unless asked for.</summary>
+    /// <summary>
+    /// FP32 means FP32: TF32 matrix/convolution math off unless asked for; FP16 matrix products accumulate in FP32
+    /// (cuBLAS reduced-precision reductions off), the accuracy setting for FP16 inference.
+    /// </summary>
     public static void ConfigureNumerics(bool allowTf32 = false)
     {
         backends.cuda.matmul.allow_tf32 = allowTf32;
         backends.cudnn.allow_tf32 = allowTf32;
+        backends.cuda.matmul.allow_fp16_reduced_precision_reduction = false;
     }
 
     /// <summary>Waits for queued device work (no-op on CPU), so host clocks time finished work.</summary>

@@ -89,25 +89,33 @@ public sealed class WindowAttention : nn.Module
     public int WindowSize => _windowSize;
 
     /// <summary>x: (B·nW, N, C); mask: (nW, N, N) or null.</summary>
+    /// <remarks>
+    /// Temporaries live in a dispose scope of their own and the (nW·heads·N·N) score tensors are freed as soon as the
+    /// next one exists, so peak memory follows PyTorch's (which frees temporaries by reference count), not the sum of
+    /// every intermediate of the forward pass. Bias and mask are added in place: the same arithmetic, one buffer.
+    /// </remarks>
     public Tensor Forward(Tensor x, Tensor? mask)
     {
+        using var scope = NewDisposeScope();
         var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
         var qkvOut = qkv.forward(x).reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
         var q = qkvOut[0] * _scale;
         var k = qkvOut[1];
         var v = qkvOut[2];
-        var attn = q.matmul(k.transpose(-2, -1));
+        var scores = q.matmul(k.transpose(-2, -1));
+        q.Dispose();
         var bias = relative_position_bias_table.index_select(0, _index.On(x.device)).view(n, n, -1).permute(2, 0, 1).contiguous();
-        attn = attn + bias.unsqueeze(0);
+        scores.add_(bias.unsqueeze(0));
         if (mask is not null)
         {
             var nW = mask.shape[0];
-            attn = attn.view(b / nW, nW, _heads, n, n) + mask.unsqueeze(1).unsqueeze(0);
-            attn = attn.view(-1, _heads, n, n);
+            scores.view(b / nW, nW, _heads, n, n).add_(mask.unsqueeze(1).unsqueeze(0));
         }
-        attn = functional.softmax(attn, -1);
-        var y = attn.matmul(v).transpose(1, 2).reshape(b, n, c);
-        return proj.forward(y);
+        var attn = functional.softmax(scores, -1);
+        scores.Dispose();
+        var y = attn.matmul(v);
+        attn.Dispose();
+        return proj.forward(y.transpose(1, 2).reshape(b, n, c)).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)
@@ -147,11 +155,18 @@ public sealed class SwinTransformerBlock : nn.Module
 
     public long ShiftSize => _shift;
 
-    /// <summary>x: (B, H·W, C) → (B, H·W, C).</summary>
+    /// <summary>x: (B, H·W, C) → (B, H·W, C). Each half (attention, MLP) frees its temporaries when it ends.</summary>
     public Tensor Forward(Tensor x, long h, long w, MaskProvider masks)
     {
+        using var scope = NewDisposeScope();
+        x = x + Attention(x, h, w, masks);
+        return (x + FeedForward(x)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Attention(Tensor x, long h, long w, MaskProvider masks)
+    {
+        using var scope = NewDisposeScope();
         var (b, c) = (x.shape[0], x.shape[2]);
-        var shortcut = x;
         var y = norm1.forward(x).view(b, h, w, c);
         if (_shift > 0) y = y.roll([-_shift, -_shift], [1, 2]);
         var windows = WindowOps.Partition(y, _ws).view(-1, _ws * _ws, c);
@@ -159,8 +174,13 @@ public sealed class SwinTransformerBlock : nn.Module
         var attnWindows = attn.Forward(windows, mask).view(-1, _ws, _ws, c);
         y = WindowOps.Reverse(attnWindows, _ws, h, w);
         if (_shift > 0) y = y.roll([_shift, _shift], [1, 2]);
-        x = shortcut + y.view(b, h * w, c);
-        return x + mlp.forward(norm2.forward(x));
+        return y.view(b, h * w, c).MoveToOuterDisposeScope();
+    }
+
+    private Tensor FeedForward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return mlp.forward(norm2.forward(x)).MoveToOuterDisposeScope();
     }
 }
 
@@ -180,11 +200,9 @@ public sealed class BasicLayer : nn.Module
 
     public IEnumerable<SwinTransformerBlock> Blocks => blocks;
 
-    public Tensor Forward(Tensor x, long h, long w, MaskProvider masks)
-    {
-        foreach (var block in blocks) x = block.Forward(x, h, w, masks);
-        return x;
-    }
+    /// <summary>Runs the blocks in order, freeing each intermediate residual stream once the next block has consumed it.</summary>
+    public Tensor Forward(Tensor x, long h, long w, MaskProvider masks) =>
+        Sequence.Chain(x, blocks, (block, t) => block.Forward(t, h, w, masks));
 }
 
 /// <summary>Residual Swin Transformer Block: a stage of Swin blocks, a conv (1conv or 3conv), and a long residual.</summary>
@@ -206,9 +224,10 @@ public sealed class RSTB : nn.Module
     /// <summary>x: (B, H·W, C) tokens.</summary>
     public Tensor Forward(Tensor x, long h, long w, MaskProvider masks)
     {
+        using var scope = NewDisposeScope();
         var y = residual_group.Forward(x, h, w, masks);
         y = conv.forward(Tokens.ToImage(y, h, w));
-        return Tokens.FromImage(y) + x;
+        return (Tokens.FromImage(y) + x).MoveToOuterDisposeScope();
     }
 }
 
@@ -232,6 +251,27 @@ public sealed class PatchEmbed : Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => norm.forward(Tokens.FromImage(x));
+}
+
+/// <summary>Runs a chain of stages on the residual stream, keeping only the live stream in memory.</summary>
+internal static class Sequence
+{
+    /// <summary>
+    /// Applies <paramref name="step"/> for each stage; every intermediate is disposed as soon as the next stage has
+    /// produced its output (the caller's input is never disposed). The result belongs to the caller's dispose scope.
+    /// </summary>
+    public static Tensor Chain<TStage>(Tensor input, IEnumerable<TStage> stages, Func<TStage, Tensor, Tensor> step)
+    {
+        using var scope = NewDisposeScope();
+        var current = input;
+        foreach (var stage in stages)
+        {
+            var next = step(stage, current);
+            if (!ReferenceEquals(current, input)) current.Dispose();
+            current = next;
+        }
+        return ReferenceEquals(current, input) ? current : current.MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>A tensor derived from constants, kept once per device and never part of the state_dict.</summary>

@@ -181,10 +181,10 @@ public sealed class SwinIR : Module<Tensor, Tensor>
     private Tensor ForwardFeatures(Tensor x)
     {
         var (h, w) = (x.shape[2], x.shape[3]);
-        var t = patch_embed.forward(x);
-        foreach (var layer in layers) t = layer.Forward(t, h, w, _masks);
-        t = norm.forward(t);
-        return Tokens.ToImage(t, h, w);
+        using var scope = NewDisposeScope();
+        var tokens = patch_embed.forward(x);
+        var t = Sequence.Chain(tokens, layers, (layer, s) => layer.Forward(s, h, w, _masks));
+        return Tokens.ToImage(norm.forward(t), h, w).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)
