@@ -55,10 +55,11 @@ public sealed class SweepOptions
     public Option<FileInfo?> ManifestFile { get; } = new("--manifest") { Description = "dataset manifest (default: datasets/manifest.csv)" };
     public Option<string[]> Tasks { get; } = new("--tasks") { Description = "only these tasks of the sweep, e.g. lightweight-x2 color-dn15", AllowMultipleArgumentsPerToken = true };
     public Option<int?> Iterations { get; } = new("--iterations") { Description = "override the sweep's timed iterations per variant" };
+    public Option<string?> Size { get; } = new("--size") { Description = "replace the sweep's dataset sizes by one synthetic input of HxW pixels (e.g. 64x64)" };
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { Out, DataRoot, Synthetic, Device, Weights, ManifestFile, Tasks, Iterations }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Out, DataRoot, Synthetic, Device, Weights, ManifestFile, Tasks, Iterations, Size }) cmd.Options.Add(o);
     }
 
     public DatasetManifest Manifest(ParseResult r) =>
@@ -82,6 +83,11 @@ public sealed class SweepOptions
         foreach (var t in tasks) Workloads.BenchTask.Get(t);
         var cases = tasks.Length == 0 ? sweep.Cases : sweep.Cases.Where(c => tasks.Contains(c.Task.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         if (cases.Count == 0) throw new ArgumentException($"--tasks {string.Join(" ", tasks)}: none of them is in sweep {sweep.Name}");
+        if (r.GetValue(Size) is { } size)
+        {
+            var (h, w) = ParseSize(size);
+            cases = cases.Select(c => c.Task).Distinct().Select(t => Workloads.BenchCase.Custom(t, h, w)).ToList();
+        }
         var iterations = r.GetValue(Iterations) ?? sweep.IterationCount;
         if (iterations < 1) throw new ArgumentException($"--iterations must be >= 1, got {iterations}");
         return sweep with
@@ -93,6 +99,13 @@ public sealed class SweepOptions
             Weights = weights,
             Manifest = Manifest(r),
         };
+    }
+
+    private static (int H, int W) ParseSize(string text)
+    {
+        var parts = text.ToLowerInvariant().Split('x');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var h) && int.TryParse(parts[1], out var w) && h > 0 && w > 0) return (h, w);
+        throw new ArgumentException($"--size '{text}' must be HxW with positive integers, e.g. 64x64");
     }
 
     public string OutDir(ParseResult r, Sweep sweep)

@@ -1,0 +1,63 @@
+using SwinBench.Results;
+
+namespace SwinBench.Tests.Cli;
+
+/// <summary>The README's main job end to end on a tiny input: BenchmarkDotNet sweep → CSV → charts → report; plot from CSV alone.</summary>
+public sealed class SweepCliTests : IDisposable
+{
+    private readonly string _tmp = Directory.CreateTempSubdirectory("swinbench-sweep-").FullName;
+
+    public void Dispose() => Directory.Delete(_tmp, recursive: true);
+
+    [Fact]
+    public void Quick_writes_csv_charts_and_report_and_plot_regenerates_charts_from_the_csv()
+    {
+        var outDir = Path.Combine(_tmp, "quick");
+        var r = SwinBenchProcess.Run("quick", "--size", "24x32", "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var csv = Path.Combine(outDir, "results.csv");
+        var header = File.ReadLines(csv).First().Split(',');
+        foreach (var col in new[] { "task", "model", "variant", "mask", "backend", "device", "precision", "dataset", "h", "w", "megapixels",
+                     "mean_ms", "median_ms", "p95_ms", "speedup", "fidelity_psnr_db", "peak_memory_mb", "gpu", "libtorch", "torchsharp", "os", "git_commit" })
+            Assert.Contains(col, header);
+        var rows = new ResultsStore(outDir).Read();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, x => Assert.True(x.IsOk, x.Status));
+        var perBlock = rows.Single(x => x.Mask == "perblock");
+        var hoisted = rows.Single(x => x.Mask == "hoisted");
+        Assert.Equal(1.0, perBlock.Speedup);
+        Assert.Equal(perBlock.MedianMs / hoisted.MedianMs, hoisted.Speedup, 6);
+        Assert.True(double.IsPositiveInfinity(hoisted.FidelityPsnrDb), "hoisting must not change the output");
+        Assert.Equal((24, 32, "lightweight-x2"), (hoisted.H, hoisted.W, hoisted.Task));
+        Assert.True(File.Exists(Path.Combine(outDir, "REPORT.md")));
+        var pngs = Directory.GetFiles(outDir, "*.png");
+        Assert.NotEmpty(pngs);
+
+        foreach (var p in pngs) File.Delete(p);
+        var plot = SwinBenchProcess.Run("plot", "--in", outDir);
+        Assert.True(plot.ExitCode == 0, plot.ToString());
+        Assert.Equal(pngs.Select(Path.GetFileName).Order(), Directory.GetFiles(outDir, "*.png").Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void Unknown_sweep_and_bad_size_fail_with_one_line()
+    {
+        var r = SwinBenchProcess.Run("run", "--sweep", "nope", "--out", _tmp);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("unknown sweep 'nope'", r.Stderr);
+        Assert.Contains("baseline-gpu", r.Stderr);
+        r = SwinBenchProcess.Run("quick", "--size", "0x5", "--out", _tmp);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--size '0x5'", r.Stderr);
+    }
+
+    [Fact]
+    public void Gpu_sweep_on_a_machine_without_cuda_says_so()
+    {
+        if (TorchSharp.torch.cuda.is_available()) return; // meaningful on CPU-only machines (CI)
+        var r = SwinBenchProcess.Run("run", "--sweep", "baseline-gpu", "--out", _tmp);
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("CUDA requested", r.Stderr);
+        Assert.False(File.Exists(Path.Combine(_tmp, "results.csv")));
+    }
+}
