@@ -21,7 +21,6 @@ public static class AccuracyCommand
         var task = new Option<string>("--task") { Description = "benchmark task, e.g. lightweight-x2, classical-x4, color-dn15", DefaultValueFactory = _ => "lightweight-x2" };
         var dataset = new Option<string>("--dataset") { Description = "dataset of the manifest", DefaultValueFactory = _ => "Set5" };
         var weights = new Option<FileInfo?>("--weights") { Description = "official weights of the task's preset (absent: random init; PSNR vs ground truth is then meaningless)" };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var mask = new Option<string>("--mask") { Description = "variant under test: perblock or hoisted", DefaultValueFactory = _ => "hoisted" };
         var precision = new Option<string>("--precision") { Description = "variant under test: fp32 or fp16", DefaultValueFactory = _ => "fp16" };
         var limit = new Option<int>("--limit") { Description = "first N images only (0 = all)", DefaultValueFactory = _ => 0 };
@@ -35,7 +34,7 @@ public static class AccuracyCommand
             var manifest = common.Manifest(r);
             var images = manifest.Get(r.GetValue(dataset)!);
             if (r.GetValue(limit) > 0) images = images.Take(r.GetValue(limit)).ToList();
-            var dev = TorchDevices.Resolve(r.GetValue(common.Device) ?? r.GetValue(device)!);
+            var dev = TorchDevices.Resolve(r.GetValue(common.Device) ?? "cpu");
             var variant = new ModelOptions
             {
                 Mask = r.GetValue(mask) == "perblock" ? MaskMode.PerBlock : r.GetValue(mask) == "hoisted" ? MaskMode.Hoisted

@@ -82,7 +82,7 @@ public sealed class SweepOptions
         var tasks = r.GetValue(Tasks) ?? [];
         foreach (var t in tasks) Workloads.BenchTask.Get(t);
         var cases = tasks.Length == 0 ? sweep.Cases : sweep.Cases.Where(c => tasks.Contains(c.Task.Name, StringComparer.OrdinalIgnoreCase)).ToList();
-        if (cases.Count == 0) throw new ArgumentException($"--tasks {string.Join(" ", tasks)}: none of them is in sweep {sweep.Name}");
+        if (tasks.Length > 0 && cases.Count == 0) throw new ArgumentException($"--tasks {string.Join(" ", tasks)}: none of them is in sweep {sweep.Name}");
         if (r.GetValue(Size) is { } size)
         {
             var (h, w) = ParseSize(size);

@@ -7,12 +7,16 @@ namespace SwinBench.Backends;
 /// <summary>The environment of a run: host facts plus the TorchSharp, libtorch and CUDA versions this process uses.</summary>
 public static partial class RunEnvironment
 {
-    public static EnvironmentInfo Capture() => EnvironmentInfo.Capture(e => e with
+    public static EnvironmentInfo Capture()
     {
-        Libtorch = LoadedLibtorchVersion(),
-        TorchSharp = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "n/a",
-        Cuda = cuda.is_available() ? CudaInfo.RuntimeVersion() : "n/a (CPU)",
-    });
+        var cudaAvailable = cuda.is_available(); // also loads libtorch, so the loaded library can be found below
+        return EnvironmentInfo.Capture(e => e with
+        {
+            Libtorch = LoadedLibtorchVersion(),
+            TorchSharp = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "n/a",
+            Cuda = cudaAvailable ? CudaInfo.RuntimeVersion() : "n/a (CPU)",
+        });
+    }
 
     /// <summary>
     /// The version of the libtorch actually loaded: read from the torch package next to a system libtorch (its

@@ -61,3 +61,24 @@ public sealed class SweepCliTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_tmp, "results.csv")));
     }
 }
+
+/// <summary><c>swinbench accuracy</c>: a dataset pass with PSNR/SSIM vs ground truth and fidelity vs FP32, one totals row.</summary>
+public sealed class AccuracyCliTests : IDisposable
+{
+    private readonly string _tmp = Directory.CreateTempSubdirectory("swinbench-accuracy-").FullName;
+
+    public void Dispose() => Directory.Delete(_tmp, recursive: true);
+
+    [Fact]
+    public void Accuracy_pass_writes_a_totals_row()
+    {
+        var r = SwinBenchProcess.Run("accuracy", "--task", "lightweight-x2", "--dataset", "Set14", "--limit", "2",
+            "--precision", "fp32", "--mask", "hoisted", "--out", _tmp);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("baboon", r.Stdout);
+        var row = Assert.Single(new ResultsStore(_tmp).Read());
+        Assert.Equal(("all", "*", 2, "Set14"), (row.SizeClass, row.Image, row.Images, row.Dataset));
+        Assert.True(double.IsPositiveInfinity(row.FidelityPsnrDb), "hoisted FP32 equals the original");
+        Assert.True(row.MedianMs > 0);
+    }
+}
