@@ -25,7 +25,7 @@ public static class CliErrors
     }
 
     public static bool IsUserError(Exception e) => e is ConfigException or InvalidInputException or CheckpointException
-        or InputFileException or BackendUnavailableException or ArgumentException or FileNotFoundException
+        or InputFileException or BackendUnavailableException or ArgumentException or InvalidDataException or FileNotFoundException
         or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
 
     private static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using SwinBench.Benchmarks;
 using SwinBench.Datasets;
-using SwinBench.Reporting;
 using SwinBench.Results;
 
 namespace SwinBench.Cli;
@@ -37,8 +36,8 @@ public static class RunCommand
             var outDir = common.OutDir(r, sweep);
             Console.WriteLine($"sweep {sweep.Name}: {sweep.Cases.Count} cases on {sweep.Device} -> {outDir}");
             var rows = SweepRunner.Run(sweep, outDir, r.GetValue(filter) ?? [], Console.WriteLine);
-            Console.WriteLine(ReportPipeline.Finish(outDir));
-            return rows.All(x => x.IsOk) ? 0 : 1;
+            var report = ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
+            return report != 0 ? report : rows.All(x => x.IsOk) ? 0 : 1;
         }));
         return cmd;
     }
@@ -114,17 +113,5 @@ public sealed class SweepOptions
         var root = RepoPaths.RepoRoot is { } repo ? Path.Combine(repo, "results", "local") : Path.Combine(Directory.GetCurrentDirectory(), "results", "local");
         var tag = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu";
         return ResultsStore.NewRunDirectory(root, $"{tag}-{sweep.Name}");
-    }
-}
-
-/// <summary>Charts and report for a results folder, from its CSV alone.</summary>
-public static class ReportPipeline
-{
-    public static string Finish(string dir)
-    {
-        var rows = new ResultsStore(dir).Read();
-        var charts = Charts.RenderAll(rows, dir);
-        ReportWriter.Write(dir, rows, charts);
-        return $"wrote {Path.Combine(dir, ResultsStore.FileName)} ({rows.Count} rows), {charts.Count} chart(s), {Path.Combine(dir, "REPORT.md")}";
     }
 }

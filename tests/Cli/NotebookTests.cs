@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SwinBench.Tests.Cli;
 
 /// <summary>The notebooks run as documented: <c>dotnet run notebooks/NAME.cs -- RESULTS_DIR</c> from the repository root.</summary>
@@ -14,14 +12,9 @@ public sealed class NotebookTests : IDisposable
     {
         var root = RepoPaths.RepoRoot!;
         File.Copy(Path.Combine(root, "results", "h100-2026-11-26", "results.csv"), Path.Combine(_tmp, "results.csv"));
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "run", "notebooks/speedup-table.cs", "--", _tmp }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "notebook did not finish in 5 minutes");
-        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}\n{stdout.Result}\n{stderr.Result}");
-        Assert.Contains("| lightweight-x2 | Urban100 | median | 346x512 | 1.00x |", stdout.Result);
+        var r = SwinBenchProcess.RunDotnet(root, "run", "notebooks/speedup-table.cs", "--", _tmp);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("| lightweight-x2 | Urban100 | median | 346x512 | 1.00x |", r.Stdout);
         Assert.True(new FileInfo(Path.Combine(_tmp, "notebook_fp16_fidelity.png")).Length > 5000);
     }
 }

@@ -14,8 +14,14 @@ public static class SwinBenchProcess
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "swinbench.dll");
         Assert.True(File.Exists(dll), $"swinbench.dll not found next to the tests: {dll}");
+        return RunDotnet(null, [dll, .. args]);
+    }
+
+    /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="workingDirectory"/> (null: the current one), 5 minutes at most.</summary>
+    public static Result RunDotnet(string? workingDirectory, params string[] args)
+    {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -23,7 +29,7 @@ public static class SwinBenchProcess
         if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"swinbench {string.Join(' ', args)} did not finish in 5 minutes");
+            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish in 5 minutes");
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
