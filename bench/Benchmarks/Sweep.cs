@@ -52,6 +52,10 @@ public sealed record Sweep(
             [typeof(LayerNormBenchmarks)],
             CasesOf(m, ["classical-x2", "lightweight-x2"], SizePick.Median),
             [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 2, IterationCount: 10),
+        new("all", "every benchmark question (what --filter without --sweep selects from): lightweight x2 at Set5's median size, FP32 (FP16 too with --device cuda)",
+            [typeof(MaskHoistingBenchmarks), typeof(PrecisionBenchmarks), typeof(LayerNormBenchmarks)],
+            BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5"], SizePick.Median).ToList(),
+            [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
         new("cpu-tasks", "CPU: per-block vs hoisted for classical x2/x4, lightweight x2/x4 and color DN15 at Set5's median size",
             [typeof(MaskHoistingBenchmarks)],
             new[] { "classical-x2", "classical-x4", "lightweight-x2", "lightweight-x4", "color-dn15" }

@@ -31,11 +31,13 @@ public static class RunCommand
                 }
                 return 0;
             }
-            var name = r.GetValue(sweepOpt) ?? throw new ArgumentException("give --sweep NAME (or --list)");
+            var filters = r.GetValue(filter) ?? [];
+            var name = r.GetValue(sweepOpt) ?? (filters.Length > 0 ? "all" : throw new ArgumentException("give --sweep NAME, --filter GLOB or --list"));
             var sweep = common.Apply(r, Sweep.Get(name, manifest));
             var outDir = common.OutDir(r, sweep);
             Console.WriteLine($"sweep {sweep.Name}: {sweep.Cases.Count} cases on {sweep.Device} -> {outDir}");
-            var rows = SweepRunner.Run(sweep, outDir, r.GetValue(filter) ?? [], Console.WriteLine);
+            var rows = SweepRunner.Run(sweep, outDir, filters, Console.WriteLine);
+            if (rows.Count == 0) throw new ArgumentException($"--filter {string.Join(" ", filters)} matched no benchmark of sweep {sweep.Name}");
             var report = ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
             return report != 0 ? report : rows.All(x => x.IsOk) ? 0 : 1;
         }));
