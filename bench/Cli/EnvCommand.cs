@@ -16,6 +16,8 @@ public static class EnvCommand
                 Console.WriteLine($"{p.Name,-12} {p.GetValue(env)}");
             Console.WriteLine($"{"backends",-12} torchsharp-cpu: available; torchsharp-cuda: " +
                               (TorchSharp.torch.cuda.is_available() ? $"available ({TorchSharp.torch.cuda.device_count()} device(s))" : "unavailable: libtorch reports no CUDA device"));
+            foreach (var line in OrtAvailability.Probe())
+                Console.WriteLine($"{"",-12} {line}");
             return 0;
         }));
         return cmd;

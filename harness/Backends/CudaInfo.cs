@@ -29,6 +29,45 @@ public static class CudaInfo
         return f(&free, &total) == 0 ? (total - free) / (1024.0 * 1024.0) : null;
     }
 
+    /// <summary>Number of visible CUDA devices (0 without the runtime or a device).</summary>
+    public static unsafe int DeviceCount()
+    {
+        var f = (delegate* unmanaged<int*, int>)Export("cudaGetDeviceCount");
+        int n;
+        return f != null && f(&n) == 0 ? n : 0;
+    }
+
+    /// <summary>Copies <paramref name="bytes"/> from host to device memory and waits until the device holds them.</summary>
+    public static unsafe void CopyToDevice(IntPtr device, void* host, long bytes, int deviceId) =>
+        Copy((void*)device, host, bytes, HostToDevice, deviceId);
+
+    /// <summary>Copies <paramref name="bytes"/> from device to host memory (waits for the device first).</summary>
+    public static unsafe void CopyToHost(void* host, IntPtr device, long bytes, int deviceId) =>
+        Copy(host, (void*)device, bytes, DeviceToHost, deviceId);
+
+    private const int HostToDevice = 1, DeviceToHost = 2; // cudaMemcpyKind
+
+    private static unsafe void Copy(void* dst, void* src, long bytes, int kind, int deviceId)
+    {
+        var setDevice = (delegate* unmanaged<int, int>)Export("cudaSetDevice");
+        var synchronize = (delegate* unmanaged<int>)Export("cudaDeviceSynchronize");
+        var memcpy = (delegate* unmanaged<void*, void*, nuint, int, int>)Export("cudaMemcpy");
+        if (setDevice == null || synchronize == null || memcpy == null)
+            throw new BackendUnavailableException("the CUDA runtime (libcudart) is not loaded: no device copies");
+        Check(setDevice(deviceId), "cudaSetDevice");
+        Check(synchronize(), "cudaDeviceSynchronize");          // work queued on other streams is done first
+        Check(memcpy(dst, src, (nuint)bytes, kind), "cudaMemcpy");
+        Check(synchronize(), "cudaDeviceSynchronize");          // a staged pageable copy has landed too
+    }
+
+    private static unsafe void Check(int error, string what)
+    {
+        if (error == 0) return;
+        var name = (delegate* unmanaged<int, IntPtr>)Export("cudaGetErrorString");
+        var text = name != null ? Marshal.PtrToStringUTF8(name(error)) : null;
+        throw new InvalidOperationException($"{what} failed: CUDA error {error}{(text is null ? "" : $" ({text})")}");
+    }
+
     /// <summary>CUDA runtime version as "13.0", or "n/a".</summary>
     public static unsafe string RuntimeVersion()
     {

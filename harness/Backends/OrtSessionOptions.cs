@@ -1,0 +1,56 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace SwinBench.Backends;
+
+/// <summary>The ONNX Runtime execution provider a session runs on.</summary>
+public enum OrtProvider
+{
+    Cpu,
+    Cuda,
+}
+
+/// <summary>cuDNN's convolution algorithm search of the CUDA EP (its <c>cudnn_conv_algo_search</c> option).</summary>
+public enum CudnnConvAlgoSearch
+{
+    /// <summary>Benchmark every algorithm once per shape (ORT's default; the fastest steady state).</summary>
+    Exhaustive,
+    /// <summary>cuDNN's heuristics, no benchmarking.</summary>
+    Heuristic,
+    /// <summary>cuDNN's default algorithm.</summary>
+    Default,
+}
+
+/// <summary>How an <see cref="OrtSession"/> is built: graph optimization, threads, execution provider, I/O precision, op library.</summary>
+public sealed record OrtSessionOptions
+{
+    public OrtProvider Provider { get; init; } = OrtProvider.Cpu;
+
+    public GraphOptimizationLevel GraphOptimization { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>Threads of one operator (0: ONNX Runtime's default, one per physical core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Threads across operators (0: ONNX Runtime's default; used only by the parallel execution mode).</summary>
+    public int InterOpThreads { get; init; }
+
+    /// <summary>CUDA device of the CUDA provider.</summary>
+    public int DeviceId { get; init; }
+
+    public CudnnConvAlgoSearch CudnnConvAlgoSearch { get; init; } = CudnnConvAlgoSearch.Exhaustive;
+
+    /// <summary>
+    /// Whether the model's inputs and outputs are float16. Null: whatever the model declares. true/false: the model must
+    /// declare that, else the session fails with a clear message. Either way the session takes and returns float32 on the
+    /// host and converts at upload/download, outside <see cref="OrtSession.Run"/>.
+    /// </summary>
+    public bool? Fp16Io { get; init; }
+
+    /// <summary>The custom-op library to register (<c>libswinbench_ort.so</c>, see <see cref="OrtOpLibrary"/>), or null.</summary>
+    public string? CustomOpLibrary { get; init; }
+
+    public override string ToString() =>
+        $"ort-{(Provider == OrtProvider.Cuda ? $"cuda:{DeviceId}" : "cpu")} opt={GraphOptimization}" +
+        (Provider == OrtProvider.Cuda ? $" cudnn={CudnnConvAlgoSearch}" : "") +
+        (IntraOpThreads > 0 ? $" intra={IntraOpThreads}" : "") + (InterOpThreads > 0 ? $" inter={InterOpThreads}" : "") +
+        (Fp16Io is { } f ? $" fp16io={f}" : "") + (CustomOpLibrary is not null ? " +ops" : "");
+}

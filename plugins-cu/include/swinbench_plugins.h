@@ -1,0 +1,136 @@
+/*
+ * swinbench_plugins.h: the one C ABI of the SwinBench kernels.
+ *
+ * Every kernel has a reference CPU entry point (swb_<op>_cpu, host pointers) and a CUDA entry point
+ * (swb_<op>_cuda, device pointers, runs asynchronously on the given cudaStream_t passed as void*).
+ * A build without CUDA, or a kernel whose CUDA version does not exist yet, still exports the CUDA entry point:
+ * it returns SWB_ERR_NO_CUDA with a message. The thin front ends (TorchSharp P/Invoke, ONNX Runtime custom ops,
+ * TensorRT plugins) call these functions and nothing else; no framework type crosses this header.
+ *
+ * Conventions
+ *  - Tensors are dense, row-major (C order), of the dtype given (SWB_F16 = IEEE binary16 bits in uint16_t).
+ *  - Every function returns an swb_status and, when msg is not NULL and msg_size > 0, writes a NUL-terminated
+ *    message into msg (empty on success). Nothing throws across this boundary.
+ *  - Sizes are int64_t; the geometry is checked before any memory is touched.
+ */
+#ifndef SWINBENCH_PLUGINS_H
+#define SWINBENCH_PLUGINS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define SWB_API __declspec(dllexport)
+#else
+#define SWB_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a signature or a struct below changes. */
+#define SWB_ABI_VERSION 1
+
+typedef enum swb_dtype {
+  SWB_F32 = 0, /* float */
+  SWB_F16 = 1  /* IEEE binary16, stored as uint16_t bits */
+} swb_dtype;
+
+typedef enum swb_status {
+  SWB_OK = 0,
+  SWB_ERR_ARGUMENT = 1, /* a null pointer, an inconsistent size, an unsupported dtype */
+  SWB_ERR_NO_CUDA = 2,  /* a CUDA entry point of a build (or kernel) without CUDA */
+  SWB_ERR_CUDA = 3      /* a CUDA launch or runtime error; the message carries cudaGetErrorString */
+} swb_status;
+
+/*
+ * A (B, H*W, C) token map of a padded H x W feature map, split into window_size x window_size windows after a
+ * cyclic shift of shift_size. H and W are multiples of window_size; 0 <= shift_size < window_size.
+ * nW = (H / ws) * (W / ws) windows per image, N = ws * ws tokens per window.
+ */
+typedef struct swb_window_geometry {
+  int64_t batch;       /* B >= 1 (ignored by the window mask) */
+  int64_t height;      /* H, a multiple of window_size */
+  int64_t width;       /* W, a multiple of window_size */
+  int64_t channels;    /* C >= 1 (ignored by the window mask) */
+  int64_t window_size; /* ws >= 1 */
+  int64_t shift_size;  /* 0 <= shift < ws */
+} swb_window_geometry;
+
+/* The packed qkv projection of window attention: (B_, N, 3C), last dim laid out [3][heads][C / heads]. */
+typedef struct swb_qkv_geometry {
+  int64_t batch_windows; /* B_ = B * nW >= 1 */
+  int64_t tokens;        /* N >= 1 */
+  int64_t channels;      /* C, a multiple of heads */
+  int64_t heads;         /* >= 1 */
+} swb_qkv_geometry;
+
+/* rows x cols, normalized over cols (the last dim). */
+typedef struct swb_rows_geometry {
+  int64_t rows; /* >= 0 */
+  int64_t cols; /* >= 1 */
+} swb_rows_geometry;
+
+/* "swinbench_plugins abi 1; cuda kernels: none" and the like. */
+SWB_API const char* swb_build_info(void);
+
+/* Checks a window geometry (what every window kernel checks first). mask_only: batch and channels are ignored. */
+SWB_API int swb_window_geometry_check(const swb_window_geometry* g, int mask_only, char* msg, size_t msg_size);
+
+/*
+ * Window mask: the additive attention mask of a shifted block, (nW, N, N) of out_dtype.
+ * Region id of pixel (y, x): 3 * r(y) + r(x), r(i) = 0 on [0, n-ws), 1 on [n-ws, n-shift), 2 on [n-shift, n).
+ * mask[w][i][j] = 0 when tokens i and j of window w share a region id, else -100.
+ */
+SWB_API int swb_window_mask_cpu(const swb_window_geometry* g, swb_dtype out_dtype, void* mask, char* msg,
+                                size_t msg_size);
+SWB_API int swb_window_mask_cuda(const swb_window_geometry* g, swb_dtype out_dtype, void* mask, void* stream,
+                                 char* msg, size_t msg_size);
+
+/*
+ * Roll + window partition: x (B, H*W, C) -> windows (B*nW, N, C),
+ * windows = window_partition(roll(x.view(B, H, W, C), shifts (-shift, -shift), dims (1, 2))).
+ * windows must not alias x.
+ */
+SWB_API int swb_roll_partition_cpu(const swb_window_geometry* g, swb_dtype dtype, const void* x, void* windows,
+                                   char* msg, size_t msg_size);
+SWB_API int swb_roll_partition_cuda(const swb_window_geometry* g, swb_dtype dtype, const void* x, void* windows,
+                                    void* stream, char* msg, size_t msg_size);
+
+/*
+ * Window reverse + reverse roll + residual add: windows (B*nW, N, C), residual (B, H*W, C) -> y (B, H*W, C),
+ * y = residual + roll(window_reverse(windows), shifts (+shift, +shift), dims (1, 2)).view(B, H*W, C).
+ * FP16 adds in float and rounds once. y may be residual itself (in place); it must not alias windows.
+ */
+SWB_API int swb_reverse_roll_add_cpu(const swb_window_geometry* g, swb_dtype dtype, const void* windows,
+                                     const void* residual, void* y, char* msg, size_t msg_size);
+SWB_API int swb_reverse_roll_add_cuda(const swb_window_geometry* g, swb_dtype dtype, const void* windows,
+                                      const void* residual, void* y, void* stream, char* msg, size_t msg_size);
+
+/*
+ * qkv split with q scaling: qkv (B_, N, 3C) -> q, k, v each (B_, heads, N, C / heads), q = scale * q
+ * (FP16: multiplied in float, rounded once). Outputs must not alias the input or each other.
+ */
+SWB_API int swb_qkv_split_cpu(const swb_qkv_geometry* g, float scale, swb_dtype dtype, const void* qkv, void* q,
+                              void* k, void* v, char* msg, size_t msg_size);
+SWB_API int swb_qkv_split_cuda(const swb_qkv_geometry* g, float scale, swb_dtype dtype, const void* qkv, void* q,
+                               void* k, void* v, void* stream, char* msg, size_t msg_size);
+
+/*
+ * LayerNorm over the last dim with float32 accumulation (two passes: mean, then the mean squared deviation):
+ * y = (x - mean) / sqrt(var + epsilon) * weight + bias. x and y are dtype; weight and bias (cols) are param_dtype.
+ * y may be x itself (in place).
+ */
+SWB_API int swb_layer_norm_fp32_cpu(const swb_rows_geometry* g, float epsilon, swb_dtype dtype,
+                                    swb_dtype param_dtype, const void* x, const void* weight, const void* bias,
+                                    void* y, char* msg, size_t msg_size);
+SWB_API int swb_layer_norm_fp32_cuda(const swb_rows_geometry* g, float epsilon, swb_dtype dtype,
+                                     swb_dtype param_dtype, const void* x, const void* weight, const void* bias,
+                                     void* y, void* stream, char* msg, size_t msg_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWINBENCH_PLUGINS_H */
