@@ -10,6 +10,8 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 dotnet publish "$root/bench/SwinBench.Bench.csproj" -c Release -r linux-x64 --self-contained \
   -p:Torch=system -p:DebugType=none -o "$stage/swinbench" >/dev/null
+# ONNX Runtime's CUDA/TensorRT provider libraries (~300 MB) travel separately (see README); keep the bundle small
+rm -f "$stage/swinbench"/libonnxruntime_providers_cuda.so "$stage/swinbench"/libonnxruntime_providers_tensorrt.so
 # libtorch must come from the GPU machine; make sure none slipped in
 if ls "$stage/swinbench" | grep -Eq '^libtorch(_cpu)?\.so'; then
   echo "gpu-bundle: libtorch found in the bundle; the Torch=system build should not carry it" >&2; exit 1
