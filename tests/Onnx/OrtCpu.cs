@@ -18,7 +18,8 @@ internal sealed class OrtCpu : IDisposable
     public (float[] Data, long[] Shape) Run(float[] input, long[] shape)
     {
         using var x = OrtValue.CreateTensorValueFromMemory(input, shape);
-        using var outputs = _session.Run(new RunOptions(), new Dictionary<string, OrtValue> { ["input"] = x }, ["output"]);
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, new Dictionary<string, OrtValue> { ["input"] = x }, ["output"]);
         var y = outputs[0];
         return (y.GetTensorDataAsSpan<float>().ToArray(), y.GetTensorTypeAndShape().Shape);
     }
