@@ -13,6 +13,7 @@ public static class Verbs
         PlotCommand.Create(),
         ReportCommand.Create(),
         InferCommand.Create(),
+        ExportOnnxCommand.Create(),
         PresetsCommand.Create(),
         DatasetsCommand.Create(),
         GoldenCommand.Create(),
