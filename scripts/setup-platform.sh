@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent machine setup for SwinBench.
+# Idempotent machine setup for SwinBench: (1) the C++ runtime TorchSharp needs, (2) the build/test tools
+# (cmake, g++ for plugins-cu; Debian's python3-onnx for the ONNX checker test), installed only when missing.
 # TorchSharp 0.107's native layer (libLibTorchSharp.so) needs libstdc++ from GCC >= 13 (symbol
 # version GLIBCXX_3.4.32). Debian 12 ships GCC 12's runtime; there we take libstdc++6 from Debian 13
 # (trixie), pinned low so that every other package stays on bookworm. Ubuntu 24.04+/Debian 13+ already
@@ -14,8 +15,32 @@ has_glibcxx_3432() {
   return 1
 }
 
+apt_updated=0
+apt_install() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup-platform: needs root (apt-get) to install $*; rerun with sudo" >&2
+    exit 1
+  fi
+  [ "$apt_updated" = 1 ] || { apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+install_tools() {
+  local missing=()
+  command -v cmake >/dev/null || missing+=(cmake)
+  command -v c++ >/dev/null || missing+=(g++)
+  /usr/bin/python3 -c 'import onnx' 2>/dev/null || missing+=(python3-onnx)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
+    echo "setup-platform: installed ${missing[*]}"
+  else
+    echo "setup-platform: cmake, g++ and python3-onnx present"
+  fi
+}
+
 if has_glibcxx_3432; then
-  echo "setup-platform: libstdc++ already provides GLIBCXX_3.4.32, nothing to do"
+  echo "setup-platform: libstdc++ already provides GLIBCXX_3.4.32"
+  install_tools
   exit 0
 fi
 
@@ -38,6 +63,8 @@ printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/
   > /etc/apt/sources.list.d/trixie.sources
 printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' > /etc/apt/preferences.d/trixie-low
 apt-get update -qq
+apt_updated=1
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t trixie libstdc++6 >/dev/null
 has_glibcxx_3432 || { echo "setup-platform: libstdc++6 from trixie still lacks GLIBCXX_3.4.32" >&2; exit 1; }
 echo "setup-platform: installed libstdc++6 from Debian 13 (GLIBCXX_3.4.32 present)"
+install_tools

@@ -48,4 +48,18 @@ int swb_layer_norm_fp32_cuda(const swb_rows_geometry*, float, swb_dtype, swb_dty
 }
 #endif
 
+#ifndef SWB_HAVE_CUDA_LN_ROLL_PARTITION
+int swb_ln_roll_partition_cuda(const swb_window_geometry*, float, swb_dtype, swb_dtype, const void*, const void*,
+                               const void*, void*, void*, char* msg, size_t size) {
+  return NoCuda("ln_roll_partition", msg, size);
+}
+#endif
+
+#ifndef SWB_HAVE_CUDA_WINDOW_ATTENTION
+int swb_window_attention_cuda(const swb_qkv_geometry*, float, swb_dtype, const void*, const float*, const float*,
+                              int64_t, void*, void*, char* msg, size_t size) {
+  return NoCuda("window_attention", msg, size);
+}
+#endif
+
 }  // extern "C"

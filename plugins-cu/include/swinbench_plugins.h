@@ -129,6 +129,30 @@ SWB_API int swb_layer_norm_fp32_cuda(const swb_rows_geometry* g, float epsilon, 
                                      swb_dtype param_dtype, const void* x, const void* weight, const void* bias,
                                      void* y, void* stream, char* msg, size_t msg_size);
 
+/*
+ * LayerNorm (float32 accumulation) fused with roll + window partition (the study's STReshapeRoll):
+ * x (B, H*W, C) -> windows (B*nW, N, C), windows = window_partition(roll(layer_norm(x).view(B, H, W, C),
+ * shifts (-shift, -shift), dims (1, 2))). weight and bias (C) are param_dtype. windows must not alias x.
+ */
+SWB_API int swb_ln_roll_partition_cpu(const swb_window_geometry* g, float epsilon, swb_dtype dtype,
+                                      swb_dtype param_dtype, const void* x, const void* weight, const void* bias,
+                                      void* windows, char* msg, size_t msg_size);
+SWB_API int swb_ln_roll_partition_cuda(const swb_window_geometry* g, float epsilon, swb_dtype dtype,
+                                       swb_dtype param_dtype, const void* x, const void* weight, const void* bias,
+                                       void* windows, void* stream, char* msg, size_t msg_size);
+
+/*
+ * Fused window attention from the packed qkv projection: qkv (B_, N, 3C) [3][heads][d] -> out (B_, N, C) [heads][d],
+ * out = softmax(scale * q k^T + bias[h] + mask[b_ % num_windows]) v for every (window, head), softmax in float32.
+ * bias: float32 (heads, N, N); mask: float32 (num_windows, N, N) or NULL (then num_windows is ignored).
+ */
+SWB_API int swb_window_attention_cpu(const swb_qkv_geometry* g, float scale, swb_dtype dtype, const void* qkv,
+                                     const float* bias, const float* mask, int64_t num_windows, void* out, char* msg,
+                                     size_t msg_size);
+SWB_API int swb_window_attention_cuda(const swb_qkv_geometry* g, float scale, swb_dtype dtype, const void* qkv,
+                                      const float* bias, const float* mask, int64_t num_windows, void* out,
+                                      void* stream, char* msg, size_t msg_size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,70 @@
+// Device helpers shared by the CUDA kernels: float <-> storage type, launch checks, grid sizes.
+#pragma once
+
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include "status.h"
+
+namespace swb {
+
+template <typename T>
+__device__ __forceinline__ float Load(const T* p);
+template <>
+__device__ __forceinline__ float Load<float>(const float* p) { return *p; }
+template <>
+__device__ __forceinline__ float Load<__half>(const __half* p) { return __half2float(*p); }
+
+template <typename T>
+__device__ __forceinline__ void Store(T* p, float v);
+template <>
+__device__ __forceinline__ void Store<float>(float* p, float v) { *p = v; }
+template <>
+__device__ __forceinline__ void Store<__half>(__half* p, float v) { *p = __float2half_rn(v); }
+
+inline cudaStream_t AsStream(void* stream) { return static_cast<cudaStream_t>(stream); }
+
+// Blocks of `threads` covering n items, capped for grid-stride loops.
+inline unsigned int GridFor(int64_t n, int threads) {
+  int64_t blocks = (n + threads - 1) / threads;
+  if (blocks > 65535LL * 32) blocks = 65535LL * 32;
+  return static_cast<unsigned int>(blocks < 1 ? 1 : blocks);
+}
+
+// The status of the launch just made on this thread.
+inline int LaunchStatus(const char* op, char* msg, size_t size) {
+  const cudaError_t e = cudaGetLastError();
+  if (e != cudaSuccess) return Fail(SWB_ERR_CUDA, msg, size, "%s: CUDA launch failed: %s", op, cudaGetErrorString(e));
+  return Ok(msg, size);
+}
+
+// Sum over the 32 lanes of a warp (every lane gets the total).
+__device__ __forceinline__ float WarpSum(float v) {
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+  return v;
+}
+
+__device__ __forceinline__ float WarpMax(float v) {
+  for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+// Source index of output position i of a map of n rolled by -shift (shift in [0, n)).
+__device__ __forceinline__ int64_t RolledSource(int64_t i, int64_t shift, int64_t n) {
+  const int64_t s = i + shift;
+  return s >= n ? s - n : s;
+}
+
+// Dispatches a templated launch on the storage dtype.
+#define SWB_DISPATCH_FLOAT(dtype, T, ...)      \
+  do {                                          \
+    if ((dtype) == SWB_F32) {                   \
+      using T = float;                          \
+      __VA_ARGS__;                              \
+    } else {                                    \
+      using T = __half;                         \
+      __VA_ARGS__;                              \
+    }                                           \
+  } while (0)
+
+}  // namespace swb

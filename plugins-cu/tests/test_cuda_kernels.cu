@@ -1,0 +1,256 @@
+// Every CUDA kernel against the CPU reference of the same C ABI, on odd sizes (window counts not a power of two,
+// C not a multiple of 32, batch 2), FP32 (max|d| <= 1e-5 relative to the data scale) and FP16 (within FP16 rounding),
+// plus the window-mask kernel time at 384x512 (the study's size). Exit code 0 only if every check passes.
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "half.h"
+#include "swinbench_plugins.h"
+
+namespace {
+
+int g_failures = 0, g_checks = 0;
+char g_msg[512];
+
+#define CUDA_OK(x)                                                                                   \
+  do {                                                                                               \
+    cudaError_t e_ = (x);                                                                            \
+    if (e_ != cudaSuccess) {                                                                         \
+      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__);          \
+      std::exit(2);                                                                                  \
+    }                                                                                                \
+  } while (0)
+
+void Check(bool ok, const std::string& what) {
+  ++g_checks;
+  if (!ok) {
+    ++g_failures;
+    std::printf("FAIL %s\n", what.c_str());
+  }
+}
+
+void Status(int status, const char* what) {
+  Check(status == SWB_OK, std::string(what) + ": " + g_msg);
+}
+
+std::vector<float> Random(size_t n, uint32_t seed, float lo = -2.f, float hi = 2.f) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(lo, hi);
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+// Host buffer of a dtype holding the float values (FP16 rounded).
+struct Host {
+  swb_dtype dtype;
+  std::vector<unsigned char> bytes;
+  Host(swb_dtype t, const std::vector<float>& v) : dtype(t), bytes(v.size() * (t == SWB_F32 ? 4 : 2)) {
+    for (size_t i = 0; i < v.size(); ++i) Set(i, v[i]);
+  }
+  Host(swb_dtype t, size_t n) : dtype(t), bytes(n * (t == SWB_F32 ? 4 : 2), 0) {}
+  size_t Size() const { return bytes.size() / (dtype == SWB_F32 ? 4 : 2); }
+  void Set(size_t i, float f) {
+    if (dtype == SWB_F32) std::memcpy(&bytes[i * 4], &f, 4);
+    else {
+      uint16_t h = swb::FloatToHalf(f);
+      std::memcpy(&bytes[i * 2], &h, 2);
+    }
+  }
+  float Get(size_t i) const {
+    if (dtype == SWB_F32) {
+      float f;
+      std::memcpy(&f, &bytes[i * 4], 4);
+      return f;
+    }
+    uint16_t h;
+    std::memcpy(&h, &bytes[i * 2], 2);
+    return swb::HalfToFloat(h);
+  }
+  void* data() { return bytes.data(); }
+};
+
+struct Device {
+  void* p = nullptr;
+  size_t n = 0;
+  explicit Device(const Host& h) : n(h.bytes.size()) {
+    CUDA_OK(cudaMalloc(&p, n));
+    CUDA_OK(cudaMemcpy(p, h.bytes.data(), n, cudaMemcpyHostToDevice));
+  }
+  explicit Device(size_t bytes) : n(bytes) {
+    CUDA_OK(cudaMalloc(&p, n));
+    CUDA_OK(cudaMemset(p, 0xff, n));  // poison: NaN patterns, so unwritten outputs fail
+  }
+  ~Device() { cudaFree(p); }
+  Host Read(swb_dtype t) const {
+    Host h(t, n / (t == SWB_F32 ? 4 : 2));
+    CUDA_OK(cudaMemcpy(h.bytes.data(), p, n, cudaMemcpyDeviceToHost));
+    return h;
+  }
+};
+
+size_t Bytes(swb_dtype t, size_t n) { return n * (t == SWB_F32 ? 4 : 2); }
+
+// max |a - b| over all elements, NaN counts as infinite.
+double MaxDiff(const Host& a, const Host& b) {
+  double m = 0;
+  for (size_t i = 0; i < a.Size(); ++i) {
+    const double d = std::fabs(static_cast<double>(a.Get(i)) - b.Get(i));
+    m = std::isnan(d) ? INFINITY : std::max(m, d);
+  }
+  return m;
+}
+
+void Compare(const char* op, swb_dtype t, const Host& gpu, const Host& cpu, double tol32, double tol16) {
+  const double d = MaxDiff(gpu, cpu), tol = t == SWB_F32 ? tol32 : tol16;
+  char what[256];
+  std::snprintf(what, sizeof what, "%s %s max|d| %.3g (tolerance %.3g)", op, t == SWB_F32 ? "fp32" : "fp16", d, tol);
+  Check(d <= tol, what);
+  std::printf("  %-20s %s max|d| %.3g\n", op, t == SWB_F32 ? "fp32" : "fp16", d);
+}
+
+void TestWindowOps(swb_dtype t, int64_t B, int64_t H, int64_t W, int64_t C, int64_t ws, int64_t shift) {
+  swb_window_geometry g{B, H, W, C, ws, shift};
+  const size_t n = B * H * W * C, nW = (H / ws) * (W / ws), N = ws * ws;
+  Host x(t, Random(n, 1)), res(t, Random(n, 2)), gamma(t, Random(C, 3, 0.5f, 1.5f)), beta(t, Random(C, 4));
+  Device dx(x), dres(res), dgamma(gamma), dbeta(beta);
+
+  {  // window mask
+    Host cpu(t, nW * N * N);
+    Status(swb_window_mask_cpu(&g, t, cpu.data(), g_msg, sizeof g_msg), "window_mask_cpu");
+    Device out(Bytes(t, nW * N * N));
+    Status(swb_window_mask_cuda(&g, t, out.p, nullptr, g_msg, sizeof g_msg), "window_mask_cuda");
+    CUDA_OK(cudaDeviceSynchronize());
+    Compare("window_mask", t, out.Read(t), cpu, 0, 0);
+  }
+  {  // roll + partition
+    Host cpu(t, n);
+    Status(swb_roll_partition_cpu(&g, t, x.data(), cpu.data(), g_msg, sizeof g_msg), "roll_partition_cpu");
+    Device out(Bytes(t, n));
+    Status(swb_roll_partition_cuda(&g, t, dx.p, out.p, nullptr, g_msg, sizeof g_msg), "roll_partition_cuda");
+    CUDA_OK(cudaDeviceSynchronize());
+    Compare("roll_partition", t, out.Read(t), cpu, 0, 0);
+  }
+  {  // LN + roll + partition
+    Host cpu(t, n);
+    Status(swb_ln_roll_partition_cpu(&g, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), cpu.data(), g_msg, sizeof g_msg),
+           "ln_roll_partition_cpu");
+    Device out(Bytes(t, n));
+    Status(swb_ln_roll_partition_cuda(&g, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, out.p, nullptr, g_msg, sizeof g_msg),
+           "ln_roll_partition_cuda");
+    CUDA_OK(cudaDeviceSynchronize());
+    Compare("ln_roll_partition", t, out.Read(t), cpu, 1e-5, 4e-3);
+  }
+  {  // reverse + roll + add
+    Host cpu(t, n);
+    Status(swb_reverse_roll_add_cpu(&g, t, x.data(), res.data(), cpu.data(), g_msg, sizeof g_msg), "reverse_roll_add_cpu");
+    Device out(Bytes(t, n));
+    Status(swb_reverse_roll_add_cuda(&g, t, dx.p, dres.p, out.p, nullptr, g_msg, sizeof g_msg), "reverse_roll_add_cuda");
+    CUDA_OK(cudaDeviceSynchronize());
+    Compare("reverse_roll_add", t, out.Read(t), cpu, 1e-6, 4e-3);
+  }
+  {  // layer norm fp32
+    swb_rows_geometry rg{B * H * W, C};
+    Host cpu(t, n);
+    Status(swb_layer_norm_fp32_cpu(&rg, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), cpu.data(), g_msg, sizeof g_msg),
+           "layer_norm_fp32_cpu");
+    Device out(Bytes(t, n));
+    Status(swb_layer_norm_fp32_cuda(&rg, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, out.p, nullptr, g_msg, sizeof g_msg),
+           "layer_norm_fp32_cuda");
+    CUDA_OK(cudaDeviceSynchronize());
+    Compare("layer_norm_fp32", t, out.Read(t), cpu, 1e-5, 4e-3);
+  }
+}
+
+void TestAttention(swb_dtype t, int64_t Bw, int64_t ws, int64_t C, int64_t heads, int64_t nW, bool with_mask) {
+  const int64_t N = ws * ws;
+  swb_qkv_geometry g{Bw, N, C, heads};
+  const float scale = 1.0f / std::sqrt(static_cast<float>(C / heads));
+  Host qkv(t, Random(Bw * N * 3 * C, 11));
+  std::vector<float> bias = Random(heads * N * N, 12, -0.5f, 0.5f);
+  std::vector<float> mask(nW * N * N);
+  for (size_t i = 0; i < mask.size(); ++i) mask[i] = (i * 7919 % 5 == 0) ? -100.f : 0.f;
+  Device dqkv(qkv);
+  float *dbias, *dmask;
+  CUDA_OK(cudaMalloc(&dbias, bias.size() * 4));
+  CUDA_OK(cudaMalloc(&dmask, mask.size() * 4));
+  CUDA_OK(cudaMemcpy(dbias, bias.data(), bias.size() * 4, cudaMemcpyHostToDevice));
+  CUDA_OK(cudaMemcpy(dmask, mask.data(), mask.size() * 4, cudaMemcpyHostToDevice));
+  const float* m = with_mask ? mask.data() : nullptr;
+  Host cpu(t, Bw * N * C);
+  Status(swb_window_attention_cpu(&g, scale, t, qkv.data(), bias.data(), m, nW, cpu.data(), g_msg, sizeof g_msg),
+         "window_attention_cpu");
+  Device out(Bytes(t, Bw * N * C));
+  Status(swb_window_attention_cuda(&g, scale, t, dqkv.p, dbias, with_mask ? dmask : nullptr, nW, out.p, nullptr, g_msg,
+                                   sizeof g_msg),
+         "window_attention_cuda");
+  CUDA_OK(cudaDeviceSynchronize());
+  Compare(with_mask ? "window_attention+mask" : "window_attention", t, out.Read(t), cpu, 1e-5, 4e-3);
+  {  // qkv split on the same data
+    const size_t each = Bw * N * C;
+    Host cq(t, each), ck(t, each), cv(t, each);
+    Status(swb_qkv_split_cpu(&g, scale, t, qkv.data(), cq.data(), ck.data(), cv.data(), g_msg, sizeof g_msg), "qkv_split_cpu");
+    Device q(Bytes(t, each)), k(Bytes(t, each)), v(Bytes(t, each));
+    Status(swb_qkv_split_cuda(&g, scale, t, dqkv.p, q.p, k.p, v.p, nullptr, g_msg, sizeof g_msg), "qkv_split_cuda");
+    CUDA_OK(cudaDeviceSynchronize());
+    Compare("qkv_split q", t, q.Read(t), cq, 1e-6, 1e-3);
+    Compare("qkv_split k", t, k.Read(t), ck, 0, 0);
+    Compare("qkv_split v", t, v.Read(t), cv, 0, 0);
+  }
+  cudaFree(dbias);
+  cudaFree(dmask);
+}
+
+// Median time of the window-mask kernel for an H x W map (the study: 13 ms -> 0.21 ms on an A10 at 384x512).
+void TimeMask(int64_t H, int64_t W) {
+  swb_window_geometry g{1, H, W, 1, 8, 4};
+  const size_t n = (H / 8) * (W / 8) * 64 * 64;
+  Device out(Bytes(SWB_F32, n));
+  cudaEvent_t a, b;
+  cudaEventCreate(&a);
+  cudaEventCreate(&b);
+  std::vector<float> ms;
+  for (int i = 0; i < 60; ++i) {
+    cudaEventRecord(a);
+    swb_window_mask_cuda(&g, SWB_F32, out.p, nullptr, g_msg, sizeof g_msg);
+    cudaEventRecord(b);
+    cudaEventSynchronize(b);
+    float t;
+    cudaEventElapsedTime(&t, a, b);
+    if (i >= 10) ms.push_back(t);
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("TIMING window_mask %lldx%lld fp32 (nW=%zu, %.1f MB): median %.4f ms, min %.4f ms\n",
+              static_cast<long long>(H), static_cast<long long>(W), n / 4096, n * 4 / 1e6, ms[ms.size() / 2], ms[0]);
+}
+
+}  // namespace
+
+int main() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
+    std::printf("no CUDA device: skipping the CUDA kernel tests\n");
+    return 77;  // ctest SKIP_RETURN_CODE
+  }
+  std::printf("%s\n", swb_build_info());
+  for (swb_dtype t : {SWB_F32, SWB_F16}) {
+    TestWindowOps(t, 2, 24, 40, 36, 8, 4);   // 3 x 5 windows, C = 36
+    TestWindowOps(t, 1, 21, 35, 60, 7, 3);   // window 7 (JPEG models), 3 x 5 windows
+    TestWindowOps(t, 2, 16, 16, 180, 8, 0);  // no shift, C = 180 (SwinIR-M)
+    TestAttention(t, 2 * 15, 8, 36, 6, 15, true);
+    TestAttention(t, 2 * 15, 8, 180, 6, 15, false);
+    TestAttention(t, 15, 7, 60, 6, 15, true);
+    TestAttention(t, 6, 8, 240, 8, 3, true);  // SwinIR-L heads
+  }
+  TimeMask(384, 512);
+  std::printf("%d checks, %d failures\n", g_checks, g_failures);
+  return g_failures == 0 ? 0 : 1;
+}
