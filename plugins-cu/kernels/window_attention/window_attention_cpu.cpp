@@ -1,0 +1,89 @@
+// Fused window attention on the host, one (window, head) at a time: the head's q, k, v are gathered from the packed
+// qkv projection into float32, scores = scale * q k^T + bias[h] + mask[window % num_windows], a max-subtracted
+// softmax in float32, then the probabilities times v, written to out (B_, N, C) at the head's [heads][d] slot.
+// FP16 inputs are widened once and the output rounded once.
+#include <cinttypes>
+#include <cmath>
+#include <vector>
+
+#include "half.h"
+#include "status.h"
+
+namespace {
+
+inline float Load(const void* p, swb_dtype t, int64_t i) {
+  return t == SWB_F32 ? static_cast<const float*>(p)[i] : swb::HalfToFloat(static_cast<const uint16_t*>(p)[i]);
+}
+
+inline void Store(void* p, swb_dtype t, int64_t i, float value) {
+  if (t == SWB_F32)
+    static_cast<float*>(p)[i] = value;
+  else
+    static_cast<uint16_t*>(p)[i] = swb::FloatToHalf(value);
+}
+
+}  // namespace
+
+extern "C" int swb_window_attention_cpu(const swb_qkv_geometry* g, float scale, swb_dtype dtype, const void* qkv,
+                                        const float* bias, const float* mask, int64_t num_windows, void* out, char* msg,
+                                        size_t size) {
+  using swb::Fail;
+  if (g == nullptr) return Fail(SWB_ERR_ARGUMENT, msg, size, "window_attention: geometry is null");
+  if (g->batch_windows < 1 || g->tokens < 1 || g->heads < 1 || g->channels < g->heads || g->channels % g->heads != 0)
+    return Fail(SWB_ERR_ARGUMENT, msg, size,
+                "window_attention: (B_, N, C, heads) = (%" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64
+                ") needs positive sizes and C a multiple of heads",
+                g->batch_windows, g->tokens, g->channels, g->heads);
+  if (!swb::IsFloatType(dtype)) return Fail(SWB_ERR_ARGUMENT, msg, size, "window_attention: dtype %d", dtype);
+  if (!std::isfinite(scale)) return Fail(SWB_ERR_ARGUMENT, msg, size, "window_attention: scale %g", scale);
+  if (mask != nullptr && (num_windows < 1 || g->batch_windows % num_windows != 0))
+    return Fail(SWB_ERR_ARGUMENT, msg, size,
+                "window_attention: B_ %" PRId64 " must be a positive multiple of num_windows %" PRId64
+                " when a mask is given",
+                g->batch_windows, num_windows);
+  if (qkv == nullptr || bias == nullptr || out == nullptr)
+    return Fail(SWB_ERR_ARGUMENT, msg, size, "window_attention: null tensor pointer");
+
+  const int64_t N = g->tokens, C = g->channels, heads = g->heads, d = C / heads;
+  std::vector<float> q(static_cast<size_t>(N * d)), k(q.size()), v(q.size()), p(static_cast<size_t>(N)),
+      acc(static_cast<size_t>(d));
+  for (int64_t b = 0; b < g->batch_windows; ++b) {
+    const float* window_mask = mask != nullptr ? mask + (b % num_windows) * N * N : nullptr;
+    for (int64_t h = 0; h < heads; ++h) {
+      for (int64_t n = 0; n < N; ++n) {
+        const int64_t row = (b * N + n) * 3 * C + h * d;
+        for (int64_t e = 0; e < d; ++e) {
+          q[n * d + e] = Load(qkv, dtype, row + e);
+          k[n * d + e] = Load(qkv, dtype, row + C + e);
+          v[n * d + e] = Load(qkv, dtype, row + 2 * C + e);
+        }
+      }
+      const float* head_bias = bias + h * N * N;
+      for (int64_t i = 0; i < N; ++i) {
+        float max = -INFINITY;
+        for (int64_t j = 0; j < N; ++j) {
+          float dot = 0.0f;
+          for (int64_t e = 0; e < d; ++e) dot += q[i * d + e] * k[j * d + e];
+          float s = scale * dot + head_bias[i * N + j];
+          if (window_mask != nullptr) s += window_mask[i * N + j];
+          p[j] = s;
+          max = std::fmax(max, s);
+        }
+        float sum = 0.0f;
+        for (int64_t j = 0; j < N; ++j) {
+          p[j] = std::exp(p[j] - max);
+          sum += p[j];
+        }
+        const float inv_sum = 1.0f / sum;
+        for (int64_t e = 0; e < d; ++e) acc[e] = 0.0f;
+        for (int64_t j = 0; j < N; ++j) {
+          const float pj = p[j] * inv_sum;
+          for (int64_t e = 0; e < d; ++e) acc[e] += pj * v[j * d + e];
+        }
+        const int64_t at = (b * N + i) * C + h * d;
+        for (int64_t e = 0; e < d; ++e) Store(out, dtype, at + e, acc[e]);
+      }
+    }
+  }
+  return swb::Ok(msg, size);
+}
