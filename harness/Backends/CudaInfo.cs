@@ -76,6 +76,28 @@ public static class CudaInfo
         return f != null && f(&v) == 0 ? $"{v / 1000}.{v % 1000 / 10}" : "n/a";
     }
 
+    /// <summary>The calling thread's current CUDA device (cudaGetDevice), or null without a CUDA runtime.</summary>
+    internal static unsafe int? CurrentDevice()
+    {
+        var f = (delegate* unmanaged<int*, int>)Export("cudaGetDevice");
+        int device;
+        return f != null && f(&device) == 0 ? device : null;
+    }
+
+    /// <summary>Makes <paramref name="device"/> the calling thread's current CUDA device (cudaSetDevice); false when it cannot.</summary>
+    internal static unsafe bool SetDevice(int device)
+    {
+        var f = (delegate* unmanaged<int, int>)Export("cudaSetDevice");
+        return f != null && f(device) == 0;
+    }
+
+    /// <summary>Copies <paramref name="bytes"/> from device memory to host memory (cudaMemcpy, synchronous); false when it cannot.</summary>
+    internal static unsafe bool CopyToHost(IntPtr host, IntPtr device, long bytes)
+    {
+        var f = (delegate* unmanaged<void*, void*, nuint, int, int>)Export("cudaMemcpy");
+        return f != null && f((void*)host, (void*)device, (nuint)bytes, 2 /* cudaMemcpyDeviceToHost */) == 0;
+    }
+
     /// <summary>GPU name from nvidia-smi (index <paramref name="index"/>), or "cuda:N" when it cannot be read.</summary>
     public static string DeviceName(int index)
     {

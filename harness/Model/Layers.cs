@@ -1,3 +1,4 @@
+using SwinBench.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,25 +10,36 @@ using static TorchSharp.torch.nn;
 
 namespace SwinBench.Model;
 
-/// <summary>LayerNorm over the last dimension with the official parameter names (weight, bias) and a selectable computation.</summary>
+/// <summary>
+/// LayerNorm over the last dimension with the official parameter names (weight, bias) and a selectable computation;
+/// with <see cref="Plugins.Fp32LayerNormKernel"/> the swb_layer_norm_fp32 kernel, whatever the mode.
+/// </summary>
 public sealed class SwinLayerNorm : Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter bias;
     private readonly long _dim;
     private readonly LayerNormMode _mode;
+    private readonly bool _kernel;
     public const double Eps = 1e-5;
 
-    public SwinLayerNorm(long dim, LayerNormMode mode) : base(nameof(SwinLayerNorm))
+    public SwinLayerNorm(long dim, LayerNormMode mode, Plugins plugins = Plugins.None) : base(nameof(SwinLayerNorm))
     {
         _dim = dim;
         _mode = mode;
+        _kernel = plugins.HasFlag(Plugins.Fp32LayerNormKernel);
         weight = new Parameter(ones(dim), requires_grad: false);
         bias = new Parameter(zeros(dim), requires_grad: false);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => _mode switch
+    /// <summary>The scale (official <c>weight</c>), for kernels that fuse this LayerNorm.</summary>
+    internal Tensor Weight => weight;
+
+    /// <summary>The shift (official <c>bias</c>), for kernels that fuse this LayerNorm.</summary>
+    internal Tensor Bias => bias;
+
+    public override Tensor forward(Tensor x) => _kernel ? TensorOps.LayerNormFp32(x.contiguous(), weight, bias, Eps) : _mode switch
     {
         LayerNormMode.Fused => functional.layer_norm(x, [_dim], weight, bias, Eps),
         LayerNormMode.Decomposed => Decomposed(x),
@@ -63,22 +75,31 @@ public sealed class Mlp : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => fc2.forward(act.forward(fc1.forward(x)));
 }
 
-/// <summary>Window multi-head self-attention with a learned relative position bias (official <c>WindowAttention</c>).</summary>
+/// <summary>
+/// Window multi-head self-attention with a learned relative position bias (official <c>WindowAttention</c>); the qkv
+/// split may run swb_qkv_split (<see cref="Plugins.QkvGather"/>), or everything from the packed qkv to the heads'
+/// outputs swb_window_attention (<see cref="Plugins.FusedAttention"/>).
+/// </summary>
 public sealed class WindowAttention : nn.Module
 {
     private readonly Parameter relative_position_bias_table;
     private readonly Linear qkv;
     private readonly Linear proj;
     private readonly DeviceCache _index;
+    private readonly Dictionary<string, (IntPtr Table, ScalarType Type, Tensor Bias)> _fusedBias = new();
     private readonly int _windowSize;
     private readonly long _heads;
     private readonly double _scale;
+    private readonly bool _qkvKernel;
+    private readonly bool _fused;
 
-    public WindowAttention(long dim, int windowSize, long heads) : base(nameof(WindowAttention))
+    public WindowAttention(long dim, int windowSize, long heads, Plugins plugins = Plugins.None) : base(nameof(WindowAttention))
     {
         _windowSize = windowSize;
         _heads = heads;
         _scale = Math.Pow(dim / heads, -0.5);
+        _fused = plugins.HasFlag(Plugins.FusedAttention);
+        _qkvKernel = plugins.HasFlag(Plugins.QkvGather) && !_fused;
         relative_position_bias_table = new Parameter(zeros((2 * windowSize - 1) * (2 * windowSize - 1), heads), requires_grad: false);
         qkv = Linear(dim, dim * 3, hasBias: true);
         proj = Linear(dim, dim);
@@ -87,6 +108,9 @@ public sealed class WindowAttention : nn.Module
     }
 
     public int WindowSize => _windowSize;
+
+    /// <summary>Whether the forward pass is the fused kernel, which wants its mask in float32.</summary>
+    public bool UsesFusedKernel => _fused;
 
     /// <summary>x: (B·nW, N, C); mask: (nW, N, N) or null.</summary>
     /// <remarks>
@@ -98,10 +122,25 @@ public sealed class WindowAttention : nn.Module
     {
         using var scope = NewDisposeScope();
         var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
-        var qkvOut = qkv.forward(x).reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
-        var q = qkvOut[0] * _scale;
-        var k = qkvOut[1];
-        var v = qkvOut[2];
+        if (_fused)
+        {
+            var packed = qkv.forward(x).contiguous();
+            var maskF32 = mask is null ? null : mask.dtype == ScalarType.Float32 ? mask.contiguous() : mask.to(ScalarType.Float32).contiguous();
+            var heads = TensorOps.WindowAttention(packed, _heads, _scale, FusedBias(x.device, n), maskF32);
+            return proj.forward(heads).MoveToOuterDisposeScope();
+        }
+        Tensor q, k, v;
+        if (_qkvKernel)
+        {
+            (q, k, v) = TensorOps.QkvSplit(qkv.forward(x).contiguous(), _heads, _scale);
+        }
+        else
+        {
+            var qkvOut = qkv.forward(x).reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
+            q = qkvOut[0] * _scale;
+            k = qkvOut[1];
+            v = qkvOut[2];
+        }
         var scores = q.matmul(k.transpose(-2, -1));
         q.Dispose();
         var bias = relative_position_bias_table.index_select(0, _index.On(x.device)).view(n, n, -1).permute(2, 0, 1).contiguous();
@@ -118,14 +157,53 @@ public sealed class WindowAttention : nn.Module
         return proj.forward(y.transpose(1, 2).reshape(b, n, c)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The relative position bias as the fused kernel takes it: float32 (heads, N, N), gathered once per device and
+    /// kept until the table is replaced (a new storage or dtype, e.g. after <c>to()</c>) or <see cref="ClearCaches"/>.
+    /// </summary>
+    private Tensor FusedBias(Device device, long n)
+    {
+        var table = relative_position_bias_table;
+        var key = device.ToString();
+        var at = TensorOps.DataPointer(table);
+        lock (_fusedBias)
+        {
+            if (_fusedBias.TryGetValue(key, out var cached) && cached.Table == at && cached.Type == table.dtype) return cached.Bias;
+            if (_fusedBias.Remove(key, out var stale)) stale.Bias.Dispose();
+            using var scope = NewDisposeScope();
+            var bias = table.to(ScalarType.Float32).index_select(0, _index.On(device)).view(n, n, -1).permute(2, 0, 1).contiguous()
+                .DetachFromDisposeScope();
+            _fusedBias[key] = (at, table.dtype, bias);
+            return bias;
+        }
+    }
+
+    /// <summary>Drops the fused kernel's bias cache (needed only after changing the bias table in place).</summary>
+    public void ClearCaches()
+    {
+        lock (_fusedBias)
+        {
+            foreach (var entry in _fusedBias.Values) entry.Bias.Dispose();
+            _fusedBias.Clear();
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _index.Dispose();
+        if (disposing)
+        {
+            _index.Dispose();
+            ClearCaches();
+        }
         base.Dispose(disposing);
     }
 }
 
-/// <summary>A Swin Transformer block: (shifted) window attention and MLP, each with pre-LayerNorm and a residual.</summary>
+/// <summary>
+/// A Swin Transformer block: (shifted) window attention and MLP, each with pre-LayerNorm and a residual. The
+/// attention half's data movement may run as kernels: norm1 + roll + partition (<see cref="Plugins.LnRollPartition"/>)
+/// and reverse + roll + residual add (<see cref="Plugins.ReverseRollAdd"/>).
+/// </summary>
 public sealed class SwinTransformerBlock : nn.Module
 {
     private readonly SwinLayerNorm norm1;
@@ -134,6 +212,8 @@ public sealed class SwinTransformerBlock : nn.Module
     private readonly Mlp mlp;
     private readonly long _ws;
     private readonly long _shift;
+    private readonly bool _lnRollKernel;
+    private readonly bool _reverseAddKernel;
 
     /// <param name="inputResolution">The training resolution (img_size); like the official code, a window larger than it shrinks to it and stops shifting.</param>
     public SwinTransformerBlock(long dim, int inputResolution, long heads, int windowSize, int shiftSize, double mlpRatio, ModelOptions options)
@@ -146,35 +226,52 @@ public sealed class SwinTransformerBlock : nn.Module
         }
         _ws = windowSize;
         _shift = shiftSize;
-        norm1 = new SwinLayerNorm(dim, options.LayerNorm);
-        attn = new WindowAttention(dim, windowSize, heads);
-        norm2 = new SwinLayerNorm(dim, options.LayerNorm);
+        _lnRollKernel = options.Plugins.HasFlag(Plugins.LnRollPartition);
+        _reverseAddKernel = options.Plugins.HasFlag(Plugins.ReverseRollAdd);
+        norm1 = new SwinLayerNorm(dim, options.LayerNorm, options.Plugins);
+        attn = new WindowAttention(dim, windowSize, heads, options.Plugins);
+        norm2 = new SwinLayerNorm(dim, options.LayerNorm, options.Plugins);
         mlp = new Mlp(dim, (long)(dim * mlpRatio));
         RegisterComponents();
     }
 
     public long ShiftSize => _shift;
 
+    /// <summary>The block's attention (its bias cache).</summary>
+    public WindowAttention Attention => attn;
+
     /// <summary>x: (B, H·W, C) → (B, H·W, C). Each half (attention, MLP) frees its temporaries when it ends.</summary>
     public Tensor Forward(Tensor x, long h, long w, MaskProvider masks)
     {
         using var scope = NewDisposeScope();
-        x = x + Attention(x, h, w, masks);
+        x = AttentionResidual(x, h, w, masks);
         return (x + FeedForward(x)).MoveToOuterDisposeScope();
     }
 
-    private Tensor Attention(Tensor x, long h, long w, MaskProvider masks)
+    /// <summary>x + the (shifted) window attention of norm1(x).</summary>
+    private Tensor AttentionResidual(Tensor x, long h, long w, MaskProvider masks)
     {
         using var scope = NewDisposeScope();
         var (b, c) = (x.shape[0], x.shape[2]);
-        var y = norm1.forward(x).view(b, h, w, c);
-        if (_shift > 0) y = y.roll([-_shift, -_shift], [1, 2]);
-        var windows = WindowOps.Partition(y, _ws).view(-1, _ws * _ws, c);
-        var mask = _shift > 0 ? masks.Get(h, w, _ws, _shift, x.dtype, x.device) : null;
-        var attnWindows = attn.Forward(windows, mask).view(-1, _ws, _ws, c);
-        y = WindowOps.Reverse(attnWindows, _ws, h, w);
-        if (_shift > 0) y = y.roll([_shift, _shift], [1, 2]);
-        return y.view(b, h * w, c).MoveToOuterDisposeScope();
+        Tensor windows;
+        if (_lnRollKernel)
+        {
+            windows = TensorOps.LnRollPartition(x.contiguous(), norm1.Weight, norm1.Bias, SwinLayerNorm.Eps, h, w, _ws, _shift);
+        }
+        else
+        {
+            var y = norm1.forward(x).view(b, h, w, c);
+            if (_shift > 0) y = y.roll([-_shift, -_shift], [1, 2]);
+            windows = WindowOps.Partition(y, _ws).view(-1, _ws * _ws, c);
+        }
+        var maskType = attn.UsesFusedKernel ? ScalarType.Float32 : x.dtype;
+        var mask = _shift > 0 ? masks.Get(h, w, _ws, _shift, maskType, x.device) : null;
+        var attnWindows = attn.Forward(windows, mask);
+        if (_reverseAddKernel)
+            return TensorOps.ReverseRollAdd(attnWindows.contiguous(), x.contiguous(), h, w, _ws, _shift).MoveToOuterDisposeScope();
+        var back = WindowOps.Reverse(attnWindows.view(-1, _ws, _ws, c), _ws, h, w);
+        if (_shift > 0) back = back.roll([_shift, _shift], [1, 2]);
+        return (x + back.view(b, h * w, c)).MoveToOuterDisposeScope();
     }
 
     private Tensor FeedForward(Tensor x)
@@ -246,7 +343,7 @@ public sealed class PatchEmbed : Module<Tensor, Tensor>
 
     public PatchEmbed(long dim, ModelOptions options) : base(nameof(PatchEmbed))
     {
-        norm = new SwinLayerNorm(dim, options.LayerNorm);
+        norm = new SwinLayerNorm(dim, options.LayerNorm, options.Plugins);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using SwinBench.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,15 +7,24 @@ namespace SwinBench.Model;
 /// <summary>
 /// Gives each shifted block its attention mask according to <see cref="MaskMode"/>: PerBlock builds a fresh one on
 /// every call (the official behaviour), Hoisted builds one per (H, W, window, shift, dtype, device) and shares it.
+/// Masks come from the official host construction, or, with <c>useKernel</c> (<see cref="Plugins.MaskKernel"/>), from
+/// the swb_window_mask kernel run directly on the device in the requested dtype.
 /// </summary>
 public sealed class MaskProvider : IDisposable
 {
     private readonly Dictionary<(long H, long W, long Ws, long Shift, ScalarType Type, string Device), Tensor> _cache = new();
     private readonly object _lock = new();
 
-    public MaskProvider(MaskMode mode) => Mode = mode;
+    public MaskProvider(MaskMode mode, bool useKernel = false)
+    {
+        Mode = mode;
+        UsesKernel = useKernel;
+    }
 
     public MaskMode Mode { get; }
+
+    /// <summary>Whether masks are built by the plugin kernel (<see cref="Plugins.MaskKernel"/>).</summary>
+    public bool UsesKernel { get; }
 
     /// <summary>Number of masks built since creation (a test and benchmark observable).</summary>
     public int MasksBuilt { get; private set; }
@@ -39,8 +49,9 @@ public sealed class MaskProvider : IDisposable
         }
     }
 
-    private static Tensor Build(long h, long w, long ws, long shift, ScalarType type, Device device)
+    private Tensor Build(long h, long w, long ws, long shift, ScalarType type, Device device)
     {
+        if (UsesKernel) return TensorOps.WindowMask(h, w, ws, shift, type, device);
         var host = WindowOps.ShiftedWindowMask(h, w, ws, shift);
         return host.to(type, device);
     }

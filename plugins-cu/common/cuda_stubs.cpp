@@ -4,7 +4,7 @@
 
 namespace {
 
-int NoCuda(const char* op, char* msg, size_t size) {
+[[maybe_unused]] int NoCuda(const char* op, char* msg, size_t size) {
   return swb::Fail(SWB_ERR_NO_CUDA, msg, size,
                    "%s: this build of swinbench_plugins has no CUDA kernel for it (%s); build plugins-cu with nvcc "
                    "on a CUDA machine",

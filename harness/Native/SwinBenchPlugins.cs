@@ -1,0 +1,269 @@
+using System.Runtime.InteropServices;
+using SwinBench.Backends;
+
+// The raw imports keep the C names of plugins-cu/include/swinbench_plugins.h.
+#pragma warning disable IDE1006
+
+namespace SwinBench.Native;
+
+/// <summary>Element type of the plugin tensors (<c>swb_dtype</c>).</summary>
+public enum SwbDType
+{
+    F32 = 0,
+    /// <summary>IEEE binary16.</summary>
+    F16 = 1,
+}
+
+/// <summary>Status codes of the C ABI (<c>swb_status</c>).</summary>
+public enum SwbStatus
+{
+    Ok = 0,
+    /// <summary>A null pointer, an inconsistent size, an unsupported dtype.</summary>
+    Argument = 1,
+    /// <summary>A CUDA entry point of a build (or kernel) without CUDA.</summary>
+    NoCuda = 2,
+    /// <summary>A CUDA launch or runtime error.</summary>
+    Cuda = 3,
+}
+
+/// <summary>Which entry point of an op runs: the reference host code (<c>_cpu</c>) or the kernel (<c>_cuda</c>).</summary>
+public enum PluginTarget { Cpu, Cuda }
+
+/// <summary>
+/// <c>swb_window_geometry</c>: a (B, H·W, C) token map of a padded H×W feature map split into ws×ws windows after a
+/// cyclic shift. H and W are multiples of ws; 0 ≤ shift &lt; ws.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct WindowGeometry(long Batch, long Height, long Width, long Channels, long WindowSize, long ShiftSize)
+{
+    public long WindowsPerImage => Height / WindowSize * (Width / WindowSize);
+    public long Tokens => WindowSize * WindowSize;
+}
+
+/// <summary><c>swb_qkv_geometry</c>: the packed qkv projection (B_, N, 3C), last dim laid out [3][heads][C / heads].</summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct QkvGeometry(long BatchWindows, long Tokens, long Channels, long Heads);
+
+/// <summary><c>swb_rows_geometry</c>: rows × cols, normalized over cols.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct RowsGeometry(long Rows, long Cols);
+
+/// <summary>A plugin entry point returned an error status; the message is the library's.</summary>
+public sealed class PluginException(string entryPoint, SwbStatus status, string message)
+    : Exception($"{entryPoint} failed ({status}): {message}")
+{
+    public string EntryPoint { get; } = entryPoint;
+    public SwbStatus Status { get; } = status;
+}
+
+/// <summary>
+/// The C ABI of <c>libswinbench_plugins.so</c> (plugins-cu/include/swinbench_plugins.h), one checked method per op.
+/// Pointers are host pointers for <see cref="PluginTarget.Cpu"/> and device pointers for
+/// <see cref="PluginTarget.Cuda"/>, whose work is queued on <c>stream</c> (<see cref="IntPtr.Zero"/>: the legacy
+/// default stream). Every method first makes sure the library is loaded
+/// (<see cref="BackendUnavailableException"/> with the places searched, otherwise); an error status becomes a
+/// <see cref="PluginException"/> carrying the library's message, except <see cref="SwbStatus.NoCuda"/>, which is a
+/// <see cref="BackendUnavailableException"/> (the build has no CUDA kernel for the op).
+/// </summary>
+public static unsafe partial class SwinBenchPlugins
+{
+    private const int MessageSize = 1024;
+
+    /// <summary>The exported functions of ABI 1 (and the two fused ops), for the export check of the probe.</summary>
+    public static IReadOnlyList<string> EntryPoints { get; } =
+    [
+        "swb_build_info", "swb_window_geometry_check",
+        "swb_window_mask_cpu", "swb_window_mask_cuda",
+        "swb_roll_partition_cpu", "swb_roll_partition_cuda",
+        "swb_reverse_roll_add_cpu", "swb_reverse_roll_add_cuda",
+        "swb_qkv_split_cpu", "swb_qkv_split_cuda",
+        "swb_layer_norm_fp32_cpu", "swb_layer_norm_fp32_cuda",
+        "swb_ln_roll_partition_cpu", "swb_ln_roll_partition_cuda",
+        "swb_window_attention_cpu", "swb_window_attention_cuda",
+    ];
+
+    /// <summary><c>swb_build_info</c>, e.g. "swinbench_plugins abi 1; cuda kernels: none".</summary>
+    public static string BuildInfo()
+    {
+        PluginLibrary.EnsureAvailable("swb_build_info");
+        return Marshal.PtrToStringUTF8((IntPtr)Imports.swb_build_info()) ?? "";
+    }
+
+    /// <summary>Checks a window geometry as every window kernel does first (mask only: batch and channels ignored).</summary>
+    public static void CheckWindowGeometry(WindowGeometry g, bool maskOnly)
+    {
+        const string entry = "swb_window_geometry_check";
+        PluginLibrary.EnsureAvailable(entry);
+        var msg = stackalloc byte[MessageSize];
+        Check(entry, Imports.swb_window_geometry_check(&g, maskOnly ? 1 : 0, msg, MessageSize), msg);
+    }
+
+    /// <summary>The (nW, N, N) additive mask of a shifted block (0 within a region, -100 across) into <paramref name="mask"/>.</summary>
+    public static void WindowMask(PluginTarget target, WindowGeometry g, SwbDType dtype, IntPtr mask, IntPtr stream = default)
+    {
+        var entry = Entry("swb_window_mask", target);
+        var msg = stackalloc byte[MessageSize];
+        Check(entry, target == PluginTarget.Cpu
+            ? Imports.swb_window_mask_cpu(&g, dtype, (void*)mask, msg, MessageSize)
+            : Imports.swb_window_mask_cuda(&g, dtype, (void*)mask, (void*)stream, msg, MessageSize), msg);
+    }
+
+    /// <summary>x (B, H·W, C) → windows (B·nW, N, C) = window_partition(roll(x, (-shift, -shift))).</summary>
+    public static void RollPartition(PluginTarget target, WindowGeometry g, SwbDType dtype, IntPtr x, IntPtr windows, IntPtr stream = default)
+    {
+        var entry = Entry("swb_roll_partition", target);
+        var msg = stackalloc byte[MessageSize];
+        Check(entry, target == PluginTarget.Cpu
+            ? Imports.swb_roll_partition_cpu(&g, dtype, (void*)x, (void*)windows, msg, MessageSize)
+            : Imports.swb_roll_partition_cuda(&g, dtype, (void*)x, (void*)windows, (void*)stream, msg, MessageSize), msg);
+    }
+
+    /// <summary>
+    /// LayerNorm (float32 accumulation) + roll + window partition: x (B, H·W, C) → windows (B·nW, N, C).
+    /// <paramref name="weight"/>/<paramref name="bias"/> (C) are <paramref name="paramDType"/>.
+    /// </summary>
+    public static void LnRollPartition(PluginTarget target, WindowGeometry g, float epsilon, SwbDType dtype, SwbDType paramDType,
+        IntPtr x, IntPtr weight, IntPtr bias, IntPtr windows, IntPtr stream = default)
+    {
+        var entry = Entry("swb_ln_roll_partition", target);
+        var msg = stackalloc byte[MessageSize];
+        Check(entry, target == PluginTarget.Cpu
+            ? Imports.swb_ln_roll_partition_cpu(&g, epsilon, dtype, paramDType, (void*)x, (void*)weight, (void*)bias, (void*)windows, msg, MessageSize)
+            : Imports.swb_ln_roll_partition_cuda(&g, epsilon, dtype, paramDType, (void*)x, (void*)weight, (void*)bias, (void*)windows,
+                (void*)stream, msg, MessageSize), msg);
+    }
+
+    /// <summary>
+    /// y (B, H·W, C) = residual + roll(window_reverse(windows), (+shift, +shift)); <paramref name="y"/> may be
+    /// <paramref name="residual"/> (in place), never <paramref name="windows"/>.
+    /// </summary>
+    public static void ReverseRollAdd(PluginTarget target, WindowGeometry g, SwbDType dtype, IntPtr windows, IntPtr residual, IntPtr y,
+        IntPtr stream = default)
+    {
+        var entry = Entry("swb_reverse_roll_add", target);
+        var msg = stackalloc byte[MessageSize];
+        Check(entry, target == PluginTarget.Cpu
+            ? Imports.swb_reverse_roll_add_cpu(&g, dtype, (void*)windows, (void*)residual, (void*)y, msg, MessageSize)
+            : Imports.swb_reverse_roll_add_cuda(&g, dtype, (void*)windows, (void*)residual, (void*)y, (void*)stream, msg, MessageSize), msg);
+    }
+
+    /// <summary>qkv (B_, N, 3C) → q, k, v each (B_, heads, N, C / heads), q multiplied by <paramref name="scale"/>.</summary>
+    public static void QkvSplit(PluginTarget target, QkvGeometry g, float scale, SwbDType dtype, IntPtr qkv, IntPtr q, IntPtr k, IntPtr v,
+        IntPtr stream = default)
+    {
+        var entry = Entry("swb_qkv_split", target);
+        var msg = stackalloc byte[MessageSize];
+        Check(entry, target == PluginTarget.Cpu
+            ? Imports.swb_qkv_split_cpu(&g, scale, dtype, (void*)qkv, (void*)q, (void*)k, (void*)v, msg, MessageSize)
+            : Imports.swb_qkv_split_cuda(&g, scale, dtype, (void*)qkv, (void*)q, (void*)k, (void*)v, (void*)stream, msg, MessageSize), msg);
+    }
+
+    /// <summary>LayerNorm over the last dim with float32 accumulation; <paramref name="y"/> may be <paramref name="x"/>.</summary>
+    public static void LayerNormFp32(PluginTarget target, RowsGeometry g, float epsilon, SwbDType dtype, SwbDType paramDType,
+        IntPtr x, IntPtr weight, IntPtr bias, IntPtr y, IntPtr stream = default)
+    {
+        var entry = Entry("swb_layer_norm_fp32", target);
+        var msg = stackalloc byte[MessageSize];
+        Check(entry, target == PluginTarget.Cpu
+            ? Imports.swb_layer_norm_fp32_cpu(&g, epsilon, dtype, paramDType, (void*)x, (void*)weight, (void*)bias, (void*)y, msg, MessageSize)
+            : Imports.swb_layer_norm_fp32_cuda(&g, epsilon, dtype, paramDType, (void*)x, (void*)weight, (void*)bias, (void*)y,
+                (void*)stream, msg, MessageSize), msg);
+    }
+
+    /// <summary>
+    /// Fused window attention from the packed qkv: out (B_, N, C) [heads][d] =
+    /// softmax(scale·q·kᵀ + bias[h] + mask[b_ % numWindows])·v, softmax in float32. <paramref name="bias"/>: float32
+    /// (heads, N, N); <paramref name="mask"/>: float32 (numWindows, N, N) or <see cref="IntPtr.Zero"/>.
+    /// </summary>
+    public static void WindowAttention(PluginTarget target, QkvGeometry g, float scale, SwbDType dtype, IntPtr qkv, IntPtr bias,
+        IntPtr mask, long numWindows, IntPtr output, IntPtr stream = default)
+    {
+        var entry = Entry("swb_window_attention", target);
+        var msg = stackalloc byte[MessageSize];
+        Check(entry, target == PluginTarget.Cpu
+            ? Imports.swb_window_attention_cpu(&g, scale, dtype, (void*)qkv, (float*)bias, (float*)mask, numWindows, (void*)output, msg, MessageSize)
+            : Imports.swb_window_attention_cuda(&g, scale, dtype, (void*)qkv, (float*)bias, (float*)mask, numWindows, (void*)output,
+                (void*)stream, msg, MessageSize), msg);
+    }
+
+    private static string Entry(string op, PluginTarget target)
+    {
+        var entry = op + (target == PluginTarget.Cpu ? "_cpu" : "_cuda");
+        PluginLibrary.EnsureAvailable(entry);
+        return entry;
+    }
+
+    private static void Check(string entry, int status, byte* msg)
+    {
+        if (status == (int)SwbStatus.Ok) return;
+        var text = Marshal.PtrToStringUTF8((IntPtr)msg) is { Length: > 0 } m ? m : "(no message)";
+        if (status == (int)SwbStatus.NoCuda)
+            throw new BackendUnavailableException($"{entry}: {text}");
+        throw new PluginException(entry, (SwbStatus)status, text);
+    }
+
+    /// <summary>The raw imports; their type initializer installs the library resolver before the first call binds.</summary>
+    private static partial class Imports
+    {
+        static Imports() => PluginLibrary.InstallResolver();
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial byte* swb_build_info();
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_window_geometry_check(WindowGeometry* g, int maskOnly, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_window_mask_cpu(WindowGeometry* g, SwbDType outDType, void* mask, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_window_mask_cuda(WindowGeometry* g, SwbDType outDType, void* mask, void* stream, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_roll_partition_cpu(WindowGeometry* g, SwbDType dtype, void* x, void* windows, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_roll_partition_cuda(WindowGeometry* g, SwbDType dtype, void* x, void* windows, void* stream,
+            byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_reverse_roll_add_cpu(WindowGeometry* g, SwbDType dtype, void* windows, void* residual, void* y,
+            byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_reverse_roll_add_cuda(WindowGeometry* g, SwbDType dtype, void* windows, void* residual, void* y,
+            void* stream, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_qkv_split_cpu(QkvGeometry* g, float scale, SwbDType dtype, void* qkv, void* q, void* k, void* v,
+            byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_qkv_split_cuda(QkvGeometry* g, float scale, SwbDType dtype, void* qkv, void* q, void* k, void* v,
+            void* stream, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_layer_norm_fp32_cpu(RowsGeometry* g, float epsilon, SwbDType dtype, SwbDType paramDType,
+            void* x, void* weight, void* bias, void* y, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_layer_norm_fp32_cuda(RowsGeometry* g, float epsilon, SwbDType dtype, SwbDType paramDType,
+            void* x, void* weight, void* bias, void* y, void* stream, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_ln_roll_partition_cpu(WindowGeometry* g, float epsilon, SwbDType dtype, SwbDType paramDType,
+            void* x, void* weight, void* bias, void* windows, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_ln_roll_partition_cuda(WindowGeometry* g, float epsilon, SwbDType dtype, SwbDType paramDType,
+            void* x, void* weight, void* bias, void* windows, void* stream, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_window_attention_cpu(QkvGeometry* g, float scale, SwbDType dtype, void* qkv, float* bias,
+            float* mask, long numWindows, void* output, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_window_attention_cuda(QkvGeometry* g, float scale, SwbDType dtype, void* qkv, float* bias,
+            float* mask, long numWindows, void* output, void* stream, byte* msg, nuint msgSize);
+    }
+}
