@@ -56,6 +56,15 @@ public sealed record Sweep(
             [typeof(MaskHoistingBenchmarks), typeof(PrecisionBenchmarks), typeof(LayerNormBenchmarks)],
             BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5"], SizePick.Median).ToList(),
             [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
+        new("ablation-gpu", "CUDA: the study's cumulative ablation (hoisting, each plugin, FP16, FP32 LayerNorm, fused attention); classical x2, lightweight x2, color DN15 at Set5/Set14/Urban100/McMaster median sizes",
+            [typeof(AblationBenchmarks)],
+            new[] { "classical-x2", "lightweight-x2", "color-dn15" }
+                .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, new[] { "Set5", "Set14", "Urban100", "McMaster" }.Where(m.Contains), SizePick.Median)).ToList(),
+            [Precision.Fp32], "cuda", WarmupCount: 2, IterationCount: 8),
+        new("mask-kernel", "CUDA: one shifted-window mask, the official host construction vs the window-mask kernel, at the padded median and largest sizes of lightweight x2 and color DN15 inputs, plus 384x512",
+            [typeof(MaskConstructionBenchmarks)],
+            [.. CasesOf(m, ["lightweight-x2", "color-dn15"]), BenchCase.Custom(BenchTask.Get("classical-x2"), 384, 512)],
+            [Precision.Fp32], "cuda", WarmupCount: 3, IterationCount: 20),
         new("cpu-tasks", "CPU: per-block vs hoisted for classical x2/x4, lightweight x2/x4 and color DN15 at Set5's median size",
             [typeof(MaskHoistingBenchmarks)],
             new[] { "classical-x2", "classical-x4", "lightweight-x2", "lightweight-x4", "color-dn15" }

@@ -15,10 +15,11 @@ public sealed class ModelSelection
     public Option<string> Precision { get; } = new("--precision") { Description = "fp32 or fp16", DefaultValueFactory = _ => "fp32" };
     public Option<string> LayerNorm { get; } = new("--layernorm") { Description = "fused, decomposed or fp32", DefaultValueFactory = _ => "fused" };
     public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+    public Option<string> Plugins { get; } = new("--plugins") { Description = "plugin kernels: none, all, or mask,lnroll,revadd,qkv,ln32,fattn (needs plugins-cu built)", DefaultValueFactory = _ => "none" };
 
     public void AddTo(System.CommandLine.Command cmd)
     {
-        foreach (var o in new Option[] { Preset, Config, Weights, WrapKey, Seed, Mask, Precision, LayerNorm, Device }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Preset, Config, Weights, WrapKey, Seed, Mask, Precision, LayerNorm, Device, Plugins }) cmd.Options.Add(o);
     }
 
     public (SwinIRConfig Config, string Name, string? WrapKey) ResolveConfig(ParseResult r)
@@ -42,6 +43,7 @@ public sealed class ModelSelection
         Precision = ParseEnum<Precision>(r.GetValue(Precision)!, "--precision", ("fp32", Model.Precision.Fp32), ("fp16", Model.Precision.Fp16)),
         LayerNorm = ParseEnum<LayerNormMode>(r.GetValue(LayerNorm)!, "--layernorm",
             ("fused", LayerNormMode.Fused), ("decomposed", LayerNormMode.Decomposed), ("fp32", LayerNormMode.Fp32Accumulate)),
+        Plugins = ModelOptions.ParsePlugins(r.GetValue(Plugins)!),
     };
 
     private static T ParseEnum<T>(string value, string option, params (string Name, T Value)[] choices)

@@ -98,5 +98,22 @@ public sealed record ModelOptions
         (Plugins.QkvGather, "qkv"), (Plugins.Fp32LayerNormKernel, "ln32"), (Plugins.FusedAttention, "fattn"),
     ];
 
+    /// <summary>Parses "none", "all" or tokens joined by ',' or '+' (mask, lnroll, revadd, qkv, ln32, fattn).</summary>
+    public static Plugins ParsePlugins(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        if (t is "" or "none") return Plugins.None;
+        if (t == "all") return Plugins.All;
+        var result = Plugins.None;
+        foreach (var token in t.Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var match = PluginTokens.FirstOrDefault(p => p.Token == token);
+            if (match.Token is null)
+                throw new ArgumentException($"unknown plugin '{token}'; use none, all or any of: {string.Join(", ", PluginTokens.Select(p => p.Token))}");
+            result |= match.Flag;
+        }
+        return result;
+    }
+
     public override string ToString() => Label;
 }
