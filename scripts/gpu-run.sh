@@ -10,4 +10,5 @@ torch_lib=${TORCH_LIB:-/opt/torch/.venv/lib/python3.12/site-packages/torch/lib}
 site=$(dirname "$(dirname "$torch_lib")")
 nv=$(ls -d "$site"/nvidia/*/lib 2>/dev/null | tr '\n' ':')
 export LD_LIBRARY_PATH="$torch_lib:${nv}${LD_LIBRARY_PATH:-}"
+[ -f "$here/COMMIT" ] && export SWINBENCH_GIT_COMMIT="${SWINBENCH_GIT_COMMIT:-$(cat "$here/COMMIT")}"
 exec "$here/swinbench" "$@"

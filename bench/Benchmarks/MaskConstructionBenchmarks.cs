@@ -37,7 +37,7 @@ public class MaskConstructionBenchmarks
                 double.PositiveInfinity, 0, CudaInfo.MemoryInUseMB(), CudaInfo.DeviceName(_device.index), false));
         using var a = HostConstructionMask();
         using var b = KernelMask();
-        if (!a.to(ScalarType.Float32).equal(b.to(ScalarType.Float32)).item<bool>())
+        if (!a.to(ScalarType.Float32).eq(b.to(ScalarType.Float32)).all().item<bool>())
             throw new InvalidOperationException($"mask kernel differs from the host construction at {_h}x{_w}");
     }
 

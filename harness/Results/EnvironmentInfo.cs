@@ -75,6 +75,8 @@ public sealed record EnvironmentInfo
     /// </summary>
     public static string CurrentGitCommit(string? dir = null)
     {
+        // a bundle built away from its checkout (scripts/gpu-bundle.sh) carries its commit in SWINBENCH_GIT_COMMIT
+        if (dir is null && Environment.GetEnvironmentVariable("SWINBENCH_GIT_COMMIT") is { Length: > 0 } stamped) return stamped;
         foreach (var d in dir is null ? [AppContext.BaseDirectory, Directory.GetCurrentDirectory()] : new[] { dir })
         {
             if (!Directory.Exists(d)) continue;
