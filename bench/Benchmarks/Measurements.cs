@@ -6,7 +6,7 @@ namespace SwinBench.Benchmarks;
 
 /// <summary>What a benchmark case measured besides time: fidelity against the FP32 original and device memory.</summary>
 public sealed record CaseMeasurement(string Variant, int Step, ModelOptions Options, double FidelityPsnrDb, double FidelityMaxAbs,
-    double? MemoryMB, string DeviceName, bool RealInput, string? Error = null);
+    double? MemoryMB, string DeviceName, bool RealInput, string? Error = null, string Backend = "torchsharp");
 
 /// <summary>
 /// Side results of the running benchmarks, keyed by benchmark method and case, read by the custom columns and the CSV

@@ -65,6 +65,15 @@ public sealed record Sweep(
             [typeof(MaskConstructionBenchmarks)],
             [.. CasesOf(m, ["lightweight-x2", "color-dn15"]), BenchCase.Custom(BenchTask.Get("classical-x2"), 384, 512)],
             [Precision.Fp32], "cuda", WarmupCount: 3, IterationCount: 20),
+        new("backends-gpu", "CUDA: TorchSharp vs ONNX Runtime CUDA EP, FP32 and FP16, hoisted masks; lightweight x2 and classical x2 at Set5 and Urban100 median sizes",
+            [typeof(BackendBenchmarks)],
+            new[] { "lightweight-x2", "classical-x2" }
+                .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, ["Set5", "Urban100"], SizePick.Median)).ToList(),
+            [Precision.Fp32], "cuda", WarmupCount: 2, IterationCount: 8),
+        new("backends-cpu", "CPU: TorchSharp vs ONNX Runtime CPU EP, FP32 and FP16, hoisted masks; lightweight x2 at Set5's median size",
+            [typeof(BackendBenchmarks)],
+            BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5"], SizePick.Median).ToList(),
+            [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
         new("cpu-tasks", "CPU: per-block vs hoisted for classical x2/x4, lightweight x2/x4 and color DN15 at Set5's median size",
             [typeof(MaskHoistingBenchmarks)],
             new[] { "classical-x2", "classical-x4", "lightweight-x2", "lightweight-x4", "color-dn15" }

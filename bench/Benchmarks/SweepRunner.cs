@@ -68,7 +68,7 @@ public static class SweepRunner
                 Mask = options?.Mask.ToString().ToLowerInvariant() ?? "",
                 LayerNorm = options is null ? "" : LayerNormLabel(options.LayerNorm),
                 Plugins = "none",
-                Backend = "torchsharp",
+                Backend = m?.Backend ?? "torchsharp",
                 Device = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu",
                 DeviceName = m?.DeviceName ?? "n/a",
                 Precision = options?.Precision.ToString().ToLowerInvariant() ?? "",

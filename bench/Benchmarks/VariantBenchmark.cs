@@ -25,21 +25,24 @@ public abstract class VariantBenchmark
 
     protected IInferenceSession Session { get; private set; } = null!;
 
-    protected void Setup(string method, int step, ModelOptions options, Precision paramPrecision)
+    /// <summary>Which runtime a variant runs on: TorchSharp, or ONNX Runtime on the model exported by SwinBench's emitter.</summary>
+    protected enum Runtime { TorchSharp, Ort }
+
+    protected void Setup(string method, int step, ModelOptions options, Precision paramPrecision, Runtime runtime = Runtime.TorchSharp)
     {
         var sweep = Sweep.Current;
         try
         {
             var input = CaseInputs.Make(Case, new ImageSource(sweep.DataRoot), sweep.Manifest);
             var reference = References.GetOrAdd($"{Case}|{sweep.Device}", _ => RunOnce(ModelOptions.Original, input));
-            Session = Open(options);
+            Session = runtime == Runtime.Ort ? OpenOrt(options) : Open(options);
             Session.SetInput(input.Input.Pixels, [1, input.Input.Channels, input.Input.Height, input.Input.Width]);
             Session.Run();
             var (output, _) = Session.GetOutput();
             TorchSharpSession.CollectGarbage();
             Measurements.Set(method, Case, paramPrecision, new CaseMeasurement(method, step, options,
                 ImageMetrics.FidelityPsnr(output, reference), ImageMetrics.MaxAbsDiff(output, reference),
-                Session.DeviceMemoryMB(), Session.DeviceName, input.IsReal));
+                Session.DeviceMemoryMB(), Session.DeviceName, input.IsReal, Backend: Session.Backend));
         }
         catch (Exception e)
         {
@@ -56,6 +59,28 @@ public abstract class VariantBenchmark
         sweep.Weights.TryGetValue(preset.Name, out var weights);
         var (model, _) = ModelFactory.Create(preset.Config, options, weights, preset.WrapKey, seed: 0);
         return new TorchSharpSession(model, TorchDevices.Resolve(sweep.Device));
+    }
+
+    /// <summary>
+    /// ONNX Runtime on the graph SwinBench exports for these options (hoisted or per-block mask, fused LayerNorm, the
+    /// precision; same seeded weights as the TorchSharp variants), on the sweep's device (CPU EP or CUDA EP).
+    /// </summary>
+    private IInferenceSession OpenOrt(ModelOptions options)
+    {
+        var sweep = Sweep.Current;
+        var preset = Case.Task.Preset;
+        sweep.Weights.TryGetValue(preset.Name, out var weights);
+        var (model, _) = ModelFactory.Create(preset.Config, options with { Plugins = Plugins.None }, weights, preset.WrapKey, seed: 0);
+        byte[] onnx;
+        using (model)
+            onnx = Onnx.OnnxExporter.Export(model, new Onnx.OnnxExportOptions { Mask = options.Mask, Precision = options.Precision });
+        var cuda = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        var device = cuda ? TorchDevices.Resolve(sweep.Device) : TorchSharp.torch.CPU;
+        return OrtSession.FromBytes(onnx, new OrtSessionOptions
+        {
+            Provider = cuda ? OrtProvider.Cuda : OrtProvider.Cpu,
+            DeviceId = cuda ? Math.Max(0, (int)device.index) : 0,
+        });
     }
 
     private float[] RunOnce(ModelOptions options, CaseInput input)

@@ -160,10 +160,23 @@ public static class Charts
         // The saved segments go first so that the labels on top of the latency bars are drawn over them.
         if (saved.Count > 0) plt.Add.Bars(saved).LegendText = "time saved by the step";
         plt.Add.Bars(latency).LegendText = "latency (label: speedup over the first step)";
-        SetCategoryTicks(plt, steps.Select(s => $"{s.Step}: {s.Variant}").ToList());
+        SetCategoryTicks(plt, steps.Select((s, i) => $"{s.Step}: {StepChange(i == 0 ? null : steps[i - 1].Variant, s.Variant)}").ToList());
         plt.Axes.Margins(0.03, 0.03, 0, 0.12);
         plt.ShowLegend(Alignment.UpperRight);
         return Save(plt, path);
+    }
+
+    /// <summary>
+    /// What a cumulative step changed, from the two variant labels ("hoisted/fp16/ln-fused+mask" after
+    /// "hoisted/fp32/ln-fused+mask" is "fp16"): the tokens of the label that the previous step did not have.
+    /// The first step shows its whole label.
+    /// </summary>
+    internal static string StepChange(string? previous, string current)
+    {
+        if (previous is null) return current;
+        static string[] Tokens(string label) => label.Split(['/', '+'], StringSplitOptions.RemoveEmptyEntries);
+        var added = Tokens(current).Except(Tokens(previous)).ToList();
+        return added.Count == 0 ? current : "+" + string.Join(" +", added);
     }
 
     /// <summary>Median latency against megapixels, a line per task and variant (and backend/device when there are several).</summary>
