@@ -43,7 +43,7 @@ public sealed class OrtSession : IInferenceSession
                            : OrtMemoryInfo.DefaultInstance;
             _deviceAllocator = cuda ? new OrtAllocator(_session, _memory) : null;
             _binding = _session.CreateIoBinding();
-            foreach (var name in _session.OutputNames) _binding.BindOutputToDevice(name, _memory);
+            BindOutputs();
         }
         catch
         {
@@ -115,7 +115,16 @@ public sealed class OrtSession : IInferenceSession
         if (_inputs.Remove(name, out var old)) old.Dispose();
         _inputs[name] = value;
         _binding.BindInput(name, value);
+        // outputs bound to a device are allocated by the first run and then reused; a new input may change their
+        // shape (dynamic H/W), so they are bound afresh
+        BindOutputs();
         _ran = false;
+    }
+
+    private void BindOutputs()
+    {
+        _binding.ClearBoundOutputs();
+        foreach (var output in _session.OutputNames) _binding.BindOutputToDevice(output, _memory);
     }
 
     /// <summary>Runs the graph on the bound inputs into the bound outputs and waits for the device.</summary>
