@@ -24,8 +24,16 @@ public class BackendBenchmarks : VariantBenchmark
     [GlobalSetup(Target = nameof(OrtFp16))]
     public void S3() => Setup(nameof(OrtFp16), 3, Hoisted(Precision.Fp16), Precision.Fp32, Runtime.Ort);
 
+    [GlobalSetup(Target = nameof(OrtOpsFp32))]
+    public void S4() => Setup(nameof(OrtOpsFp32), 4, Hoisted(Precision.Fp32), Precision.Fp32, Runtime.OrtCustomOps);
+
+    [GlobalSetup(Target = nameof(OrtOpsFp16))]
+    public void S5() => Setup(nameof(OrtOpsFp16), 5, Hoisted(Precision.Fp16), Precision.Fp32, Runtime.OrtCustomOps);
+
     [Benchmark(Baseline = true)] public void TorchSharpFp32() => Session.Run();
     [Benchmark] public void OrtFp32() => Session.Run();
     [Benchmark] public void TorchSharpFp16() => Session.Run();
     [Benchmark] public void OrtFp16() => Session.Run();
+    [Benchmark] public void OrtOpsFp32() => Session.Run();
+    [Benchmark] public void OrtOpsFp16() => Session.Run();
 }

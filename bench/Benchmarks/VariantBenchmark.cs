@@ -26,7 +26,7 @@ public abstract class VariantBenchmark
     protected IInferenceSession Session { get; private set; } = null!;
 
     /// <summary>Which runtime a variant runs on: TorchSharp, or ONNX Runtime on the model exported by SwinBench's emitter.</summary>
-    protected enum Runtime { TorchSharp, Ort }
+    protected enum Runtime { TorchSharp, Ort, OrtCustomOps }
 
     protected void Setup(string method, int step, ModelOptions options, Precision paramPrecision, Runtime runtime = Runtime.TorchSharp)
     {
@@ -35,7 +35,7 @@ public abstract class VariantBenchmark
         {
             var input = CaseInputs.Make(Case, new ImageSource(sweep.DataRoot), sweep.Manifest);
             var reference = References.GetOrAdd($"{Case}|{sweep.Device}", _ => RunOnce(ModelOptions.Original, input));
-            Session = runtime == Runtime.Ort ? OpenOrt(options) : Open(options);
+            Session = runtime == Runtime.TorchSharp ? Open(options) : OpenOrt(options, runtime == Runtime.OrtCustomOps);
             Session.SetInput(input.Input.Pixels, [1, input.Input.Channels, input.Input.Height, input.Input.Width]);
             Session.Run();
             var (output, _) = Session.GetOutput();
@@ -63,9 +63,10 @@ public abstract class VariantBenchmark
 
     /// <summary>
     /// ONNX Runtime on the graph SwinBench exports for these options (hoisted or per-block mask, fused LayerNorm, the
-    /// precision; same seeded weights as the TorchSharp variants), on the sweep's device (CPU EP or CUDA EP).
+    /// precision; same seeded weights as the TorchSharp variants), on the sweep's device (CPU EP or CUDA EP); with
+    /// <paramref name="customOps"/> every <c>swinbench</c> op replaces its subgraph (the op library of plugins-cu).
     /// </summary>
-    private IInferenceSession OpenOrt(ModelOptions options)
+    private IInferenceSession OpenOrt(ModelOptions options, bool customOps)
     {
         var sweep = Sweep.Current;
         var preset = Case.Task.Preset;
@@ -73,13 +74,18 @@ public abstract class VariantBenchmark
         var (model, _) = ModelFactory.Create(preset.Config, options with { Plugins = Plugins.None }, weights, preset.WrapKey, seed: 0);
         byte[] onnx;
         using (model)
-            onnx = Onnx.OnnxExporter.Export(model, new Onnx.OnnxExportOptions { Mask = options.Mask, Precision = options.Precision });
+            onnx = Onnx.OnnxExporter.Export(model, new Onnx.OnnxExportOptions
+            {
+                Mask = options.Mask, Precision = options.Precision,
+                CustomOps = customOps ? Onnx.SwinBenchOps.All : Onnx.SwinBenchOps.None,
+            });
         var cuda = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
         var device = cuda ? TorchDevices.Resolve(sweep.Device) : TorchSharp.torch.CPU;
         return OrtSession.FromBytes(onnx, new OrtSessionOptions
         {
             Provider = cuda ? OrtProvider.Cuda : OrtProvider.Cpu,
             DeviceId = cuda ? Math.Max(0, (int)device.index) : 0,
+            CustomOpLibrary = customOps ? OrtOpLibrary.Require() : null,
         });
     }
 
