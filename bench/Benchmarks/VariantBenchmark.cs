@@ -42,7 +42,8 @@ public abstract class VariantBenchmark
             TorchSharpSession.CollectGarbage();
             Measurements.Set(method, Case, paramPrecision, new CaseMeasurement(method, step, options,
                 ImageMetrics.FidelityPsnr(output, reference), ImageMetrics.MaxAbsDiff(output, reference),
-                Session.DeviceMemoryMB(), Session.DeviceName, input.IsReal, Backend: Session.Backend));
+                Session.DeviceMemoryMB(), Session.DeviceName, input.IsReal, Backend: Session.Backend,
+                OrtCustomOps: runtime == Runtime.OrtCustomOps));
         }
         catch (Exception e)
         {

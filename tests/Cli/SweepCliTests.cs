@@ -82,3 +82,29 @@ public sealed class AccuracyCliTests : IDisposable
         Assert.True(row.MedianMs > 0);
     }
 }
+
+/// <summary>Every variant of the backend question gets its own CSV row (custom-op graphs are told apart from plain ones).</summary>
+public sealed class BackendSweepCliTests : IDisposable
+{
+    private readonly string _tmp = Directory.CreateTempSubdirectory("swinbench-backends-").FullName;
+
+    public void Dispose() => Directory.Delete(_tmp, recursive: true);
+
+    [Fact]
+    public void Backend_sweep_writes_one_row_per_runtime_and_variant()
+    {
+        var r = SwinBenchProcess.Run("run", "--sweep", "backends-cpu", "--size", "16x16", "--iterations", "1", "--out", _tmp);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var rows = new ResultsStore(_tmp).Read();
+        Assert.Equal(6, rows.Count);
+        Assert.All(rows, x => Assert.True(x.IsOk, x.Status));
+        Assert.Equal(6, rows.Select(x => (x.Backend, x.Variant, x.Plugins)).Distinct().Count());
+        var ops = rows.Where(x => x.Plugins == "ortops").ToList();
+        Assert.Equal(2, ops.Count);
+        Assert.All(ops, x => Assert.Equal("ort", x.Backend));
+        // the custom-op graph computes what the plain graph computes
+        var plain32 = rows.Single(x => x.Backend == "ort" && x.Plugins == "none" && x.Precision == "fp32");
+        var ops32 = ops.Single(x => x.Precision == "fp32");
+        Assert.True(ops32.FidelityPsnrDb > 100 && plain32.FidelityPsnrDb > 100, $"{ops32.FidelityPsnrDb} / {plain32.FidelityPsnrDb}");
+    }
+}
