@@ -3,23 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "half.h"
-#include "status.h"
-
-namespace {
-
-inline float Load(const void* p, swb_dtype t, int64_t i) {
-  return t == SWB_F32 ? static_cast<const float*>(p)[i] : swb::HalfToFloat(static_cast<const uint16_t*>(p)[i]);
-}
-
-inline void Store(void* p, swb_dtype t, int64_t i, float value) {
-  if (t == SWB_F32)
-    static_cast<float*>(p)[i] = value;
-  else
-    static_cast<uint16_t*>(p)[i] = swb::FloatToHalf(value);
-}
-
-}  // namespace
+#include "host_ops.h"
 
 extern "C" int swb_layer_norm_fp32_cpu(const swb_rows_geometry* g, float epsilon, swb_dtype dtype,
                                        swb_dtype param_dtype, const void* x, const void* weight, const void* bias,
@@ -39,24 +23,9 @@ extern "C" int swb_layer_norm_fp32_cpu(const swb_rows_geometry* g, float epsilon
   const int64_t cols = g->cols;
   std::vector<float> w(static_cast<size_t>(cols)), b(static_cast<size_t>(cols)), row(static_cast<size_t>(cols));
   for (int64_t c = 0; c < cols; ++c) {
-    w[c] = Load(weight, param_dtype, c);
-    b[c] = Load(bias, param_dtype, c);
+    w[c] = swb::LoadAs(weight, param_dtype, c);
+    b[c] = swb::LoadAs(bias, param_dtype, c);
   }
-  for (int64_t r = 0; r < g->rows; ++r) {
-    const int64_t base = r * cols;
-    float sum = 0.0f;
-    for (int64_t c = 0; c < cols; ++c) {
-      row[c] = Load(x, dtype, base + c);
-      sum += row[c];
-    }
-    const float mean = sum / static_cast<float>(cols);
-    float squares = 0.0f;
-    for (int64_t c = 0; c < cols; ++c) {
-      const float centered = row[c] - mean;
-      squares += centered * centered;
-    }
-    const float inv_std = 1.0f / std::sqrt(squares / static_cast<float>(cols) + epsilon);
-    for (int64_t c = 0; c < cols; ++c) Store(y, dtype, base + c, (row[c] - mean) * inv_std * w[c] + b[c]);
-  }
+  for (int64_t r = 0; r < g->rows; ++r) swb::NormalizeRow(x, r * cols, y, r * cols, dtype, cols, w, b, epsilon, row);
   return swb::Ok(msg, size);
 }

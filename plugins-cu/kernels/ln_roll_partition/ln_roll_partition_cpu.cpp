@@ -5,29 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "half.h"
-#include "status.h"
-
-namespace {
-
-inline float Load(const void* p, swb_dtype t, int64_t i) {
-  return t == SWB_F32 ? static_cast<const float*>(p)[i] : swb::HalfToFloat(static_cast<const uint16_t*>(p)[i]);
-}
-
-inline void Store(void* p, swb_dtype t, int64_t i, float value) {
-  if (t == SWB_F32)
-    static_cast<float*>(p)[i] = value;
-  else
-    static_cast<uint16_t*>(p)[i] = swb::FloatToHalf(value);
-}
-
-// Source row (or column) of output position i of a map of n rows rolled by -shift: (i + shift) mod n.
-inline int64_t RolledSource(int64_t i, int64_t shift, int64_t n) {
-  const int64_t s = i + shift;
-  return s >= n ? s - n : s;
-}
-
-}  // namespace
+#include "host_ops.h"
 
 extern "C" int swb_ln_roll_partition_cpu(const swb_window_geometry* g, float epsilon, swb_dtype dtype,
                                          swb_dtype param_dtype, const void* x, const void* weight, const void* bias,
@@ -44,31 +22,19 @@ extern "C" int swb_ln_roll_partition_cpu(const swb_window_geometry* g, float eps
   const int64_t windows_per_row = W / ws, nW = swb::WindowCount(*g);
   std::vector<float> w(static_cast<size_t>(C)), b(static_cast<size_t>(C)), row(static_cast<size_t>(C));
   for (int64_t c = 0; c < C; ++c) {
-    w[c] = Load(weight, param_dtype, c);
-    b[c] = Load(bias, param_dtype, c);
+    w[c] = swb::LoadAs(weight, param_dtype, c);
+    b[c] = swb::LoadAs(bias, param_dtype, c);
   }
   int64_t out = 0;  // element offset of the next output token
   for (int64_t batch = 0; batch < g->batch; ++batch) {
     for (int64_t win = 0; win < nW; ++win) {
       const int64_t y0 = (win / windows_per_row) * ws, x0 = (win % windows_per_row) * ws;
       for (int64_t ty = 0; ty < ws; ++ty) {
-        const int64_t sy = RolledSource(y0 + ty, shift, H);
+        const int64_t sy = swb::HostRolledSource(y0 + ty, shift, H);
         for (int64_t tx = 0; tx < ws; ++tx, out += C) {
-          const int64_t sx = RolledSource(x0 + tx, shift, W);
+          const int64_t sx = swb::HostRolledSource(x0 + tx, shift, W);
           const int64_t base = ((batch * H + sy) * W + sx) * C;
-          float sum = 0.0f;
-          for (int64_t c = 0; c < C; ++c) {
-            row[c] = Load(x, dtype, base + c);
-            sum += row[c];
-          }
-          const float mean = sum / static_cast<float>(C);
-          float squares = 0.0f;
-          for (int64_t c = 0; c < C; ++c) {
-            const float centered = row[c] - mean;
-            squares += centered * centered;
-          }
-          const float inv_std = 1.0f / std::sqrt(squares / static_cast<float>(C) + epsilon);
-          for (int64_t c = 0; c < C; ++c) Store(windows, dtype, out + c, (row[c] - mean) * inv_std * w[c] + b[c]);
+          swb::NormalizeRow(x, base, windows, out, dtype, C, w, b, epsilon, row);
         }
       }
     }

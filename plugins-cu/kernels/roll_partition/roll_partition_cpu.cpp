@@ -1,17 +1,7 @@
 // Roll + window partition on the host: each output token copies the C channels of its source pixel.
 #include <cstring>
 
-#include "status.h"
-
-namespace {
-
-// Source row (or column) of output position i of a map of n rows rolled by -shift: (i + shift) mod n.
-inline int64_t RolledSource(int64_t i, int64_t shift, int64_t n) {
-  const int64_t s = i + shift;
-  return s >= n ? s - n : s;
-}
-
-}  // namespace
+#include "host_ops.h"
 
 extern "C" int swb_roll_partition_cpu(const swb_window_geometry* g, swb_dtype dtype, const void* x, void* windows,
                                       char* msg, size_t size) {
@@ -31,9 +21,9 @@ extern "C" int swb_roll_partition_cpu(const swb_window_geometry* g, swb_dtype dt
     for (int64_t w = 0; w < nW; ++w) {
       const int64_t y0 = (w / windows_per_row) * ws, x0 = (w % windows_per_row) * ws;
       for (int64_t ty = 0; ty < ws; ++ty) {
-        const int64_t sy = RolledSource(y0 + ty, shift, H);
+        const int64_t sy = swb::HostRolledSource(y0 + ty, shift, H);
         for (int64_t tx = 0; tx < ws; ++tx) {
-          const int64_t sx = RolledSource(x0 + tx, shift, W);
+          const int64_t sx = swb::HostRolledSource(x0 + tx, shift, W);
           std::memcpy(dst, image + static_cast<size_t>(sy * W + sx) * token_bytes, token_bytes);
           dst += token_bytes;
         }

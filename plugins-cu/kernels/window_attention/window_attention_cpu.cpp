@@ -6,23 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "half.h"
-#include "status.h"
-
-namespace {
-
-inline float Load(const void* p, swb_dtype t, int64_t i) {
-  return t == SWB_F32 ? static_cast<const float*>(p)[i] : swb::HalfToFloat(static_cast<const uint16_t*>(p)[i]);
-}
-
-inline void Store(void* p, swb_dtype t, int64_t i, float value) {
-  if (t == SWB_F32)
-    static_cast<float*>(p)[i] = value;
-  else
-    static_cast<uint16_t*>(p)[i] = swb::FloatToHalf(value);
-}
-
-}  // namespace
+#include "host_ops.h"
 
 extern "C" int swb_window_attention_cpu(const swb_qkv_geometry* g, float scale, swb_dtype dtype, const void* qkv,
                                         const float* bias, const float* mask, int64_t num_windows, void* out, char* msg,
@@ -53,9 +37,9 @@ extern "C" int swb_window_attention_cpu(const swb_qkv_geometry* g, float scale, 
       for (int64_t n = 0; n < N; ++n) {
         const int64_t row = (b * N + n) * 3 * C + h * d;
         for (int64_t e = 0; e < d; ++e) {
-          q[n * d + e] = Load(qkv, dtype, row + e);
-          k[n * d + e] = Load(qkv, dtype, row + C + e);
-          v[n * d + e] = Load(qkv, dtype, row + 2 * C + e);
+          q[n * d + e] = swb::LoadAs(qkv, dtype, row + e);
+          k[n * d + e] = swb::LoadAs(qkv, dtype, row + C + e);
+          v[n * d + e] = swb::LoadAs(qkv, dtype, row + 2 * C + e);
         }
       }
       const float* head_bias = bias + h * N * N;
@@ -81,7 +65,7 @@ extern "C" int swb_window_attention_cpu(const swb_qkv_geometry* g, float scale, 
           for (int64_t e = 0; e < d; ++e) acc[e] += pj * v[j * d + e];
         }
         const int64_t at = (b * N + i) * C + h * d;
-        for (int64_t e = 0; e < d; ++e) Store(out, dtype, at + e, acc[e]);
+        for (int64_t e = 0; e < d; ++e) swb::StoreAs(out, dtype, at + e, acc[e]);
       }
     }
   }
