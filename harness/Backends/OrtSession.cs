@@ -249,6 +249,7 @@ public sealed class OrtSession : IInferenceSession
             {
                 ["device_id"] = o.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["cudnn_conv_algo_search"] = o.CudnnConvAlgoSearch.ToString().ToUpperInvariant(),
+                ["use_tf32"] = o.AllowTf32 ? "1" : "0",
             });
             so.AppendExecutionProvider_CUDA(cuda);
         }

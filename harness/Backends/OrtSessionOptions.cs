@@ -45,6 +45,13 @@ public sealed record OrtSessionOptions
     /// </summary>
     public bool? Fp16Io { get; init; }
 
+    /// <summary>
+    /// TF32 matrix math in the CUDA EP. ONNX Runtime enables it by default; SwinBench turns it off so that FP32 means
+    /// FP32 on every backend (TorchSharp runs with TF32 off too). Results measured before this option existed ran with
+    /// ONNX Runtime's default (TF32 on).
+    /// </summary>
+    public bool AllowTf32 { get; init; }
+
     /// <summary>The custom-op library to register (<c>libswinbench_ort.so</c>, see <see cref="OrtOpLibrary"/>), or null.</summary>
     public string? CustomOpLibrary { get; init; }
 
