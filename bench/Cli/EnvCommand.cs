@@ -18,6 +18,7 @@ public static class EnvCommand
                               (TorchSharp.torch.cuda.is_available() ? $"available ({TorchSharp.torch.cuda.device_count()} device(s))" : "unavailable: libtorch reports no CUDA device"));
             foreach (var line in OrtAvailability.Probe())
                 Console.WriteLine($"{"",-12} {line}");
+            Console.WriteLine($"{"",-12} {TensorRtAvailability.Probe()}");
             return 0;
         }));
         return cmd;
