@@ -6,7 +6,8 @@ namespace SwinBench.Benchmarks;
 /// <summary>
 /// How do the runtimes compare on the same model, weights and input: TorchSharp (hoisted mask) vs ONNX Runtime on
 /// SwinBench's exported graph (hoisted mask, fused LayerNorm), FP32 and FP16, on the sweep's device (CPU EP / CUDA EP)?
-/// The baseline is TorchSharp FP32; fidelity is against TorchSharp's FP32 original.
+/// The baseline is TorchSharp FP32; fidelity is against TorchSharp's FP32 original. TensorRT (CUDA only, the custom-op
+/// graph with the swinbench ops as TensorRT plugins) is recorded as unavailable, with the reason, where it cannot run.
 /// </summary>
 public class BackendBenchmarks : VariantBenchmark
 {
@@ -30,10 +31,18 @@ public class BackendBenchmarks : VariantBenchmark
     [GlobalSetup(Target = nameof(OrtOpsFp16))]
     public void S5() => Setup(nameof(OrtOpsFp16), 5, Hoisted(Precision.Fp16), Precision.Fp32, Runtime.OrtCustomOps);
 
+    [GlobalSetup(Target = nameof(TensorRtOpsFp32))]
+    public void S6() => Setup(nameof(TensorRtOpsFp32), 6, Hoisted(Precision.Fp32), Precision.Fp32, Runtime.TensorRtCustomOps);
+
+    [GlobalSetup(Target = nameof(TensorRtOpsFp16))]
+    public void S7() => Setup(nameof(TensorRtOpsFp16), 7, Hoisted(Precision.Fp16), Precision.Fp32, Runtime.TensorRtCustomOps);
+
     [Benchmark(Baseline = true)] public void TorchSharpFp32() => Session.Run();
     [Benchmark] public void OrtFp32() => Session.Run();
     [Benchmark] public void TorchSharpFp16() => Session.Run();
     [Benchmark] public void OrtFp16() => Session.Run();
     [Benchmark] public void OrtOpsFp32() => Session.Run();
     [Benchmark] public void OrtOpsFp16() => Session.Run();
+    [Benchmark] public void TensorRtOpsFp32() => Session.Run();
+    [Benchmark] public void TensorRtOpsFp16() => Session.Run();
 }

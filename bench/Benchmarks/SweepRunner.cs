@@ -36,8 +36,12 @@ public static class SweepRunner
             foreach (var group in groups)
             {
                 log($"[{++index}/{groups.Count}] {type.Name}: {group.Key} ({group.Count()} variants)");
-                var summary = BenchmarkRunner.Run(new BenchmarkRunInfo(group.ToArray(), type, info.Config));
-                var rows = ToRows(summary, sweep, runId, env);
+                // TensorRT variants where TensorRT cannot run: one row each with the reason, not run, not a failure.
+                var trtReason = VariantBenchmark.TensorRtUnavailableReason(sweep.Device);
+                var unavailable = trtReason is null ? [] : group.Where(IsTensorRt).ToList();
+                var runnable = group.Except(unavailable).ToArray();
+                var rows = runnable.Length == 0 ? [] : ToRows(BenchmarkRunner.Run(new BenchmarkRunInfo(runnable, type, info.Config)), sweep, runId, env);
+                rows.AddRange(unavailable.Select(bc => UnavailableRow(bc, sweep, runId, env, "tensorrt", trtReason!)));
                 ResultMath.FillSpeedups(rows);
                 store.Append(rows);
                 written.AddRange(rows);
@@ -98,6 +102,42 @@ public static class SweepRunner
             rows.Add(row);
         }
         return rows;
+    }
+
+    private static bool IsTensorRt(BenchmarkDotNet.Running.BenchmarkCase bc) =>
+        bc.Descriptor.WorkloadMethod.Name.StartsWith("TensorRt", StringComparison.Ordinal);
+
+    /// <summary>The row of a variant whose backend cannot run here: status <c>unavailable: &lt;backend&gt;: &lt;reason&gt;</c>.</summary>
+    public static ResultRow UnavailableRow(BenchmarkDotNet.Running.BenchmarkCase bc, Sweep sweep, string runId, EnvironmentInfo env,
+        string backend, string reason)
+    {
+        var c = (BenchCase)bc.Parameters["Case"];
+        var method = bc.Descriptor.WorkloadMethod.Name;
+        return new ResultRow
+        {
+            RunId = runId,
+            TimestampUtc = DateTime.UtcNow,
+            Task = c.Task.Name,
+            Model = c.Task.ModelName,
+            Variant = method,
+            Step = -1,
+            Plugins = "none",
+            Backend = backend,
+            Device = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu",
+            DeviceName = "n/a",
+            Precision = method.EndsWith("Fp16", StringComparison.Ordinal) ? "fp16" : "fp32",
+            Dataset = c.Dataset,
+            SizeClass = c.SizeClass,
+            Image = c.Image,
+            Images = 1,
+            H = c.H,
+            W = c.W,
+            Megapixels = c.Megapixels,
+            FidelityPsnrDb = double.NaN,
+            FidelityMaxAbs = double.NaN,
+            PeakMemoryMB = double.NaN,
+            Status = $"unavailable: {backend}: {reason}".ReplaceLineEndings(" "),
+        }.WithEnvironment(env);
     }
 
     public static string LayerNormLabel(SwinBench.Model.LayerNormMode mode) => mode switch

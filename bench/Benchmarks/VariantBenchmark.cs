@@ -26,7 +26,12 @@ public abstract class VariantBenchmark
     protected IInferenceSession Session { get; private set; } = null!;
 
     /// <summary>Which runtime a variant runs on: TorchSharp, or ONNX Runtime on the model exported by SwinBench's emitter.</summary>
-    protected enum Runtime { TorchSharp, Ort, OrtCustomOps }
+    protected enum Runtime { TorchSharp, Ort, OrtCustomOps, TensorRtCustomOps }
+
+    /// <summary>Why a TensorRT variant cannot run in this sweep (no TensorRT, no library, or a CPU sweep), or null.</summary>
+    public static string? TensorRtUnavailableReason(string device) =>
+        TensorRtAvailability.UnavailableReason() ??
+        (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? null : "TensorRT runs on CUDA devices only");
 
     protected void Setup(string method, int step, ModelOptions options, Precision paramPrecision, Runtime runtime = Runtime.TorchSharp)
     {
@@ -35,7 +40,12 @@ public abstract class VariantBenchmark
         {
             var input = CaseInputs.Make(Case, new ImageSource(sweep.DataRoot), sweep.Manifest);
             var reference = References.GetOrAdd($"{Case}|{sweep.Device}", _ => RunOnce(ModelOptions.Original, input));
-            Session = runtime == Runtime.TorchSharp ? Open(options) : OpenOrt(options, runtime == Runtime.OrtCustomOps);
+            Session = runtime switch
+            {
+                Runtime.TorchSharp => Open(options),
+                Runtime.TensorRtCustomOps => OpenTensorRt(options, input.Input.Height, input.Input.Width),
+                _ => OpenOrt(options, runtime == Runtime.OrtCustomOps),
+            };
             Session.SetInput(input.Input.Pixels, [1, input.Input.Channels, input.Input.Height, input.Input.Width]);
             Session.Run();
             var (output, _) = Session.GetOutput();
@@ -70,16 +80,7 @@ public abstract class VariantBenchmark
     private IInferenceSession OpenOrt(ModelOptions options, bool customOps)
     {
         var sweep = Sweep.Current;
-        var preset = Case.Task.Preset;
-        sweep.Weights.TryGetValue(preset.Name, out var weights);
-        var (model, _) = ModelFactory.Create(preset.Config, options with { Plugins = Plugins.None }, weights, preset.WrapKey, seed: 0);
-        byte[] onnx;
-        using (model)
-            onnx = Onnx.OnnxExporter.Export(model, new Onnx.OnnxExportOptions
-            {
-                Mask = options.Mask, Precision = options.Precision,
-                CustomOps = customOps ? Onnx.SwinBenchOps.All : Onnx.SwinBenchOps.None,
-            });
+        var onnx = ExportOnnx(options, customOps);
         var cuda = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
         var device = cuda ? TorchDevices.Resolve(sweep.Device) : TorchSharp.torch.CPU;
         return OrtSession.FromBytes(onnx, new OrtSessionOptions
@@ -87,6 +88,40 @@ public abstract class VariantBenchmark
             Provider = cuda ? OrtProvider.Cuda : OrtProvider.Cpu,
             DeviceId = cuda ? Math.Max(0, (int)device.index) : 0,
             CustomOpLibrary = customOps ? OrtOpLibrary.Require() : null,
+        });
+    }
+
+    private byte[] ExportOnnx(ModelOptions options, bool customOps)
+    {
+        var preset = Case.Task.Preset;
+        Sweep.Current.Weights.TryGetValue(preset.Name, out var weights);
+        var (model, _) = ModelFactory.Create(preset.Config, options with { Plugins = Plugins.None }, weights, preset.WrapKey, seed: 0);
+        using (model)
+            return Onnx.OnnxExporter.Export(model, new Onnx.OnnxExportOptions
+            {
+                Mask = options.Mask, Precision = options.Precision,
+                CustomOps = customOps ? Onnx.SwinBenchOps.All : Onnx.SwinBenchOps.None,
+            });
+    }
+
+    /// <summary>
+    /// TensorRT on the custom-op graph (the swinbench ops as TensorRT plugins), one engine per case (profile = the case's
+    /// input size), cached beside the exported .onnx under the temp folder. Unavailable: throws with the reason.
+    /// </summary>
+    private IInferenceSession OpenTensorRt(ModelOptions options, int height, int width)
+    {
+        var sweep = Sweep.Current;
+        if (TensorRtUnavailableReason(sweep.Device) is { } why) throw new BackendUnavailableException($"TensorRT unavailable: {why}");
+        var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "swinbench-trt")).FullName;
+        var onnx = Path.Combine(dir, $"{Case.Task.Preset.Name}-{options.Label}-ops.onnx".Replace('/', '_').Replace(' ', '_'));
+        File.WriteAllBytes(onnx, ExportOnnx(options, customOps: true));
+        var device = TorchDevices.Resolve(sweep.Device);
+        return TensorRtSession.FromFile(onnx, new TensorRtOptions
+        {
+            MinHeight = height, OptHeight = height, MaxHeight = height,
+            MinWidth = width, OptWidth = width, MaxWidth = width,
+            TimingCache = Path.Combine(dir, "timing.cache"),
+            DeviceId = Math.Max(0, (int)device.index),
         });
     }
 

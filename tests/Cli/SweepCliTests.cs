@@ -95,7 +95,14 @@ public sealed class BackendSweepCliTests : IDisposable
     {
         var r = SwinBenchProcess.Run("run", "--sweep", "backends-cpu", "--size", "16x16", "--iterations", "1", "--out", _tmp);
         Assert.True(r.ExitCode == 0, r.ToString());
-        var rows = new ResultsStore(_tmp).Read();
+        var all = new ResultsStore(_tmp).Read();
+        Assert.Equal(8, all.Count);
+        // TensorRT cannot run on a CPU sweep: its two variants are recorded as unavailable, with the reason, and the run exits 0
+        var trt = all.Where(x => x.Backend == "tensorrt").ToList();
+        Assert.Equal(2, trt.Count);
+        Assert.All(trt, x => Assert.StartsWith("unavailable: tensorrt: ", x.Status));
+        Assert.Contains(trt, x => x.Precision == "fp16");
+        var rows = all.Where(x => x.Backend != "tensorrt").ToList();
         Assert.Equal(6, rows.Count);
         Assert.All(rows, x => Assert.True(x.IsOk, x.Status));
         Assert.Equal(6, rows.Select(x => (x.Backend, x.Variant, x.Plugins)).Distinct().Count());
