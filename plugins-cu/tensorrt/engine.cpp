@@ -70,13 +70,6 @@ bool WriteFile(const std::string& path, const void* data, size_t size) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-template <typename T>
-struct Deleter {
-  void operator()(T* p) const { delete p; }
-};
-template <typename T>
-using Ptr = std::unique_ptr<T, Deleter<T>>;
-
 std::string GpuName(int device) {
   cudaDeviceProp prop{};
   return cudaGetDeviceProperties(&prop, device) == cudaSuccess ? std::string(prop.name) : std::string("unknown-gpu");
