@@ -101,7 +101,7 @@ public static class CudaInfo
     /// <summary>GPU name from nvidia-smi (index <paramref name="index"/>), or "cuda:N" when it cannot be read.</summary>
     public static string DeviceName(int index)
     {
-        var names = HostInfo.Run("nvidia-smi", "--query-gpu=name --format=csv,noheader");
+        var names = ToolRunner.Run("nvidia-smi", null, "--query-gpu=name", "--format=csv,noheader");
         var lines = names?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         var i = Math.Max(index, 0);
         return i < lines.Length ? lines[i] : $"cuda:{i}";

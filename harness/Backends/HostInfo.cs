@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace SwinBench.Backends;
 
-/// <summary>Facts about the host: CPU model, memory, and a helper to read a tool's output.</summary>
+/// <summary>Facts about the host: CPU model and memory.</summary>
 public static class HostInfo
 {
     public static string CpuModel { get; } = ReadCpuModel();
@@ -27,21 +27,5 @@ public static class HostInfo
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture} ({Environment.ProcessorCount} threads)";
-    }
-
-    /// <summary>Runs a tool and returns its standard output, or null when it is missing or fails.</summary>
-    public static string? Run(string file, string args, int timeoutMs = 5000)
-    {
-        try
-        {
-            var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            using var p = Process.Start(psi);
-            if (p is null) return null;
-            var output = p.StandardOutput.ReadToEnd();
-            if (!p.WaitForExit(timeoutMs) || p.ExitCode != 0) return null;
-            return output.Trim();
-        }
-        catch (System.ComponentModel.Win32Exception) { return null; }
-        catch (InvalidOperationException) { return null; }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace SwinBench.Results;
@@ -80,9 +79,9 @@ public sealed record EnvironmentInfo
         foreach (var d in dir is null ? [AppContext.BaseDirectory, Directory.GetCurrentDirectory()] : new[] { dir })
         {
             if (!Directory.Exists(d)) continue;
-            var commit = Run("git", d, "rev-parse", "--short", "HEAD")?.Trim();
+            var commit = ToolRunner.Run("git", d, "rev-parse", "--short", "HEAD")?.Trim();
             if (string.IsNullOrEmpty(commit)) continue;
-            var status = Run("git", d, "status", "--porcelain", "--", ":(top)", ":(top,exclude)results");
+            var status = ToolRunner.Run("git", d, "status", "--porcelain", "--", ":(top)", ":(top,exclude)results");
             return string.IsNullOrWhiteSpace(status) ? commit : commit + "-dirty";
         }
         return "unknown";
@@ -124,7 +123,7 @@ public sealed record EnvironmentInfo
 
     private static (string Gpu, string Driver) NvidiaSmi()
     {
-        var output = Run("nvidia-smi", null, "--query-gpu=name,driver_version", "--format=csv,noheader");
+        var output = ToolRunner.Run("nvidia-smi", null, "--query-gpu=name,driver_version", "--format=csv,noheader");
         if (string.IsNullOrWhiteSpace(output)) return (NotAvailable, NotAvailable);
         var gpus = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => l.Split(',', 2, StringSplitOptions.TrimEntries))
@@ -146,50 +145,5 @@ public sealed record EnvironmentInfo
         {
             return NotAvailable;
         }
-    }
-
-    /// <summary>Runs a tool found on the PATH; its stdout when it exits 0 within 10 s, else null.</summary>
-    private static string? Run(string tool, string? workingDirectory, params string[] args)
-    {
-        var exe = FindOnPath(tool);
-        if (exe is null) return null;
-        try
-        {
-            var psi = new ProcessStartInfo(exe)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = workingDirectory ?? "",
-            };
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi);
-            if (p is null) return null;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(10_000))
-            {
-                try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                return null;
-            }
-            Task.WaitAll(stdout, stderr);
-            return p.ExitCode == 0 ? stdout.Result : null;
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static string? FindOnPath(string tool)
-    {
-        var names = OperatingSystem.IsWindows() ? new[] { tool + ".exe", tool } : new[] { tool };
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        foreach (var name in names)
-        {
-            var candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
     }
 }
