@@ -6,9 +6,9 @@ namespace SwinBench.IO;
 /// <summary>Reads and writes model inputs/outputs by extension: .npy (float32 NCHW or CHW) or an image file.</summary>
 public static class ArrayFiles
 {
-    private static readonly string[] ImageExtensions = [".png", ".bmp", ".jpg", ".jpeg", ".tif", ".tiff"];
-
-    public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+    /// <summary>An image file ImageIO reads and writes (its supported extensions other than .npy, which is an array here).</summary>
+    public static bool IsImage(string path) =>
+        ImageIO.IsSupported(path) && !string.Equals(Path.GetExtension(path), ".npy", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Throws unless <paramref name="path"/> has an extension this tool can write (checked before any work is done).</summary>
     public static void CheckWritable(string path)

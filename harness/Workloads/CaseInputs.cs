@@ -88,17 +88,11 @@ public static class CaseInputs
     /// <summary>Standard normal numbers from a seeded SplitMix64 stream (Box–Muller), identical on every machine.</summary>
     private sealed class GaussianRng(int seed)
     {
-        private ulong _state = (ulong)seed * 0x9E3779B97F4A7C15UL + 1;
+        private SplitMix64 _bits = new((ulong)seed * 0x9E3779B97F4A7C15UL + 1);
         private double? _spare;
 
-        private double Uniform()
-        {
-            var z = _state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            z ^= z >> 31;
-            return ((z >> 11) + 0.5) / (1UL << 53);
-        }
+        /// <summary>Uniform in (0, 1) with 53 random bits (never 0, so the logarithm below is finite).</summary>
+        private double Uniform() => ((_bits.Next() >> 11) + 0.5) / (1UL << 53);
 
         public double Next()
         {
