@@ -63,14 +63,16 @@ public abstract class VariantBenchmark
         }
     }
 
-    private IInferenceSession Open(ModelOptions options)
+    /// <summary>The case's preset model with these options: the sweep's official weights when given, else seed 0.</summary>
+    private SwinIR CreateModel(ModelOptions options)
     {
-        var sweep = Sweep.Current;
         var preset = Case.Task.Preset;
-        sweep.Weights.TryGetValue(preset.Name, out var weights);
-        var (model, _) = ModelFactory.Create(preset.Config, options, weights, preset.WrapKey, seed: 0);
-        return new TorchSharpSession(model, TorchDevices.Resolve(sweep.Device));
+        Sweep.Current.Weights.TryGetValue(preset.Name, out var weights);
+        return ModelFactory.Create(preset.Config, options, weights, preset.WrapKey, seed: 0).Model;
     }
+
+    private IInferenceSession Open(ModelOptions options) =>
+        new TorchSharpSession(CreateModel(options), TorchDevices.Resolve(Sweep.Current.Device));
 
     /// <summary>
     /// ONNX Runtime on the graph SwinBench exports for these options (hoisted or per-block mask, fused LayerNorm, the
@@ -93,10 +95,7 @@ public abstract class VariantBenchmark
 
     private byte[] ExportOnnx(ModelOptions options, bool customOps)
     {
-        var preset = Case.Task.Preset;
-        Sweep.Current.Weights.TryGetValue(preset.Name, out var weights);
-        var (model, _) = ModelFactory.Create(preset.Config, options with { Plugins = Plugins.None }, weights, preset.WrapKey, seed: 0);
-        using (model)
+        using (var model = CreateModel(options with { Plugins = Plugins.None }))
             return Onnx.OnnxExporter.Export(model, new Onnx.OnnxExportOptions
             {
                 Mask = options.Mask, Precision = options.Precision,
