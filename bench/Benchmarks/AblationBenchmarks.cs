@@ -5,7 +5,8 @@ namespace SwinBench.Benchmarks;
 
 /// <summary>
 /// The study's ablation, cumulatively: original → hoisted mask → + mask kernel → + LayerNorm/roll/partition kernel →
-/// + reverse/roll/add kernel → + qkv gather → FP16 → + FP32 LayerNorm kernel → + fused window attention.
+/// + reverse/roll/add kernel → + qkv gather → FP16 → + FP32 LayerNorm kernel → + fused window attention → + aligned
+/// channels (GEMMs on zero-padded rows of a multiple of 8 channels).
 /// Each step keeps every earlier one; the baseline is the official FP32 per-block path.
 /// </summary>
 public class AblationBenchmarks : VariantBenchmark
@@ -27,6 +28,7 @@ public class AblationBenchmarks : VariantBenchmark
         Add(nameof(Fp16), o with { Precision = Precision.Fp16 });
         Add(nameof(Fp32LayerNorm), o with { Plugins = o.Plugins | Plugins.Fp32LayerNormKernel });
         Add(nameof(FusedAttention), o with { Plugins = o.Plugins | Plugins.FusedAttention });
+        Add(nameof(AlignedChannels), o with { Plugins = o.Plugins | Plugins.AlignedChannels });
         return steps;
     }
 
@@ -45,6 +47,7 @@ public class AblationBenchmarks : VariantBenchmark
     [GlobalSetup(Target = nameof(Fp16))] public void S6() => SetupStep(nameof(Fp16));
     [GlobalSetup(Target = nameof(Fp32LayerNorm))] public void S7() => SetupStep(nameof(Fp32LayerNorm));
     [GlobalSetup(Target = nameof(FusedAttention))] public void S8() => SetupStep(nameof(FusedAttention));
+    [GlobalSetup(Target = nameof(AlignedChannels))] public void S9() => SetupStep(nameof(AlignedChannels));
 
     [Benchmark(Baseline = true)] public void Original() => Session.Run();
     [Benchmark] public void Hoisted() => Session.Run();
@@ -55,4 +58,5 @@ public class AblationBenchmarks : VariantBenchmark
     [Benchmark] public void Fp16() => Session.Run();
     [Benchmark] public void Fp32LayerNorm() => Session.Run();
     [Benchmark] public void FusedAttention() => Session.Run();
+    [Benchmark] public void AlignedChannels() => Session.Run();
 }

@@ -63,16 +63,47 @@ public sealed class Mlp : Module<Tensor, Tensor>
     private readonly Linear fc1;
     private readonly GELU act;
     private readonly Linear fc2;
+    private readonly AlignedLinear _fc1Aligned;
+    private readonly AlignedLinear _fc2Aligned;
 
     public Mlp(long dim, long hidden) : base(nameof(Mlp))
     {
         fc1 = Linear(dim, hidden);
         act = GELU();
         fc2 = Linear(hidden, dim);
+        _fc1Aligned = new AlignedLinear(fc1);
+        _fc2Aligned = new AlignedLinear(fc2);
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x) => fc2.forward(act.forward(fc1.forward(x)));
+
+    /// <summary>
+    /// The same MLP on zero-padded rows (…, Align(C)) with the zero-padded weights of <see cref="AlignedLinear"/>
+    /// (hidden width padded too): (…, Align(C)) → (…, Align(C)), the padding columns zero (GELU(0) = 0).
+    /// </summary>
+    public Tensor ForwardAligned(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var (w1, b1) = _fc1Aligned.Get();
+        var (w2, b2) = _fc2Aligned.Get();
+        var hidden = functional.linear(x, w1, b1);
+        hidden = functional.gelu(hidden);
+        return functional.linear(hidden, w2, b2).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Drops the padded weight copies.</summary>
+    public void ClearCaches()
+    {
+        _fc1Aligned.Clear();
+        _fc2Aligned.Clear();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) ClearCaches();
+        base.Dispose(disposing);
+    }
 }
 
 /// <summary>
@@ -92,6 +123,8 @@ public sealed class WindowAttention : nn.Module
     private readonly double _scale;
     private readonly bool _qkvKernel;
     private readonly bool _fused;
+    private readonly AlignedLinear _qkvAligned;
+    private readonly AlignedLinear _projAligned;
 
     public WindowAttention(long dim, int windowSize, long heads, Plugins plugins = Plugins.None) : base(nameof(WindowAttention))
     {
@@ -103,6 +136,8 @@ public sealed class WindowAttention : nn.Module
         relative_position_bias_table = new Parameter(zeros((2 * windowSize - 1) * (2 * windowSize - 1), heads), requires_grad: false);
         qkv = Linear(dim, dim * 3, hasBias: true);
         proj = Linear(dim, dim);
+        _qkvAligned = new AlignedLinear(qkv, groups: 3);
+        _projAligned = new AlignedLinear(proj);
         _index = new DeviceCache(() => tensor(WindowOps.RelativePositionIndex(windowSize)));
         RegisterComponents();
     }
@@ -158,6 +193,24 @@ public sealed class WindowAttention : nn.Module
     }
 
     /// <summary>
+    /// <see cref="Plugins.AlignedChannels"/>: windows (B·nW, N, Align(C)) zero-padded rows → the projection's output
+    /// (B·nW, N, Align(C)), padding zero. The packed qkv is (B·nW, N, 3·Align(C)) with q, k and v Align(C) apart; the
+    /// fused kernel reads it in place and writes padded rows for the projection.
+    /// </summary>
+    public Tensor ForwardAligned(Tensor windows, Tensor? mask, long channels)
+    {
+        using var scope = NewDisposeScope();
+        var (wq, bq) = _qkvAligned.Get();
+        var (wp, bp) = _projAligned.Get();
+        var packed = functional.linear(windows, wq, bq);
+        var maskF32 = mask is null ? null : mask.dtype == ScalarType.Float32 ? mask.contiguous() : mask.to(ScalarType.Float32).contiguous();
+        var heads = TensorOps.WindowAttention(packed, _heads, _scale, FusedBias(windows.device, windows.shape[1]), maskF32, channels,
+            AlignedLinear.Align(channels));
+        packed.Dispose();
+        return functional.linear(heads, wp, bp).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// The relative position bias as the fused kernel takes it: float32 (heads, N, N), gathered once per device and
     /// kept until the table is replaced (a new storage or dtype, e.g. after <c>to()</c>) or <see cref="ClearCaches"/>.
     /// </summary>
@@ -178,7 +231,7 @@ public sealed class WindowAttention : nn.Module
         }
     }
 
-    /// <summary>Drops the fused kernel's bias cache (needed only after changing the bias table in place).</summary>
+    /// <summary>Drops the fused kernel's bias cache and the padded weights (needed only after changing weights in place).</summary>
     public void ClearCaches()
     {
         lock (_fusedBias)
@@ -186,6 +239,8 @@ public sealed class WindowAttention : nn.Module
             foreach (var entry in _fusedBias.Values) entry.Bias.Dispose();
             _fusedBias.Clear();
         }
+        _qkvAligned.Clear();
+        _projAligned.Clear();
     }
 
     protected override void Dispose(bool disposing)
@@ -214,6 +269,7 @@ public sealed class SwinTransformerBlock : nn.Module
     private readonly long _shift;
     private readonly bool _lnRollKernel;
     private readonly bool _reverseAddKernel;
+    private readonly bool _aligned;
 
     /// <param name="inputResolution">The training resolution (img_size); like the official code, a window larger than it shrinks to it and stops shifting.</param>
     public SwinTransformerBlock(long dim, int inputResolution, long heads, int windowSize, int shiftSize, double mlpRatio, ModelOptions options)
@@ -228,6 +284,8 @@ public sealed class SwinTransformerBlock : nn.Module
         _shift = shiftSize;
         _lnRollKernel = options.Plugins.HasFlag(Plugins.LnRollPartition);
         _reverseAddKernel = options.Plugins.HasFlag(Plugins.ReverseRollAdd);
+        _aligned = options.Plugins.HasFlag(Plugins.AlignedChannels);
+        ModelOptions.CheckPlugins(options.Plugins);
         norm1 = new SwinLayerNorm(dim, options.LayerNorm, options.Plugins);
         attn = new WindowAttention(dim, windowSize, heads, options.Plugins);
         norm2 = new SwinLayerNorm(dim, options.LayerNorm, options.Plugins);
@@ -240,12 +298,44 @@ public sealed class SwinTransformerBlock : nn.Module
     /// <summary>The block's attention (its bias cache).</summary>
     public WindowAttention Attention => attn;
 
+    /// <summary>Drops what the block derived from its weights (bias cache, padded weights).</summary>
+    public void ClearCaches()
+    {
+        attn.ClearCaches();
+        mlp.ClearCaches();
+    }
+
     /// <summary>x: (B, H·W, C) → (B, H·W, C). Each half (attention, MLP) frees its temporaries when it ends.</summary>
     public Tensor Forward(Tensor x, long h, long w, MaskProvider masks)
     {
+        if (_aligned) return ForwardAligned(x, h, w, masks);
         using var scope = NewDisposeScope();
         x = AttentionResidual(x, h, w, masks);
         return (x + FeedForward(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="Plugins.AlignedChannels"/>: the residual stream stays (B, H·W, C); everything a matrix product reads
+    /// or writes is a zero-padded (…, Align(C)) row tensor: norm1 + roll + partition writes padded windows, the fused
+    /// attention reads the padded qkv and writes padded rows for the projection, reverse + roll + add reads the padded
+    /// projection, norm2 writes padded rows for fc1, and fc2's padded output is added back with 1×1 windows.
+    /// </summary>
+    private Tensor ForwardAligned(Tensor x, long h, long w, MaskProvider masks)
+    {
+        using var scope = NewDisposeScope();
+        x = x.contiguous();
+        var c = x.shape[2];
+        var stride = AlignedLinear.Align(c);
+        var windows = TensorOps.LnRollPartition(x, norm1.Weight, norm1.Bias, SwinLayerNorm.Eps, h, w, _ws, _shift, stride);
+        var mask = _shift > 0 ? masks.Get(h, w, _ws, _shift, ScalarType.Float32, x.device) : null;
+        var projected = attn.ForwardAligned(windows, mask, c);
+        windows.Dispose();
+        x = TensorOps.ReverseRollAdd(projected, x, h, w, _ws, _shift, stride);
+        projected.Dispose();
+        var normed = TensorOps.LayerNormFp32(x, norm2.Weight, norm2.Bias, SwinLayerNorm.Eps, stride);
+        var mlpOut = mlp.ForwardAligned(normed);
+        normed.Dispose();
+        return TensorOps.AddPaddedRows(x, mlpOut).MoveToOuterDisposeScope();
     }
 
     /// <summary>x + the (shifted) window attention of norm1(x).</summary>

@@ -85,13 +85,14 @@ public sealed class SwinIR : Module<Tensor, Tensor>
     public IEnumerable<SwinTransformerBlock> Blocks => layers.SelectMany(l => l.ResidualGroup.Blocks);
 
     /// <summary>
-    /// Drops what the model derived from its weights and inputs: hoisted masks and the fused attention's bias caches
+    /// Drops what the model derived from its weights and inputs: hoisted masks, the fused attention's bias caches and the
+    /// padded weights of <see cref="Plugins.AlignedChannels"/>
     /// (call after changing weights in place once the model has run; moving it with <c>to()</c> needs no call).
     /// </summary>
     public void ClearCaches()
     {
         _masks.Clear();
-        foreach (var block in Blocks) block.Attention.ClearCaches();
+        foreach (var block in Blocks) block.ClearCaches();
     }
 
     /// <summary>Parameter count (weights only, as in the official release files).</summary>

@@ -31,22 +31,28 @@ public enum PluginTarget { Cpu, Cuda }
 
 /// <summary>
 /// <c>swb_window_geometry</c>: a (B, H·W, C) token map of a padded H×W feature map split into ws×ws windows after a
-/// cyclic shift. H and W are multiples of ws; 0 ≤ shift &lt; ws.
+/// cyclic shift. H and W are multiples of ws; 0 ≤ shift &lt; ws. <paramref name="WindowStride"/>: elements between tokens
+/// of the windows tensor (B·nW, N, ·), 0 for dense rows (= C), else ≥ C; padding columns are written as zeros.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct WindowGeometry(long Batch, long Height, long Width, long Channels, long WindowSize, long ShiftSize)
+public readonly record struct WindowGeometry(long Batch, long Height, long Width, long Channels, long WindowSize, long ShiftSize,
+    long WindowStride = 0)
 {
     public long WindowsPerImage => Height / WindowSize * (Width / WindowSize);
     public long Tokens => WindowSize * WindowSize;
 }
 
-/// <summary><c>swb_qkv_geometry</c>: the packed qkv projection (B_, N, 3C), last dim laid out [3][heads][C / heads].</summary>
+/// <summary>
+/// <c>swb_qkv_geometry</c>: the packed qkv projection (B_, N, 3C), last dim laid out [3][heads][C / heads];
+/// <paramref name="PartStride"/>: elements from q to k and k to v (rows of 3·PartStride), <paramref name="OutStride"/>:
+/// elements between output rows; 0 for dense (= C), else ≥ C.
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct QkvGeometry(long BatchWindows, long Tokens, long Channels, long Heads);
+public readonly record struct QkvGeometry(long BatchWindows, long Tokens, long Channels, long Heads, long PartStride = 0, long OutStride = 0);
 
-/// <summary><c>swb_rows_geometry</c>: rows × cols, normalized over cols.</summary>
+/// <summary><c>swb_rows_geometry</c>: rows × cols, normalized over cols; output rows <paramref name="OutStride"/> apart (0: dense).</summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct RowsGeometry(long Rows, long Cols);
+public readonly record struct RowsGeometry(long Rows, long Cols, long OutStride = 0);
 
 /// <summary>A plugin entry point returned an error status; the message is the library's.</summary>
 public sealed class PluginException(string entryPoint, SwbStatus status, string message)
@@ -69,7 +75,7 @@ public static unsafe partial class SwinBenchPlugins
 {
     private const int MessageSize = 1024;
 
-    /// <summary>The exported functions of ABI 1 (and the two fused ops), for the export check of the probe.</summary>
+    /// <summary>The exported functions of ABI 2, for the export check of the probe.</summary>
     public static IReadOnlyList<string> EntryPoints { get; } =
     [
         "swb_build_info", "swb_window_geometry_check",
@@ -82,7 +88,7 @@ public static unsafe partial class SwinBenchPlugins
         "swb_window_attention_cpu", "swb_window_attention_cuda",
     ];
 
-    /// <summary><c>swb_build_info</c>, e.g. "swinbench_plugins abi 1; cuda kernels: none".</summary>
+    /// <summary><c>swb_build_info</c>, e.g. "swinbench_plugins abi 2; cuda kernels: none".</summary>
     public static string BuildInfo()
     {
         PluginLibrary.EnsureAvailable("swb_build_info");

@@ -42,15 +42,17 @@ public static class TensorOps
     }
 
     /// <summary>
-    /// LayerNorm (float32 accumulation) + roll + window partition: x (B, H·W, C) → windows (B·nW, N, C) =
-    /// window_partition(roll(layer_norm(x), (-shift, -shift))). Weight and bias: (C), float32 or float16.
+    /// LayerNorm (float32 accumulation) + roll + window partition: x (B, H·W, C) → windows (B·nW, N, S) =
+    /// window_partition(roll(layer_norm(x), (-shift, -shift))), S = <paramref name="windowStride"/> (0: C), the
+    /// columns past C zero. Weight and bias: (C), float32 or float16.
     /// </summary>
-    public static Tensor LnRollPartition(Tensor x, Tensor weight, Tensor bias, double epsilon, long height, long width, long windowSize, long shift)
+    public static Tensor LnRollPartition(Tensor x, Tensor weight, Tensor bias, double epsilon, long height, long width, long windowSize, long shift,
+        long windowStride = 0)
     {
         const string op = "ln_roll_partition";
-        var (g, dt) = TokenMap(op, x, height, width, windowSize, shift);
+        var (g, dt) = TokenMap(op, x, height, width, windowSize, shift, windowStride);
         var pdt = Params(op, x, weight, bias);
-        var windows = empty([g.Batch * g.WindowsPerImage, g.Tokens, g.Channels], x.dtype, x.device);
+        var windows = empty([g.Batch * g.WindowsPerImage, g.Tokens, Stride(g.WindowStride, g.Channels)], x.dtype, x.device);
         using (new CurrentDevice(x.device))
             SwinBenchPlugins.LnRollPartition(Target(x.device, op), g, (float)epsilon, dt, pdt, DataPointer(x), DataPointer(weight),
                 DataPointer(bias), DataPointer(windows), DefaultStream);
@@ -59,19 +61,31 @@ public static class TensorOps
 
     /// <summary>
     /// residual (B, H·W, C) + roll(window_reverse(windows), (+shift, +shift)) → a new (B, H·W, C) tensor;
-    /// windows (B·nW, N, C).
+    /// windows (B·nW, N, S), S = <paramref name="windowStride"/> (0: C), the columns past C ignored.
     /// </summary>
-    public static Tensor ReverseRollAdd(Tensor windows, Tensor residual, long height, long width, long windowSize, long shift)
+    public static Tensor ReverseRollAdd(Tensor windows, Tensor residual, long height, long width, long windowSize, long shift,
+        long windowStride = 0)
     {
         const string op = "reverse_roll_add";
-        var (g, dt) = TokenMap(op, residual, height, width, windowSize, shift);
+        var (g, dt) = TokenMap(op, residual, height, width, windowSize, shift, windowStride);
         Check(op, "windows", windows, dt, residual.device);
-        ExpectShape(op, "windows", windows, [g.Batch * g.WindowsPerImage, g.Tokens, g.Channels]);
+        ExpectShape(op, "windows", windows, [g.Batch * g.WindowsPerImage, g.Tokens, Stride(g.WindowStride, g.Channels)]);
         var y = empty(residual.shape, residual.dtype, residual.device);
         using (new CurrentDevice(residual.device))
             SwinBenchPlugins.ReverseRollAdd(Target(residual.device, op), g, dt, DataPointer(windows), DataPointer(residual), DataPointer(y),
                 DefaultStream);
         return y;
+    }
+
+    /// <summary>
+    /// residual (B, L, C) + rows[..., :C] with rows (B, L, S), S ≥ C (a padded row tensor, e.g. an aligned GEMM's
+    /// output): swb_reverse_roll_add with 1×1 windows and no shift, which is exactly a residual add.
+    /// </summary>
+    public static Tensor AddPaddedRows(Tensor residual, Tensor rows)
+    {
+        if (residual.dim() != 3 || rows.dim() != 3 || rows.shape[0] != residual.shape[0] || rows.shape[1] != residual.shape[1])
+            throw new ArgumentException($"add_padded_rows: residual [{string.Join(", ", residual.shape)}] and rows [{string.Join(", ", rows.shape)}] must be (B, L, C) and (B, L, S)");
+        return ReverseRollAdd(rows.view(-1, 1, rows.shape[2]), residual, residual.shape[1], 1, 1, 0, rows.shape[2]);
     }
 
     /// <summary>qkv (B_, N, 3C) → q, k, v each (B_, heads, N, C / heads), q multiplied by <paramref name="scale"/>.</summary>
@@ -89,8 +103,11 @@ public static class TensorOps
         return (q, k, v);
     }
 
-    /// <summary>LayerNorm over the last dimension with float32 accumulation; x of any shape (…, C), weight and bias (C).</summary>
-    public static Tensor LayerNormFp32(Tensor x, Tensor weight, Tensor bias, double epsilon)
+    /// <summary>
+    /// LayerNorm over the last dimension with float32 accumulation; x of any shape (…, C), weight and bias (C); the
+    /// output is (…, S), S = <paramref name="outStride"/> (0: C), the columns past C zero.
+    /// </summary>
+    public static Tensor LayerNormFp32(Tensor x, Tensor weight, Tensor bias, double epsilon, long outStride = 0)
     {
         const string op = "layer_norm_fp32";
         var dt = DType(x.dtype, op, "x");
@@ -98,8 +115,11 @@ public static class TensorOps
         if (x.dim() < 1) throw new ArgumentException($"{op}: x must have at least one dimension");
         var pdt = Params(op, x, weight, bias);
         var cols = x.shape[^1];
-        var g = new RowsGeometry(cols == 0 ? 0 : x.numel() / cols, cols);
-        var y = empty(x.shape, x.dtype, x.device);
+        if (outStride != 0 && outStride < cols) throw new ArgumentException($"{op}: out stride {outStride} is narrower than the {cols} columns");
+        var g = new RowsGeometry(cols == 0 ? 0 : x.numel() / cols, cols, outStride);
+        var shape = x.shape.ToArray();
+        shape[^1] = Stride(outStride, cols);
+        var y = empty(shape, x.dtype, x.device);
         if (g.Rows == 0) return y;
         using (new CurrentDevice(x.device))
             SwinBenchPlugins.LayerNormFp32(Target(x.device, op), g, (float)epsilon, dt, pdt, DataPointer(x), DataPointer(weight),
@@ -112,11 +132,14 @@ public static class TensorOps
     /// mask[b_ % nW])·v per window and head, heads merged as [heads][d] (what the official
     /// <c>(attn @ v).transpose(1, 2).reshape(B_, N, C)</c> gives). Bias: float32 (heads, N, N); mask: float32
     /// (nW, N, N) with B_ a multiple of nW, or null.
+    /// Padded layouts: with <paramref name="channels"/> C given, qkv is (B_, N, 3P) with q, k and v P ≥ C apart; the
+    /// output is (B_, N, S), S = <paramref name="outStride"/> (0: C), the columns past C zero.
     /// </summary>
-    public static Tensor WindowAttention(Tensor qkv, long heads, double scale, Tensor bias, Tensor? mask)
+    public static Tensor WindowAttention(Tensor qkv, long heads, double scale, Tensor bias, Tensor? mask, long channels = 0, long outStride = 0)
     {
         const string op = "window_attention";
-        var (g, dt) = Packed(op, qkv, heads);
+        var (g, dt) = Packed(op, qkv, heads, channels);
+        g = g with { OutStride = outStride };
         Check(op, "bias", bias, SwbDType.F32, qkv.device);
         ExpectShape(op, "bias", bias, [heads, g.Tokens, g.Tokens]);
         long numWindows = 1;
@@ -128,7 +151,8 @@ public static class TensorOps
             if (numWindows < 1 || g.BatchWindows % numWindows != 0)
                 throw new ArgumentException($"{op}: B_ = {g.BatchWindows} windows is not a multiple of the mask's {numWindows}");
         }
-        var output = empty([g.BatchWindows, g.Tokens, g.Channels], qkv.dtype, qkv.device);
+        if (outStride != 0 && outStride < g.Channels) throw new ArgumentException($"{op}: out stride {outStride} is narrower than C = {g.Channels}");
+        var output = empty([g.BatchWindows, g.Tokens, Stride(outStride, g.Channels)], qkv.dtype, qkv.device);
         using (new CurrentDevice(qkv.device))
             SwinBenchPlugins.WindowAttention(Target(qkv.device, op), g, (float)scale, dt, DataPointer(qkv), DataPointer(bias),
                 mask is null ? IntPtr.Zero : DataPointer(mask), numWindows, DataPointer(output), DefaultStream);
@@ -150,6 +174,9 @@ public static class TensorOps
 
     /// <summary>Stream 0: the legacy default stream, which PyTorch's default CUDA stream is.</summary>
     private static readonly IntPtr DefaultStream = IntPtr.Zero;
+
+    /// <summary>A row stride of the C ABI resolved: 0 means dense rows of <paramref name="width"/>.</summary>
+    private static long Stride(long stride, long width) => stride == 0 ? width : stride;
 
     private static PluginTarget Target(Device device, string op) => device.type switch
     {
@@ -182,27 +209,32 @@ public static class TensorOps
     }
 
     /// <summary>Checks a (B, H·W, C) token map and returns its window geometry (geometry errors in the library's words).</summary>
-    private static (WindowGeometry, SwbDType) TokenMap(string op, Tensor x, long height, long width, long windowSize, long shift)
+    private static (WindowGeometry, SwbDType) TokenMap(string op, Tensor x, long height, long width, long windowSize, long shift, long windowStride = 0)
     {
         var dt = DType(x.dtype, op, "x");
         Check(op, "x", x, dt, x.device);
         if (x.dim() != 3 || x.shape[1] != height * width)
             throw new ArgumentException($"{op}: x has shape [{string.Join(", ", x.shape)}], expected (B, H·W = {height}·{width}, C)");
-        var g = new WindowGeometry(x.shape[0], height, width, x.shape[2], windowSize, shift);
+        var g = new WindowGeometry(x.shape[0], height, width, x.shape[2], windowSize, shift, windowStride);
         SwinBenchPlugins.CheckWindowGeometry(g, maskOnly: false);
         return (g, dt);
     }
 
-    /// <summary>Checks a packed (B_, N, 3C) qkv tensor and returns its geometry.</summary>
-    private static (QkvGeometry, SwbDType) Packed(string op, Tensor qkv, long heads)
+    /// <summary>
+    /// Checks a packed (B_, N, 3P) qkv tensor and returns its geometry: C = <paramref name="channels"/> with parts P
+    /// apart, or (channels 0) dense, C = P.
+    /// </summary>
+    private static (QkvGeometry, SwbDType) Packed(string op, Tensor qkv, long heads, long channels = 0)
     {
         var dt = DType(qkv.dtype, op, "qkv");
         Check(op, "qkv", qkv, dt, qkv.device);
         if (qkv.dim() != 3 || qkv.shape[2] % 3 != 0)
             throw new ArgumentException($"{op}: qkv has shape [{string.Join(", ", qkv.shape)}], expected (B_, N, 3C)");
-        var c = qkv.shape[2] / 3;
+        var part = qkv.shape[2] / 3;
+        var c = channels == 0 ? part : channels;
+        if (c < 1 || c > part) throw new ArgumentException($"{op}: C = {c} does not fit qkv parts of {part} columns");
         if (heads < 1 || c % heads != 0) throw new ArgumentException($"{op}: C = {c} is not a multiple of heads = {heads}");
-        return (new QkvGeometry(qkv.shape[0], qkv.shape[1], c, heads), dt);
+        return (new QkvGeometry(qkv.shape[0], qkv.shape[1], c, heads, channels == 0 ? 0 : part), dt);
     }
 
     /// <summary>Checks LayerNorm weight and bias: (C) each, one dtype, the device of x; returns their dtype.</summary>

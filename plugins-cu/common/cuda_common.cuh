@@ -49,6 +49,31 @@ __device__ __forceinline__ float WarpMax(float v) {
   return v;
 }
 
+// LayerNorm of one row of `cols` values by one warp, statistics in float32 (two passes: the mean, then the mean
+// squared deviation): dst[c] = (src[c] - mean) / sqrt(var + eps) * weight[c] + bias[c]. dst may be src: every lane
+// reads its elements of the row before it writes them.
+template <typename T, typename P>
+__device__ __forceinline__ void WarpLayerNormRow(const T* src, T* dst, int64_t cols, float eps, const P* weight,
+                                                 const P* bias) {
+  const int lane = threadIdx.x % 32;
+  float sum = 0.f;
+  for (int64_t c = lane; c < cols; c += 32) sum += Load(src + c);
+  const float mean = WarpSum(sum) / static_cast<float>(cols);
+  float sq = 0.f;
+  for (int64_t c = lane; c < cols; c += 32) {
+    const float d = Load(src + c) - mean;
+    sq += d * d;
+  }
+  const float rstd = rsqrtf(WarpSum(sq) / static_cast<float>(cols) + eps);
+  for (int64_t c = lane; c < cols; c += 32) Store(dst + c, (Load(src + c) - mean) * rstd * Load(weight + c) + Load(bias + c));
+}
+
+// Zeroes the padding columns [from, to) of a row, one warp.
+template <typename T>
+__device__ __forceinline__ void WarpZeroFill(T* row, int64_t from, int64_t to) {
+  for (int64_t c = from + threadIdx.x % 32; c < to; c += 32) Store(row + c, 0.f);
+}
+
 // Source index of output position i of a map of n rolled by -shift (shift in [0, n)).
 __device__ __forceinline__ int64_t RolledSource(int64_t i, int64_t shift, int64_t n) {
   const int64_t s = i + shift;

@@ -14,7 +14,7 @@ constexpr int64_t kMaxElements = int64_t{1} << 46;  // far above any image, far 
 }  // namespace
 
 extern "C" const char* swb_build_info(void) {
-  return "swinbench_plugins abi 1; cuda kernels: " SWB_CUDA_KERNELS;
+  return "swinbench_plugins abi 2; cuda kernels: " SWB_CUDA_KERNELS;
 }
 
 extern "C" int swb_window_geometry_check(const swb_window_geometry* g, int mask_only, char* msg, size_t size) {
@@ -34,10 +34,13 @@ extern "C" int swb_window_geometry_check(const swb_window_geometry* g, int mask_
     if (g->batch < 1) return Fail(SWB_ERR_ARGUMENT, msg, size, "batch %" PRId64 " must be >= 1", g->batch);
     if (g->channels < 1)
       return Fail(SWB_ERR_ARGUMENT, msg, size, "channels %" PRId64 " must be >= 1", g->channels);
+    if (g->window_stride < 0 || (g->window_stride > 0 && g->window_stride < g->channels))
+      return Fail(SWB_ERR_ARGUMENT, msg, size, "window_stride %" PRId64 " must be 0 or >= channels %" PRId64,
+                  g->window_stride, g->channels);
   }
   const int64_t pixels = g->height * g->width;
   const int64_t batch = mask_only ? 1 : g->batch;
-  const int64_t channels = mask_only ? g->window_size * g->window_size : g->channels;
+  const int64_t channels = mask_only ? g->window_size * g->window_size : swb::WindowStride(*g);
   if (pixels > kMaxElements / batch / channels)
     return Fail(SWB_ERR_ARGUMENT, msg, size, "tensor of %" PRId64 " x %" PRId64 " x %" PRId64 " elements is too large",
                 batch, pixels, channels);

@@ -12,6 +12,10 @@
  *  - Every function returns an swb_status and, when msg is not NULL and msg_size > 0, writes a NUL-terminated
  *    message into msg (empty on success). Nothing throws across this boundary.
  *  - Sizes are int64_t; the geometry is checked before any memory is touched.
+ *  - Row strides: a stride field of 0 means dense rows. A wider stride (>= the row's logical width) lays rows out
+ *    with padding columns, e.g. 184 for C = 180, so that FP16 matrix products on those rows get 16-byte aligned
+ *    leading dimensions (cuBLAS's tensor-core kernels). Kernels that write padded rows write the padding as zeros
+ *    (the buffer is then a valid zero-padded GEMM operand); kernels that read them ignore it.
  */
 #ifndef SWINBENCH_PLUGINS_H
 #define SWINBENCH_PLUGINS_H
@@ -29,8 +33,8 @@
 extern "C" {
 #endif
 
-/* Bumped whenever a signature or a struct below changes. */
-#define SWB_ABI_VERSION 1
+/* Bumped whenever a signature or a struct below changes. 2: row strides (window_stride, part_stride, out_stride). */
+#define SWB_ABI_VERSION 2
 
 typedef enum swb_dtype {
   SWB_F32 = 0, /* float */
@@ -56,6 +60,7 @@ typedef struct swb_window_geometry {
   int64_t channels;    /* C >= 1 (ignored by the window mask) */
   int64_t window_size; /* ws >= 1 */
   int64_t shift_size;  /* 0 <= shift < ws */
+  int64_t window_stride; /* elements between tokens of the windows tensor (B*nW, N, .): 0 = channels, else >= channels */
 } swb_window_geometry;
 
 /* The packed qkv projection of window attention: (B_, N, 3C), last dim laid out [3][heads][C / heads]. */
@@ -64,18 +69,22 @@ typedef struct swb_qkv_geometry {
   int64_t tokens;        /* N >= 1 */
   int64_t channels;      /* C, a multiple of heads */
   int64_t heads;         /* >= 1 */
+  int64_t part_stride;   /* elements from q to k and k to v in a qkv row (rows of 3 * part_stride): 0 = C, else >= C */
+  int64_t out_stride;    /* elements between rows of a (B_, N, .) output: 0 = C, else >= C */
 } swb_qkv_geometry;
 
 /* rows x cols, normalized over cols (the last dim). */
 typedef struct swb_rows_geometry {
   int64_t rows; /* >= 0 */
   int64_t cols; /* >= 1 */
+  int64_t out_stride; /* elements between rows of the output: 0 = cols, else >= cols */
 } swb_rows_geometry;
 
-/* "swinbench_plugins abi 1; cuda kernels: none" and the like. */
+/* "swinbench_plugins abi 2; cuda kernels: none" and the like. */
 SWB_API const char* swb_build_info(void);
 
-/* Checks a window geometry (what every window kernel checks first). mask_only: batch and channels are ignored. */
+/* Checks a window geometry (what every window kernel checks first). mask_only: batch, channels and window_stride
+ * are ignored. */
 SWB_API int swb_window_geometry_check(const swb_window_geometry* g, int mask_only, char* msg, size_t msg_size);
 
 /*
@@ -90,7 +99,7 @@ SWB_API int swb_window_mask_cuda(const swb_window_geometry* g, swb_dtype out_dty
 
 /*
  * Roll + window partition: x (B, H*W, C) -> windows (B*nW, N, C),
- * windows = window_partition(roll(x.view(B, H, W, C), shifts (-shift, -shift), dims (1, 2))).
+ * windows = window_partition(roll(x.view(B, H, W, C), shifts (-shift, -shift), dims (1, 2))), rows window_stride apart.
  * windows must not alias x.
  */
 SWB_API int swb_roll_partition_cpu(const swb_window_geometry* g, swb_dtype dtype, const void* x, void* windows,
@@ -100,7 +109,9 @@ SWB_API int swb_roll_partition_cuda(const swb_window_geometry* g, swb_dtype dtyp
 
 /*
  * Window reverse + reverse roll + residual add: windows (B*nW, N, C), residual (B, H*W, C) -> y (B, H*W, C),
- * y = residual + roll(window_reverse(windows), shifts (+shift, +shift), dims (1, 2)).view(B, H*W, C).
+ * y = residual + roll(window_reverse(windows), shifts (+shift, +shift), dims (1, 2)).view(B, H*W, C); windows rows are
+ * window_stride apart, residual and y are dense. With window_size 1 and shift 0 it is a plain residual add of a
+ * (possibly padded) row tensor.
  * FP16 adds in float and rounds once. y may be residual itself (in place); it must not alias windows.
  */
 SWB_API int swb_reverse_roll_add_cpu(const swb_window_geometry* g, swb_dtype dtype, const void* windows,
@@ -110,7 +121,8 @@ SWB_API int swb_reverse_roll_add_cuda(const swb_window_geometry* g, swb_dtype dt
 
 /*
  * qkv split with q scaling: qkv (B_, N, 3C) -> q, k, v each (B_, heads, N, C / heads), q = scale * q
- * (FP16: multiplied in float, rounded once). Outputs must not alias the input or each other.
+ * (FP16: multiplied in float, rounded once). qkv parts are part_stride apart; the outputs are dense (out_stride must
+ * be 0). Outputs must not alias the input or each other.
  */
 SWB_API int swb_qkv_split_cpu(const swb_qkv_geometry* g, float scale, swb_dtype dtype, const void* qkv, void* q,
                               void* k, void* v, char* msg, size_t msg_size);
@@ -120,7 +132,7 @@ SWB_API int swb_qkv_split_cuda(const swb_qkv_geometry* g, float scale, swb_dtype
 /*
  * LayerNorm over the last dim with float32 accumulation (two passes: mean, then the mean squared deviation):
  * y = (x - mean) / sqrt(var + epsilon) * weight + bias. x and y are dtype; weight and bias (cols) are param_dtype.
- * y may be x itself (in place).
+ * x is dense; y rows are out_stride apart. y may be x itself (in place) only with dense output rows.
  */
 SWB_API int swb_layer_norm_fp32_cpu(const swb_rows_geometry* g, float epsilon, swb_dtype dtype,
                                     swb_dtype param_dtype, const void* x, const void* weight, const void* bias,
@@ -132,7 +144,8 @@ SWB_API int swb_layer_norm_fp32_cuda(const swb_rows_geometry* g, float epsilon, 
 /*
  * LayerNorm (float32 accumulation) fused with roll + window partition (the study's STReshapeRoll):
  * x (B, H*W, C) -> windows (B*nW, N, C), windows = window_partition(roll(layer_norm(x).view(B, H, W, C),
- * shifts (-shift, -shift), dims (1, 2))). weight and bias (C) are param_dtype. windows must not alias x.
+ * shifts (-shift, -shift), dims (1, 2))), rows window_stride apart. weight and bias (C) are param_dtype. windows must
+ * not alias x.
  */
 SWB_API int swb_ln_roll_partition_cpu(const swb_window_geometry* g, float epsilon, swb_dtype dtype,
                                       swb_dtype param_dtype, const void* x, const void* weight, const void* bias,
@@ -145,6 +158,8 @@ SWB_API int swb_ln_roll_partition_cuda(const swb_window_geometry* g, float epsil
  * Fused window attention from the packed qkv projection: qkv (B_, N, 3C) [3][heads][d] -> out (B_, N, C) [heads][d],
  * out = softmax(scale * q k^T + bias[h] + mask[b_ % num_windows]) v for every (window, head), softmax in float32.
  * bias: float32 (heads, N, N); mask: float32 (num_windows, N, N) or NULL (then num_windows is ignored).
+ * qkv parts are part_stride apart (rows of 3 * part_stride); out rows are out_stride apart. FP16 with N <= 64 and
+ * C / heads <= 64 runs on tensor cores (q k^T and P v in FP16 with float accumulation, P rounded to FP16 once).
  */
 SWB_API int swb_window_attention_cpu(const swb_qkv_geometry* g, float scale, swb_dtype dtype, const void* qkv,
                                      const float* bias, const float* mask, int64_t num_windows, void* out, char* msg,

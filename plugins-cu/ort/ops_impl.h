@@ -23,7 +23,7 @@ inline bool FitsWindow(const Ort::ShapeInferContext::SymbolicInteger& d, int64_t
 inline Ort::Status Geometry(const char* op, const WindowAttrs& a, const std::vector<int64_t>& image, int64_t batch,
                      int64_t channels, swb_window_geometry& g) {
   if (image.size() != 4) return OpError(op, "image must be NCHW (rank 4), got " + ShapeText(image));
-  g = {batch, image[2], image[3], channels, a.window_size, a.shift_size};
+  g = {batch, image[2], image[3], channels, a.window_size, a.shift_size, 0};
   char msg[256];
   return FromKernel(op, swb_window_geometry_check(&g, batch < 0, msg, sizeof msg), msg);
 }
@@ -38,7 +38,7 @@ struct WindowMask {
   WindowMask(const OrtApi*, const OrtKernelInfo* info) : attrs(WindowAttrs::Read(info, kName)) {}
 
   Ort::Status Compute(OrtKernelContext* ctx, const Tensor<TImage>& image, Tensor<float>& mask) {
-    swb_window_geometry g;
+    swb_window_geometry g{};
     if (auto s = Geometry(kName, attrs, image.Shape(), -1, -1, g); !s.IsOK()) return s;
     const int64_t nW = (g.height / g.window_size) * (g.width / g.window_size), N = g.window_size * g.window_size;
     float* out = mask.Allocate({nW, N, N});
@@ -69,7 +69,7 @@ struct RollPartition {
   Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& x, const Tensor<TImage>& image, Tensor<T>& windows) {
     const auto& xs = x.Shape();
     if (xs.size() != 3) return OpError(kName, "x must be (B, H*W, C), got " + ShapeText(xs));
-    swb_window_geometry g;
+    swb_window_geometry g{};
     if (auto s = Geometry(kName, attrs, image.Shape(), xs[0], xs[2], g); !s.IsOK()) return s;
     if (xs[1] != g.height * g.width)
       return OpError(kName, "x " + ShapeText(xs) + " does not hold the H*W = " + std::to_string(g.height * g.width) +
@@ -105,7 +105,7 @@ struct ReverseRollAdd {
     const auto& ws_shape = windows.Shape();
     const auto& rs = residual.Shape();
     if (rs.size() != 3) return OpError(kName, "residual must be (B, H*W, C), got " + ShapeText(rs));
-    swb_window_geometry g;
+    swb_window_geometry g{};
     if (auto s = Geometry(kName, attrs, image.Shape(), rs[0], rs[2], g); !s.IsOK()) return s;
     const int64_t nW = (g.height / g.window_size) * (g.width / g.window_size), N = g.window_size * g.window_size;
     if (rs[1] != g.height * g.width)
@@ -144,7 +144,7 @@ struct QkvSplit {
     const auto& s = qkv.Shape();
     if (s.size() != 3 || s[2] % 3 != 0)
       return OpError(kName, "qkv must be (B_, N, 3C), got " + ShapeText(s));
-    const swb_qkv_geometry g{s[0], s[1], s[2] / 3, heads};
+    const swb_qkv_geometry g{s[0], s[1], s[2] / 3, heads, 0, 0};
     if (heads < 1 || g.channels % heads != 0)
       return OpError(kName, "C = " + std::to_string(g.channels) + " is not a multiple of num_heads = " +
                                 std::to_string(heads));
@@ -188,7 +188,7 @@ struct LayerNormFp32 {
     if (weight.NumberOfElement() != cols || bias.NumberOfElement() != cols)
       return OpError(kName, "weight " + ShapeText(weight.Shape()) + " and bias " + ShapeText(bias.Shape()) +
                                 " must hold the last dim of x " + ShapeText(s));
-    const swb_rows_geometry g{cols == 0 ? 0 : x.NumberOfElement() / cols, cols};
+    const swb_rows_geometry g{cols == 0 ? 0 : x.NumberOfElement() / cols, cols, 0};
     T* out = y.Allocate(s);
     char msg[256];
     return FromKernel(kName,

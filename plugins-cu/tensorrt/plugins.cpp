@@ -158,13 +158,13 @@ int32_t SwinPlugin::enqueue(const PluginTensorDesc* inputDesc, const PluginTenso
   const swb_dtype dtype = KernelDType(inputDesc[0].type);
   switch (op_) {
     case Op::WindowMask: {
-      const swb_window_geometry g{1, d0.d[2], d0.d[3], 1, attrs_.window_size, attrs_.shift_size};
+      const swb_window_geometry g{1, d0.d[2], d0.d[3], 1, attrs_.window_size, attrs_.shift_size, 0};
       status = swb_window_mask_cuda(&g, KernelDType(outputDesc[0].type), outputs[0], stream, msg, sizeof msg);
       break;
     }
     case Op::RollPartition: {
       const Dims& image = inputDesc[1].dims;
-      const swb_window_geometry g{d0.d[0], image.d[2], image.d[3], d0.d[2], attrs_.window_size, attrs_.shift_size};
+      const swb_window_geometry g{d0.d[0], image.d[2], image.d[3], d0.d[2], attrs_.window_size, attrs_.shift_size, 0};
       status = swb_roll_partition_cuda(&g, dtype, inputs[0], outputs[0], stream, msg, sizeof msg);
       break;
     }
@@ -172,12 +172,12 @@ int32_t SwinPlugin::enqueue(const PluginTensorDesc* inputDesc, const PluginTenso
       const Dims& residual = inputDesc[1].dims;
       const Dims& image = inputDesc[2].dims;
       const swb_window_geometry g{residual.d[0], image.d[2], image.d[3], residual.d[2], attrs_.window_size,
-                                  attrs_.shift_size};
+                                  attrs_.shift_size, 0};
       status = swb_reverse_roll_add_cuda(&g, dtype, inputs[0], inputs[1], outputs[0], stream, msg, sizeof msg);
       break;
     }
     case Op::QkvSplit: {
-      const swb_qkv_geometry g{d0.d[0], d0.d[1], d0.d[2] / 3, attrs_.num_heads};
+      const swb_qkv_geometry g{d0.d[0], d0.d[1], d0.d[2] / 3, attrs_.num_heads, 0, 0};
       status = swb_qkv_split_cuda(&g, attrs_.scale, dtype, inputs[0], outputs[0], outputs[1], outputs[2], stream, msg,
                                   sizeof msg);
       break;
@@ -185,7 +185,7 @@ int32_t SwinPlugin::enqueue(const PluginTensorDesc* inputDesc, const PluginTenso
     case Op::LayerNormFp32: {
       int64_t rows = 1;
       for (int32_t i = 0; i + 1 < d0.nbDims; ++i) rows *= d0.d[i];
-      const swb_rows_geometry g{rows, d0.d[d0.nbDims - 1]};
+      const swb_rows_geometry g{rows, d0.d[d0.nbDims - 1], 0};
       status = swb_layer_norm_fp32_cuda(&g, attrs_.epsilon, dtype, KernelDType(inputDesc[1].type), inputs[0], inputs[1],
                                         inputs[2], outputs[0], stream, msg, sizeof msg);
       break;

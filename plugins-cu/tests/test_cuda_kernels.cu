@@ -209,6 +209,142 @@ void TestAttention(swb_dtype t, int64_t Bw, int64_t ws, int64_t C, int64_t heads
   cudaFree(dmask);
 }
 
+// The padded row layouts (ABI 2) on the GPU against the CPU reference: windows and LayerNorm outputs written with a
+// wider stride (padding zeroed; outputs start as NaN poison), windows read with one, and attention with q/k/v parts
+// and output rows `part` / `out` apart (even: the paired FP16 loads; odd: single halves).
+void TestStrides(swb_dtype t, int64_t part_pad, int64_t out_pad) {
+  const int64_t B = 2, H = 24, W = 40, C = 36, ws = 8, shift = 4, heads = 6, S = C + out_pad;
+  const int64_t N = ws * ws, nW = (H / ws) * (W / ws), tokens = B * H * W;
+  swb_window_geometry g{B, H, W, C, ws, shift, S};
+  Host x(t, Random(tokens * C, 21)), gamma(t, Random(C, 22, 0.5f, 1.5f)), beta(t, Random(C, 23));
+  Host win(t, Random(tokens * S, 24));  // padded windows; the padding holds values that must be ignored
+  Device dx(x), dgamma(gamma), dbeta(beta), dwin(win);
+  {
+    Host cpu(t, tokens * S);
+    Status(swb_ln_roll_partition_cpu(&g, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), cpu.data(), g_msg, sizeof g_msg),
+           "ln_roll_partition_cpu strided");
+    Device out(Bytes(t, tokens * S));
+    Status(swb_ln_roll_partition_cuda(&g, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, out.p, nullptr, g_msg, sizeof g_msg),
+           "ln_roll_partition_cuda strided");
+    CUDA_OK(cudaDeviceSynchronize());
+    Compare("ln_roll_part strided", t, out.Read(t), cpu, 1e-5, 4e-3);
+  }
+  {
+    Host cpu(t, tokens * C);
+    Status(swb_reverse_roll_add_cpu(&g, t, win.data(), x.data(), cpu.data(), g_msg, sizeof g_msg), "reverse_roll_add_cpu strided");
+    Device out(Bytes(t, tokens * C));
+    Status(swb_reverse_roll_add_cuda(&g, t, dwin.p, dx.p, out.p, nullptr, g_msg, sizeof g_msg), "reverse_roll_add_cuda strided");
+    CUDA_OK(cudaDeviceSynchronize());
+    Compare("reverse_add strided", t, out.Read(t), cpu, 1e-6, 4e-3);
+  }
+  {
+    swb_rows_geometry rg{tokens, C, S};
+    Host cpu(t, tokens * S);
+    Status(swb_layer_norm_fp32_cpu(&rg, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), cpu.data(), g_msg, sizeof g_msg),
+           "layer_norm_fp32_cpu strided");
+    Device out(Bytes(t, tokens * S));
+    Status(swb_layer_norm_fp32_cuda(&rg, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, out.p, nullptr, g_msg, sizeof g_msg),
+           "layer_norm_fp32_cuda strided");
+    CUDA_OK(cudaDeviceSynchronize());
+    Compare("layer_norm strided", t, out.Read(t), cpu, 1e-5, 4e-3);
+  }
+  {
+    const int64_t P = C + part_pad, Bw = B * nW;
+    swb_qkv_geometry qg{Bw, N, C, heads, P, S};
+    Host qkv(t, Random(Bw * N * 3 * P, 25));
+    std::vector<float> bias = Random(heads * N * N, 26, -0.5f, 0.5f), mask(nW * N * N);
+    for (size_t i = 0; i < mask.size(); ++i) mask[i] = (i * 7919 % 5 == 0) ? -100.f : 0.f;
+    Device dqkv(qkv), dbias(Host(SWB_F32, bias)), dmask(Host(SWB_F32, mask));
+    Host cpu(t, Bw * N * S);
+    Status(swb_window_attention_cpu(&qg, 0.4f, t, qkv.data(), bias.data(), mask.data(), nW, cpu.data(), g_msg, sizeof g_msg),
+           "window_attention_cpu strided");
+    Device out(Bytes(t, Bw * N * S));
+    Status(swb_window_attention_cuda(&qg, 0.4f, t, dqkv.p, static_cast<const float*>(dbias.p),
+                                     static_cast<const float*>(dmask.p), nW, out.p, nullptr, g_msg, sizeof g_msg),
+           "window_attention_cuda strided");
+    CUDA_OK(cudaDeviceSynchronize());
+    Compare(part_pad % 2 ? "attention odd part" : "attention strided", t, out.Read(t), cpu, 1e-5, 4e-3);
+  }
+}
+
+// Median of 50 timed runs (after 10 warm-up runs) of one launch, in ms (cudaEvent).
+template <typename F>
+float MedianMs(F launch) {
+  cudaEvent_t a, b;
+  cudaEventCreate(&a);
+  cudaEventCreate(&b);
+  std::vector<float> ms;
+  for (int i = 0; i < 60; ++i) {
+    cudaEventRecord(a);
+    launch();
+    cudaEventRecord(b);
+    cudaEventSynchronize(b);
+    float t;
+    cudaEventElapsedTime(&t, a, b);
+    if (i >= 10) ms.push_back(t);
+  }
+  cudaEventDestroy(a);
+  cudaEventDestroy(b);
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
+// The block kernels at a classical-SR layer of the study's input (384x512, C = 180, 6 heads, window 8, shifted, FP16,
+// batch 1): time and the DRAM bytes each must move at least (read + written), as effective bandwidth.
+void TimeBlockKernels() {
+  const int64_t H = 384, W = 512, C = 180, heads = 6, ws = 8, shift = 4, N = ws * ws, nW = (H / ws) * (W / ws);
+  const size_t n = H * W * C;
+  swb_window_geometry g{1, H, W, C, ws, shift};
+  swb_qkv_geometry qg{nW, N, C, heads};
+  Device x(Bytes(SWB_F16, n)), y(Bytes(SWB_F16, n)), r(Bytes(SWB_F16, n)), qkv(Bytes(SWB_F16, 3 * n));
+  Device gamma(Host(SWB_F16, Random(C, 3, 0.5f, 1.5f))), beta(Host(SWB_F16, Random(C, 4)));
+  Device bias(Host(SWB_F32, Random(heads * N * N, 5))), mask(Bytes(SWB_F32, nW * N * N));
+  CUDA_OK(cudaMemset(x.p, 0, x.n));
+  CUDA_OK(cudaMemset(r.p, 0, r.n));
+  CUDA_OK(cudaMemset(qkv.p, 0, qkv.n));
+  Status(swb_window_mask_cuda(&g, SWB_F32, mask.p, nullptr, g_msg, sizeof g_msg), "window_mask_cuda");
+  const double act = n * 2.0;  // one FP16 activation map, bytes
+  auto report = [&](const char* op, double bytes, float ms) {
+    std::printf("TIMING %-18s 384x512 C=180 fp16: median %.4f ms, %.0f GB/s effective (%.1f MB moved)\n", op, ms,
+                bytes / ms / 1e6, bytes / 1e6);
+  };
+  report("ln_roll_partition", 2 * act, MedianMs([&] {
+           swb_ln_roll_partition_cuda(&g, 1e-5f, SWB_F16, SWB_F16, x.p, gamma.p, beta.p, y.p, nullptr, g_msg, sizeof g_msg);
+         }));
+  report("reverse_roll_add", 3 * act, MedianMs([&] {
+           swb_reverse_roll_add_cuda(&g, SWB_F16, x.p, r.p, y.p, nullptr, g_msg, sizeof g_msg);
+         }));
+  swb_rows_geometry rg{H * W, C};
+  report("layer_norm_fp32", 2 * act, MedianMs([&] {
+           swb_layer_norm_fp32_cuda(&rg, 1e-5f, SWB_F16, SWB_F16, x.p, gamma.p, beta.p, y.p, nullptr, g_msg, sizeof g_msg);
+         }));
+  report("window_attention", 4 * act + nW * N * N * 4.0, MedianMs([&] {
+           swb_window_attention_cuda(&qg, 1.f / std::sqrt(30.f), SWB_F16, qkv.p, static_cast<const float*>(bias.p),
+                                     static_cast<const float*>(mask.p), nW, y.p, nullptr, g_msg, sizeof g_msg);
+         }));
+  {  // the aligned layout of the model's AlignedChannels path: C = 180 in rows of 184, qkv parts 184 apart
+    const int64_t S = 184;
+    Device wide_qkv(Bytes(SWB_F16, 3 * nW * N * S)), wide_out(Bytes(SWB_F16, nW * N * S));
+    CUDA_OK(cudaMemset(wide_qkv.p, 0, wide_qkv.n));
+    swb_qkv_geometry aligned{nW, N, C, heads, S, S};
+    const double wide = nW * N * S * 2.0;
+    report("window_attention/184", 4 * wide + nW * N * N * 4.0, MedianMs([&] {
+             swb_window_attention_cuda(&aligned, 1.f / std::sqrt(30.f), SWB_F16, wide_qkv.p,
+                                       static_cast<const float*>(bias.p), static_cast<const float*>(mask.p), nW,
+                                       wide_out.p, nullptr, g_msg, sizeof g_msg);
+           }));
+    swb_window_geometry wg{1, H, W, C, ws, shift, S};
+    report("ln_roll_part/184", act + wide, MedianMs([&] {
+             swb_ln_roll_partition_cuda(&wg, 1e-5f, SWB_F16, SWB_F16, x.p, gamma.p, beta.p, wide_out.p, nullptr, g_msg,
+                                        sizeof g_msg);
+           }));
+  }
+  CUDA_OK(cudaDeviceSynchronize());
+  Status(swb_window_attention_cuda(&qg, 1.f, SWB_F16, qkv.p, static_cast<const float*>(bias.p),
+                                   static_cast<const float*>(mask.p), nW, y.p, nullptr, g_msg, sizeof g_msg),
+         "window_attention_cuda (timing geometry)");
+}
+
 // Median time of the window-mask kernel for an H x W map (the study: 13 ms -> 0.21 ms on an A10 at 384x512).
 void TimeMask(int64_t H, int64_t W) {
   swb_window_geometry g{1, H, W, 1, 8, 4};
@@ -249,8 +385,12 @@ int main() {
     TestAttention(t, 2 * 15, 8, 180, 6, 15, false);
     TestAttention(t, 15, 7, 60, 6, 15, true);
     TestAttention(t, 6, 8, 240, 8, 3, true);  // SwinIR-L heads
+    TestAttention(t, 2 * 4, 8, 45, 3, 4, true);  // odd head dim (15): the FP16 kernel stages single halves
+    TestStrides(t, 4, 4);                         // C = 36 in rows of 40 (the aligned GEMM layout)
+    TestStrides(t, 3, 5);                         // odd part stride: single-half staging
   }
   TimeMask(384, 512);
+  TimeBlockKernels();
   std::printf("%d checks, %d failures\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;
 }

@@ -9,7 +9,7 @@
 namespace {
 
 struct Case {
-  swb_qkv_geometry g;
+  swb_qkv_geometry g{};
   int64_t num_windows;  // 0: no mask
 };
 

@@ -12,7 +12,7 @@ public class PluginLibraryTests
     public void Library_loads_and_exports_the_whole_abi()
     {
         var status = PluginFixture.Require();
-        Assert.Matches(@"^swinbench_plugins abi 1; cuda kernels: ", status.BuildInfo);
+        Assert.Matches(@"^swinbench_plugins abi 2; cuda kernels: ", status.BuildInfo);
         Assert.Equal(status.BuildInfo, SwinBenchPlugins.BuildInfo());
         Assert.Empty(status.MissingEntryPoints);
         Assert.True(File.Exists(status.Path), $"loaded path {status.Path}");
@@ -138,9 +138,44 @@ public class PluginLibraryTests
         Assert.Equal("perblock/fp32/ln-fused", ModelOptions.Original.Label);
         var some = new ModelOptions { Mask = MaskMode.Hoisted, Plugins = Plugins.MaskKernel | Plugins.LnRollPartition };
         Assert.Equal("hoisted/fp32/ln-fused+mask+lnroll", some.Label);
-        Assert.Equal("hoisted/fp16/ln-fused+mask+lnroll+revadd+qkv+ln32+fattn",
+        Assert.Equal("hoisted/fp16/ln-fused+mask+lnroll+revadd+qkv+ln32+fattn+align",
             new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, Plugins = Plugins.All }.Label);
         Assert.Equal(Plugins.All, ModelOptions.PluginTokens.Aggregate(Plugins.None, (a, p) => a | p.Flag));
         Assert.NotEqual(some, some with { Plugins = Plugins.None });
+    }
+
+    [Fact]
+    public void Aligned_channels_without_the_kernels_it_pads_is_refused_by_name()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ModelOptions.ParsePlugins("align+lnroll"));
+        Assert.Contains("plugin 'align' needs", ex.Message);
+        Assert.Contains("missing: revadd, ln32, fattn", ex.Message);
+        Assert.Equal(ModelOptions.AlignedChannelsNeeds | Plugins.AlignedChannels, ModelOptions.ParsePlugins("lnroll,revadd,ln32,fattn,align"));
+        Assert.Throws<ArgumentException>(() =>
+            new SwinTransformerBlock(12, 16, 2, 4, 0, 2.0, new ModelOptions { Plugins = Plugins.AlignedChannels | Plugins.FusedAttention }));
+    }
+
+    [Fact]
+    public void Padded_row_ops_match_the_dense_ones_and_zero_the_padding()
+    {
+        // C = 12 in rows of 16 (Align(12)): the layout of the aligned GEMMs, through the TorchSharp wrappers on CPU
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var x = randn([2, 8 * 12, 12]);
+        var weight = rand([12]) + 0.5f;
+        var bias = randn([12]);
+        var dense = TensorOps.LnRollPartition(x, weight, bias, 1e-5, 8, 12, 4, 2);
+        var padded = TensorOps.LnRollPartition(x, weight, bias, 1e-5, 8, 12, 4, 2, windowStride: 16);
+        Assert.Equal([12L, 16, 16], padded.shape);
+        Assert.True(dense.allclose(padded.narrow(2, 0, 12), 0, 0));
+        Assert.Equal(0f, padded.narrow(2, 12, 4).abs().max().item<float>());
+
+        var back = TensorOps.ReverseRollAdd(padded, x, 8, 12, 4, 2, windowStride: 16);
+        Assert.True(back.allclose(TensorOps.ReverseRollAdd(dense, x, 8, 12, 4, 2), 0, 0));
+
+        var rows = TensorOps.LayerNormFp32(x, weight, bias, 1e-5, outStride: 16);
+        Assert.True(rows.narrow(2, 0, 12).allclose(TensorOps.LayerNormFp32(x, weight, bias, 1e-5), 0, 0));
+        Assert.True(TensorOps.AddPaddedRows(x, rows).allclose(x + rows.narrow(2, 0, 12), 0, 0));
+        Assert.Contains("narrower", Assert.Throws<ArgumentException>(() => TensorOps.LayerNormFp32(x, weight, bias, 1e-5, outStride: 8)).Message);
     }
 }

@@ -15,10 +15,14 @@ public class PluginModelTests(ITestOutputHelper output)
 {
     public static TheoryData<string, int> Cases() => Golden.Cases();
 
-    /// <summary>Each flag alone, QkvGather with everything but the fused attention (which would make it a no-op), and all.</summary>
+    /// <summary>
+    /// Each flag alone (AlignedChannels with the four kernels it builds on), QkvGather with everything but the fused
+    /// attention (which would make it a no-op), the fused attention on dense rows, and all.
+    /// </summary>
     public static TheoryData<Plugins> FlagSets() => new(
         Plugins.MaskKernel, Plugins.LnRollPartition, Plugins.ReverseRollAdd, Plugins.QkvGather, Plugins.Fp32LayerNormKernel,
-        Plugins.FusedAttention, Plugins.All & ~Plugins.FusedAttention, Plugins.All);
+        Plugins.FusedAttention, ModelOptions.AlignedChannelsNeeds | Plugins.AlignedChannels,
+        Plugins.All & ~(Plugins.FusedAttention | Plugins.AlignedChannels), Plugins.All & ~Plugins.AlignedChannels, Plugins.All);
 
     private readonly SwinBench.Native.PluginLibraryStatus _library = PluginFixture.Require(); // every test here fails without it
 

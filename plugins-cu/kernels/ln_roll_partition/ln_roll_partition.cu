@@ -8,28 +8,18 @@ namespace {
 constexpr int kWarpsPerBlock = 8;
 
 template <typename T, typename P>
-__global__ void LnRollPartitionKernel(int64_t B, int64_t H, int64_t W, int64_t C, int64_t ws, int64_t shift, float eps,
-                                      const T* x, const P* weight, const P* bias, T* windows) {
+__global__ void LnRollPartitionKernel(int64_t B, int64_t H, int64_t W, int64_t C, int64_t ws, int64_t shift,
+                                      int64_t stride, float eps, const T* x, const P* weight, const P* bias,
+                                      T* windows) {
   const int64_t N = ws * ws, per_row = W / ws, nW = (H / ws) * per_row, tokens = B * nW * N;
-  const int lane = threadIdx.x % 32;
   for (int64_t tok = blockIdx.x * static_cast<int64_t>(kWarpsPerBlock) + threadIdx.x / 32; tok < tokens;
        tok += static_cast<int64_t>(gridDim.x) * kWarpsPerBlock) {
     const int64_t t = tok % N, bw = tok / N, b = bw / nW, w = bw % nW;
     const int64_t sy = swb::RolledSource((w / per_row) * ws + t / ws, shift, H);
     const int64_t sx = swb::RolledSource((w % per_row) * ws + t % ws, shift, W);
-    const T* src = x + ((b * H + sy) * W + sx) * C;
-    float sum = 0.f;
-    for (int64_t c = lane; c < C; c += 32) sum += swb::Load(src + c);
-    const float mean = swb::WarpSum(sum) / static_cast<float>(C);
-    float sq = 0.f;
-    for (int64_t c = lane; c < C; c += 32) {
-      const float d = swb::Load(src + c) - mean;
-      sq += d * d;
-    }
-    const float rstd = rsqrtf(swb::WarpSum(sq) / static_cast<float>(C) + eps);
-    T* dst = windows + tok * C;
-    for (int64_t c = lane; c < C; c += 32)
-      swb::Store(dst + c, (swb::Load(src + c) - mean) * rstd * swb::Load(weight + c) + swb::Load(bias + c));
+    T* dst = windows + tok * stride;
+    swb::WarpLayerNormRow(x + ((b * H + sy) * W + sx) * C, dst, C, eps, weight, bias);
+    swb::WarpZeroFill(dst, C, stride);
   }
 }
 
@@ -47,7 +37,7 @@ extern "C" int swb_ln_roll_partition_cuda(const swb_window_geometry* g, float ep
   const unsigned int grid = swb::GridFor(tokens, kWarpsPerBlock);
   SWB_DISPATCH_FLOAT(dtype, T, SWB_DISPATCH_FLOAT(param_dtype, P,
       LnRollPartitionKernel<T, P><<<grid, kWarpsPerBlock * 32, 0, swb::AsStream(stream)>>>(
-          g->batch, g->height, g->width, g->channels, g->window_size, g->shift_size, epsilon,
+          g->batch, g->height, g->width, g->channels, g->window_size, g->shift_size, swb::WindowStride(*g), epsilon,
           static_cast<const T*>(x), static_cast<const P*>(weight), static_cast<const P*>(bias), static_cast<T*>(windows))));
   return swb::LaunchStatus("ln_roll_partition", msg, size);
 }

@@ -25,16 +25,18 @@ extern "C" int swb_ln_roll_partition_cpu(const swb_window_geometry* g, float eps
     w[c] = swb::LoadAs(weight, param_dtype, c);
     b[c] = swb::LoadAs(bias, param_dtype, c);
   }
+  const int64_t stride = swb::WindowStride(*g);
   int64_t out = 0;  // element offset of the next output token
   for (int64_t batch = 0; batch < g->batch; ++batch) {
     for (int64_t win = 0; win < nW; ++win) {
       const int64_t y0 = (win / windows_per_row) * ws, x0 = (win % windows_per_row) * ws;
       for (int64_t ty = 0; ty < ws; ++ty) {
         const int64_t sy = swb::HostRolledSource(y0 + ty, shift, H);
-        for (int64_t tx = 0; tx < ws; ++tx, out += C) {
+        for (int64_t tx = 0; tx < ws; ++tx, out += stride) {
           const int64_t sx = swb::HostRolledSource(x0 + tx, shift, W);
           const int64_t base = ((batch * H + sy) * W + sx) * C;
           swb::NormalizeRow(x, base, windows, out, dtype, C, w, b, epsilon, row);
+          for (int64_t c = C; c < stride; ++c) swb::StoreAs(windows, dtype, out + c, 0.0f);
         }
       }
     }

@@ -22,6 +22,7 @@ template <typename T>
 void ReverseRollAdd(const swb_window_geometry& g, const T* windows, const T* residual, T* y) {
   const int64_t H = g.height, W = g.width, C = g.channels, ws = g.window_size, shift = g.shift_size;
   const int64_t windows_per_row = W / ws, nW = swb::WindowCount(g), N = swb::WindowTokens(g);
+  const int64_t stride = swb::WindowStride(g);
   for (int64_t b = 0; b < g.batch; ++b) {
     for (int64_t py = 0; py < H; ++py) {
       // the rolled map's pixel that lands on py after rolling by +shift: (py - shift) mod H
@@ -30,7 +31,7 @@ void ReverseRollAdd(const swb_window_geometry& g, const T* windows, const T* res
         const int64_t rx = px >= shift ? px - shift : px - shift + W;
         const int64_t window = b * nW + (ry / ws) * windows_per_row + rx / ws;
         const int64_t token = (ry % ws) * ws + rx % ws;
-        const T* from = windows + (window * N + token) * C;
+        const T* from = windows + (window * N + token) * stride;
         const int64_t at = ((b * H + py) * W + px) * C;
         for (int64_t c = 0; c < C; ++c) y[at + c] = Add<T>::Apply(residual[at + c], from[c]);
       }

@@ -12,7 +12,9 @@ extern "C" int swb_roll_partition_cpu(const swb_window_geometry* g, swb_dtype dt
 
   const int64_t H = g->height, W = g->width, C = g->channels, ws = g->window_size, shift = g->shift_size;
   const int64_t windows_per_row = W / ws, nW = swb::WindowCount(*g);
-  const size_t token_bytes = static_cast<size_t>(C) * (dtype == SWB_F32 ? sizeof(float) : sizeof(uint16_t));
+  const size_t elem = dtype == SWB_F32 ? sizeof(float) : sizeof(uint16_t);
+  const size_t token_bytes = static_cast<size_t>(C) * elem;
+  const size_t pad_bytes = static_cast<size_t>(swb::WindowStride(*g) - C) * elem;  // zero padding after each token
   const auto* src = static_cast<const unsigned char*>(x);
   auto* dst = static_cast<unsigned char*>(windows);
 
@@ -25,7 +27,8 @@ extern "C" int swb_roll_partition_cpu(const swb_window_geometry* g, swb_dtype dt
         for (int64_t tx = 0; tx < ws; ++tx) {
           const int64_t sx = swb::HostRolledSource(x0 + tx, shift, W);
           std::memcpy(dst, image + static_cast<size_t>(sy * W + sx) * token_bytes, token_bytes);
-          dst += token_bytes;
+          std::memset(dst + token_bytes, 0, pad_bytes);
+          dst += token_bytes + pad_bytes;
         }
       }
     }

@@ -12,12 +12,7 @@ extern "C" int swb_window_attention_cpu(const swb_qkv_geometry* g, float scale, 
                                         const float* bias, const float* mask, int64_t num_windows, void* out, char* msg,
                                         size_t size) {
   using swb::Fail;
-  if (g == nullptr) return Fail(SWB_ERR_ARGUMENT, msg, size, "window_attention: geometry is null");
-  if (g->batch_windows < 1 || g->tokens < 1 || g->heads < 1 || g->channels < g->heads || g->channels % g->heads != 0)
-    return Fail(SWB_ERR_ARGUMENT, msg, size,
-                "window_attention: (B_, N, C, heads) = (%" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64
-                ") needs positive sizes and C a multiple of heads",
-                g->batch_windows, g->tokens, g->channels, g->heads);
+  if (int status = swb::CheckQkvGeometry("window_attention", g, msg, size); status != SWB_OK) return status;
   if (!swb::IsFloatType(dtype)) return Fail(SWB_ERR_ARGUMENT, msg, size, "window_attention: dtype %d", dtype);
   if (!std::isfinite(scale)) return Fail(SWB_ERR_ARGUMENT, msg, size, "window_attention: scale %g", scale);
   if (mask != nullptr && (num_windows < 1 || g->batch_windows % num_windows != 0))
@@ -29,17 +24,18 @@ extern "C" int swb_window_attention_cpu(const swb_qkv_geometry* g, float scale, 
     return Fail(SWB_ERR_ARGUMENT, msg, size, "window_attention: null tensor pointer");
 
   const int64_t N = g->tokens, C = g->channels, heads = g->heads, d = C / heads;
+  const int64_t P = swb::PartStride(*g), O = swb::OutStride(*g);
   std::vector<float> q(static_cast<size_t>(N * d)), k(q.size()), v(q.size()), p(static_cast<size_t>(N)),
       acc(static_cast<size_t>(d));
   for (int64_t b = 0; b < g->batch_windows; ++b) {
     const float* window_mask = mask != nullptr ? mask + (b % num_windows) * N * N : nullptr;
     for (int64_t h = 0; h < heads; ++h) {
       for (int64_t n = 0; n < N; ++n) {
-        const int64_t row = (b * N + n) * 3 * C + h * d;
+        const int64_t row = (b * N + n) * 3 * P + h * d;
         for (int64_t e = 0; e < d; ++e) {
           q[n * d + e] = swb::LoadAs(qkv, dtype, row + e);
-          k[n * d + e] = swb::LoadAs(qkv, dtype, row + C + e);
-          v[n * d + e] = swb::LoadAs(qkv, dtype, row + 2 * C + e);
+          k[n * d + e] = swb::LoadAs(qkv, dtype, row + P + e);
+          v[n * d + e] = swb::LoadAs(qkv, dtype, row + 2 * P + e);
         }
       }
       const float* head_bias = bias + h * N * N;
@@ -64,8 +60,10 @@ extern "C" int swb_window_attention_cpu(const swb_qkv_geometry* g, float scale, 
           const float pj = p[j] * inv_sum;
           for (int64_t e = 0; e < d; ++e) acc[e] += pj * v[j * d + e];
         }
-        const int64_t at = (b * N + i) * C + h * d;
+        const int64_t at = (b * N + i) * O + h * d;
         for (int64_t e = 0; e < d; ++e) swb::StoreAs(out, dtype, at + e, acc[e]);
+        if (h == heads - 1)
+          for (int64_t c = C; c < O; ++c) swb::StoreAs(out, dtype, (b * N + i) * O + c, 0.0f);
       }
     }
   }

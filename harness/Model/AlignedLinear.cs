@@ -1,0 +1,60 @@
+using SwinBench.Native;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SwinBench.Model;
+
+/// <summary>
+/// Zero-padded copies of a <see cref="Linear"/>'s weight and bias for <see cref="Plugins.AlignedChannels"/>: the input
+/// columns widened to <see cref="Align"/>(in) and each of <c>groups</c> blocks of output rows (q, k and v of the packed
+/// qkv projection; one block otherwise) widened to <see cref="Align"/>(rows), the new rows and columns zero. A product
+/// of zero-padded rows with these equals the original product on the logical columns and is zero in the padding, while
+/// every leading dimension is a multiple of 8 elements (16 bytes in FP16), which cuBLAS's tensor-core kernels want
+/// (C = 180 gives 2- to 4-element alignment and 2.5× slower FP16 GEMMs on an H100).
+/// The copies are made on first use on the layer's device and dtype and rebuilt when its weight is replaced (another
+/// storage, device or dtype, e.g. after <c>to()</c>); <see cref="Clear"/> drops them after in-place weight changes.
+/// </summary>
+internal sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposable
+{
+    private (IntPtr Storage, Tensor Weight, Tensor Bias)? _cache;
+
+    /// <summary><paramref name="n"/> rounded up to a multiple of 8.</summary>
+    public static long Align(long n) => (n + 7) / 8 * 8;
+
+    /// <summary>The padded (groups·Align(out / groups), Align(in)) weight and (groups·Align(out / groups)) bias.</summary>
+    public (Tensor Weight, Tensor Bias) Get()
+    {
+        var w = linear.weight ?? throw new InvalidOperationException("aligned linear: the layer has no weight");
+        var b = linear.bias ?? throw new InvalidOperationException("aligned linear: the layer has no bias");
+        var at = TensorOps.DataPointer(w);
+        lock (this)
+        {
+            if (_cache is { } c && c.Storage == at && c.Weight.dtype == w.dtype && c.Weight.device == w.device) return (c.Weight, c.Bias);
+            Clear();
+            using var scope = NewDisposeScope();
+            var (rows, cols) = (w.shape[0], w.shape[1]);
+            if (rows % groups != 0) throw new InvalidOperationException($"aligned linear: {rows} output rows do not split into {groups} groups");
+            var (o, op, ip) = (rows / groups, Align(rows / groups), Align(cols));
+            var wp = zeros([groups, op, ip], w.dtype, w.device);
+            wp.narrow(1, 0, o).narrow(2, 0, cols).copy_(w.view(groups, o, cols));
+            var bp = zeros([groups, op], b.dtype, b.device);
+            bp.narrow(1, 0, o).copy_(b.view(groups, o));
+            var entry = (at, wp.view(groups * op, ip).DetachFromDisposeScope(), bp.view(groups * op).DetachFromDisposeScope());
+            _cache = entry;
+            return (entry.Item2, entry.Item3);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (this)
+        {
+            if (_cache is not { } c) return;
+            c.Weight.Dispose();
+            c.Bias.Dispose();
+            _cache = null;
+        }
+    }
+
+    public void Dispose() => Clear();
+}
