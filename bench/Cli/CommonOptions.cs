@@ -15,7 +15,7 @@ public sealed class ModelSelection
     public Option<string> Precision { get; } = new("--precision") { Description = "fp32 or fp16", DefaultValueFactory = _ => "fp32" };
     public Option<string> LayerNorm { get; } = new("--layernorm") { Description = "fused, decomposed or fp32", DefaultValueFactory = _ => "fused" };
     public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
-    public Option<string> Plugins { get; } = new("--plugins") { Description = "plugin kernels: none, all, or mask,lnroll,revadd,qkv,ln32,fattn (needs plugins-cu built)", DefaultValueFactory = _ => "none" };
+    public Option<string> Plugins { get; } = new("--plugins") { Description = "plugin kernels: none, all, or mask,lnroll,revadd,qkv,ln32,fattn,align (needs plugins-cu built)", DefaultValueFactory = _ => "none" };
 
     public void AddTo(System.CommandLine.Command cmd)
     {

@@ -21,6 +21,22 @@ internal sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposabl
     /// <summary><paramref name="n"/> rounded up to a multiple of 8.</summary>
     public static long Align(long n) => (n + 7) / 8 * 8;
 
+    /// <summary>
+    /// x (…, Align(in)) zero-padded rows → (…, Align(out)): one <c>addmm</c> (bias added in the GEMM's epilogue;
+    /// TorchSharp's <c>functional.linear</c> adds the bias in a separate broadcast kernel, which at 196,608 rows cost
+    /// as much as the product itself).
+    /// </summary>
+    public Tensor Forward(Tensor x)
+    {
+        var (w, b) = Get();
+        using var rows = x.reshape(-1, x.shape[^1]);
+        using var wt = w.t();
+        using var y = addmm(b, rows, wt, beta: 1, alpha: 1);
+        var shape = x.shape.ToArray();
+        shape[^1] = w.shape[0];
+        return y.view(shape);
+    }
+
     /// <summary>The padded (groups·Align(out / groups), Align(in)) weight and (groups·Align(out / groups)) bias.</summary>
     public (Tensor Weight, Tensor Bias) Get()
     {

@@ -85,11 +85,9 @@ public sealed class Mlp : Module<Tensor, Tensor>
     public Tensor ForwardAligned(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var (w1, b1) = _fc1Aligned.Get();
-        var (w2, b2) = _fc2Aligned.Get();
-        var hidden = functional.linear(x, w1, b1);
+        var hidden = _fc1Aligned.Forward(x);
         hidden = functional.gelu(hidden);
-        return functional.linear(hidden, w2, b2).MoveToOuterDisposeScope();
+        return _fc2Aligned.Forward(hidden).MoveToOuterDisposeScope();
     }
 
     /// <summary>Drops the padded weight copies.</summary>
@@ -200,14 +198,12 @@ public sealed class WindowAttention : nn.Module
     public Tensor ForwardAligned(Tensor windows, Tensor? mask, long channels)
     {
         using var scope = NewDisposeScope();
-        var (wq, bq) = _qkvAligned.Get();
-        var (wp, bp) = _projAligned.Get();
-        var packed = functional.linear(windows, wq, bq);
+        var packed = _qkvAligned.Forward(windows);
         var maskF32 = mask is null ? null : mask.dtype == ScalarType.Float32 ? mask.contiguous() : mask.to(ScalarType.Float32).contiguous();
         var heads = TensorOps.WindowAttention(packed, _heads, _scale, FusedBias(windows.device, windows.shape[1]), maskF32, channels,
             AlignedLinear.Align(channels));
         packed.Dispose();
-        return functional.linear(heads, wp, bp).MoveToOuterDisposeScope();
+        return _projAligned.Forward(heads).MoveToOuterDisposeScope();
     }
 
     /// <summary>

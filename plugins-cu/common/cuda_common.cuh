@@ -49,13 +49,59 @@ __device__ __forceinline__ float WarpMax(float v) {
   return v;
 }
 
-// LayerNorm of one row of `cols` values by one warp, statistics in float32 (two passes: the mean, then the mean
-// squared deviation): dst[c] = (src[c] - mean) / sqrt(var + eps) * weight[c] + bias[c]. dst may be src: every lane
-// reads its elements of the row before it writes them.
+// Two adjacent elements as float2 (the pointer must be aligned to two elements).
+__device__ __forceinline__ float2 Load2(const float* p) { return *reinterpret_cast<const float2*>(p); }
+__device__ __forceinline__ float2 Load2(const __half* p) { return __half22float2(*reinterpret_cast<const __half2*>(p)); }
+__device__ __forceinline__ void Store2(float* p, float2 v) { *reinterpret_cast<float2*>(p) = v; }
+__device__ __forceinline__ void Store2(__half* p, float2 v) { *reinterpret_cast<__half2*>(p) = __float22half2_rn(v); }
+
+template <typename T>
+__device__ __forceinline__ bool PairAligned(const T* p) {
+  return reinterpret_cast<uintptr_t>(p) % (2 * sizeof(T)) == 0;
+}
+
+// Rows up to this many pairs per lane (64 * 8 = 512 columns) are held in registers by the warp row helpers.
+constexpr int kRowPairsPerLane = 8;
+
+// LayerNorm of one row of `cols` values by one warp, statistics in float32 (two passes over the row: the mean, then
+// the mean squared deviation): dst[c] = (src[c] - mean) / sqrt(var + eps) * weight[c] + bias[c]. Rows of an even
+// width up to 512 with pair-aligned pointers are loaded once into registers as pairs; others are read element by
+// element. dst may be src: every lane reads its elements of the row before it writes them.
 template <typename T, typename P>
 __device__ __forceinline__ void WarpLayerNormRow(const T* src, T* dst, int64_t cols, float eps, const P* weight,
                                                  const P* bias) {
   const int lane = threadIdx.x % 32;
+  if (cols % 2 == 0 && cols <= 64 * kRowPairsPerLane && PairAligned(src) && PairAligned(dst) && PairAligned(weight) &&
+      PairAligned(bias)) {
+    const int pairs = static_cast<int>(cols / 2);
+    float2 v[kRowPairsPerLane];
+    float sum = 0.f;
+#pragma unroll
+    for (int i = 0; i < kRowPairsPerLane; ++i) {
+      const int p = lane + 32 * i;
+      v[i] = p < pairs ? Load2(src + 2 * p) : make_float2(0.f, 0.f);
+      sum += v[i].x + v[i].y;
+    }
+    const float mean = WarpSum(sum) / static_cast<float>(cols);
+    float sq = 0.f;
+#pragma unroll
+    for (int i = 0; i < kRowPairsPerLane; ++i) {
+      if (lane + 32 * i < pairs) {
+        const float dx = v[i].x - mean, dy = v[i].y - mean;
+        sq += dx * dx + dy * dy;
+      }
+    }
+    const float rstd = rsqrtf(WarpSum(sq) / static_cast<float>(cols) + eps);
+#pragma unroll
+    for (int i = 0; i < kRowPairsPerLane; ++i) {
+      const int p = lane + 32 * i;
+      if (p < pairs) {
+        const float2 w = Load2(weight + 2 * p), b = Load2(bias + 2 * p);
+        Store2(dst + 2 * p, make_float2((v[i].x - mean) * rstd * w.x + b.x, (v[i].y - mean) * rstd * w.y + b.y));
+      }
+    }
+    return;
+  }
   float sum = 0.f;
   for (int64_t c = lane; c < cols; c += 32) sum += Load(src + c);
   const float mean = WarpSum(sum) / static_cast<float>(cols);
@@ -66,6 +112,21 @@ __device__ __forceinline__ void WarpLayerNormRow(const T* src, T* dst, int64_t c
   }
   const float rstd = rsqrtf(WarpSum(sq) / static_cast<float>(cols) + eps);
   for (int64_t c = lane; c < cols; c += 32) Store(dst + c, (Load(src + c) - mean) * rstd * Load(weight + c) + Load(bias + c));
+}
+
+// dst[c] = a[c] + b[c] over one row by one warp, added in float and rounded once; pairs where all three are
+// pair-aligned and cols is even. dst may be a (each element is read before the same lane writes it).
+template <typename T>
+__device__ __forceinline__ void WarpAddRow(const T* a, const T* b, T* dst, int64_t cols) {
+  const int lane = threadIdx.x % 32;
+  if (cols % 2 == 0 && PairAligned(a) && PairAligned(b) && PairAligned(dst)) {
+    for (int64_t p = lane; p < cols / 2; p += 32) {
+      const float2 x = Load2(a + 2 * p), y = Load2(b + 2 * p);
+      Store2(dst + 2 * p, make_float2(x.x + y.x, x.y + y.y));
+    }
+    return;
+  }
+  for (int64_t c = lane; c < cols; c += 32) Store(dst + c, Load(a + c) + Load(b + c));
 }
 
 // Zeroes the padding columns [from, to) of a row, one warp.

@@ -1,6 +1,9 @@
-// Window reverse + reverse roll + residual add on the GPU: one warp per output pixel, which finds its source token
-// once and adds its C channels (in float, rounded once). In place on the residual is allowed (each element is read
-// before it is written, by the same lane).
+// Window reverse + reverse roll + residual add on the GPU, one warp per token row (added in float, rounded once;
+// pairs of channels where rows allow):
+//  - windows of 2 x 2 tokens and more: one block per window, which finds its window once; a warp takes token t of
+//    the window to the output pixel the forward roll + partition took it from, ((y0 + t / ws + shift) mod H, ...);
+//  - 1 x 1 windows (a plain residual add of a padded row tensor, shift 0): token i is pixel i.
+// In place on the residual is allowed (each element is read before it is written, by the same lane).
 #include "cuda_common.cuh"
 
 namespace {
@@ -8,23 +11,25 @@ namespace {
 constexpr int kWarpsPerBlock = 8;
 
 template <typename T>
-__global__ void ReverseRollAddKernel(int64_t B, int64_t H, int64_t W, int64_t C, int64_t ws, int64_t shift,
-                                     int64_t stride, const T* windows, const T* residual, T* y) {
-  const int64_t N = ws * ws, per_row = W / ws, nW = (H / ws) * per_row, pixels = B * H * W;
-  const int lane = threadIdx.x % 32;
-  for (int64_t pix = blockIdx.x * static_cast<int64_t>(kWarpsPerBlock) + threadIdx.x / 32; pix < pixels;
-       pix += static_cast<int64_t>(gridDim.x) * kWarpsPerBlock) {
-    const int64_t p = pix % (H * W), b = pix / (H * W);
-    // y[py][px] = reversed[(py - shift) mod H][(px - shift) mod W]
-    int64_t ry = p / W - shift, rx = p % W - shift;
-    if (ry < 0) ry += H;
-    if (rx < 0) rx += W;
-    const int64_t w = (ry / ws) * per_row + rx / ws, t = (ry % ws) * ws + rx % ws;
-    const T* src = windows + ((b * nW + w) * N + t) * stride;
-    const T* res = residual + pix * C;
-    T* dst = y + pix * C;
-    for (int64_t c = lane; c < C; c += 32) swb::Store(dst + c, swb::Load(res + c) + swb::Load(src + c));
+__global__ void ReverseRollAddKernel(int64_t H, int64_t W, int64_t C, int ws, int64_t shift, int64_t stride,
+                                     const T* windows, const T* residual, T* y) {
+  const int64_t per_row = W / ws, nW = (H / ws) * per_row, bw = blockIdx.x;
+  const int64_t b = bw / nW, w = bw % nW, y0 = (w / per_row) * ws, x0 = (w % per_row) * ws;
+  const int N = ws * ws;
+  for (int t = threadIdx.x / 32; t < N; t += kWarpsPerBlock) {
+    int64_t py = y0 + t / ws + shift, px = x0 + t % ws + shift;
+    if (py >= H) py -= H;
+    if (px >= W) px -= W;
+    const int64_t pix = (b * H + py) * W + px;
+    swb::WarpAddRow(residual + pix * C, windows + (bw * N + t) * stride, y + pix * C, C);
   }
+}
+
+template <typename T>
+__global__ void AddRowsKernel(int64_t rows, int64_t C, int64_t stride, const T* windows, const T* residual, T* y) {
+  for (int64_t r = blockIdx.x * static_cast<int64_t>(kWarpsPerBlock) + threadIdx.x / 32; r < rows;
+       r += static_cast<int64_t>(gridDim.x) * kWarpsPerBlock)
+    swb::WarpAddRow(residual + r * C, windows + r * stride, y + r * C, C);
 }
 
 }  // namespace
@@ -35,11 +40,22 @@ extern "C" int swb_reverse_roll_add_cuda(const swb_window_geometry* g, swb_dtype
   if (!swb::IsFloatType(dtype)) return swb::Fail(SWB_ERR_ARGUMENT, msg, size, "reverse_roll_add: dtype %d", dtype);
   if (windows == nullptr || residual == nullptr || y == nullptr)
     return swb::Fail(SWB_ERR_ARGUMENT, msg, size, "reverse_roll_add: null tensor pointer");
-  const int64_t pixels = g->batch * g->height * g->width;
+  const int64_t pixels = g->batch * g->height * g->width, windows_total = g->batch * swb::WindowCount(*g);
+  const int64_t stride = swb::WindowStride(*g);
+  if (g->window_size == 1) {  // shift is 0: token i is pixel i
+    SWB_DISPATCH_FLOAT(dtype, T,
+                       AddRowsKernel<T><<<swb::GridFor(pixels, kWarpsPerBlock), kWarpsPerBlock * 32, 0, swb::AsStream(stream)>>>(
+                           pixels, g->channels, stride, static_cast<const T*>(windows), static_cast<const T*>(residual),
+                           static_cast<T*>(y)));
+    return swb::LaunchStatus("reverse_roll_add", msg, size);
+  }
+  if (windows_total > 0x7fffffffLL)
+    return swb::Fail(SWB_ERR_ARGUMENT, msg, size, "reverse_roll_add: %lld windows exceed one launch",
+                     static_cast<long long>(windows_total));
   SWB_DISPATCH_FLOAT(dtype, T,
-                     ReverseRollAddKernel<T><<<swb::GridFor(pixels, kWarpsPerBlock), kWarpsPerBlock * 32, 0,
+                     ReverseRollAddKernel<T><<<static_cast<unsigned int>(windows_total), kWarpsPerBlock * 32, 0,
                                                swb::AsStream(stream)>>>(
-                         g->batch, g->height, g->width, g->channels, g->window_size, g->shift_size,
-                         swb::WindowStride(*g), static_cast<const T*>(windows), static_cast<const T*>(residual), static_cast<T*>(y)));
+                         g->height, g->width, g->channels, static_cast<int>(g->window_size), g->shift_size, stride,
+                         static_cast<const T*>(windows), static_cast<const T*>(residual), static_cast<T*>(y)));
   return swb::LaunchStatus("reverse_roll_add", msg, size);
 }

@@ -1,14 +1,12 @@
 // Fused window attention on the GPU, two kernels behind one entry point:
-//  - FP16 with N <= 64 and d <= 64 (every SwinIR model): tensor cores (WMMA 16x16x16, float accumulation). One block
-//    of four warps per (head, window) stages q, k and v of the window-head in shared memory as FP16, zero-padded to
-//    multiples of 16; each warp owns 16 query rows: S = q k^T on tensor cores, then scale + relative position bias +
-//    shift mask and the softmax in float32 (padded key columns get -inf), P rounded once to FP16, O = P v on tensor
-//    cores, written straight to the (B_, N, C) output in the [heads][d] order that the projection reads. The grid runs
-//    the heads of one window next to each other, so the window's mask and qkv rows are read from DRAM once.
+//  - FP16 with N <= 64 and d <= 64 (every SwinIR model): tensor cores (mma.sync m16n8k16, float accumulation), one
+//    block of four warps per (head, window); q, k and v of the window-head are staged in shared memory (v transposed),
+//    zero-padded to 64 tokens and a multiple of 16 head dims; each warp owns 16 query rows and keeps its scores,
+//    softmax (float32) and probabilities in registers; the output goes straight to the (B_, N, C) rows in the
+//    [heads][d] order that the projection reads. The grid runs the heads of one window next to each other, so the
+//    window's mask and qkv rows come from DRAM once.
 //  - everything else (FP32, larger windows or heads): the scalar kernel, one block per (window, head), q/k/v and the
 //    N x N scores in float in shared memory, one warp per softmax row.
-#include <mma.h>
-
 #include <cmath>
 
 #include "cuda_common.cuh"
@@ -87,57 +85,55 @@ __global__ void WindowAttentionKernel(int N, int C, int heads, int64_t P, int64_
 }
 
 // ---- FP16 tensor-core kernel ------------------------------------------------------------------------------------
+// mma.sync m16n8k16 (FP16 in, float accumulate), register resident: warp w owns query rows [16w, 16w + 16) of a
+// window padded to 64 tokens. Fragment layout (PTX ISA, m16n8k16 .f16): with g = lane / 4 and t = lane % 4, a thread
+// holds A elements (row g | g + 8, cols 2t, 2t + 1 | 2t + 8, 2t + 9), B elements (rows 2t, 2t + 1 | 2t + 8, 2t + 9,
+// col g) and C elements (row g | g + 8, cols 2t, 2t + 1). The S accumulators of two adjacent key tiles are exactly an
+// A fragment of P for the P v product, so the scores never leave registers: softmax rows are reduced across the four
+// threads of a quad.
 
 constexpr int kTcWarps = 4;
-constexpr int kTile = 16;
+constexpr int kTcTokens = 64;  // keys and queries padded to 64 (window 8: N = 64; window 7: 49)
 
-struct TcLayout {
-  int np, dp, ldh, lds, ldp;  // padded tokens / head dim; leading dims of q/k/v (half), S/O (float), P (half)
-  size_t q, k, v, s, p, bytes;
-};
-
-inline int RoundUp16(int64_t x) { return static_cast<int>((x + kTile - 1) / kTile * kTile); }
-
-// Shared-memory layout; every tile start is 32-byte aligned, as WMMA loads and stores require.
-inline TcLayout MakeTcLayout(int64_t N, int64_t d) {
-  TcLayout l{};
-  l.np = RoundUp16(N);
-  l.dp = RoundUp16(d);
-  l.ldh = l.dp + 8;
-  l.lds = (l.np > l.dp ? l.np : l.dp) + 4;
-  l.ldp = l.np + 8;
-  const size_t qkv_bytes = static_cast<size_t>(l.np) * l.ldh * sizeof(__half);
-  l.q = 0;
-  l.k = l.q + qkv_bytes;
-  l.v = l.k + qkv_bytes;
-  l.s = l.v + qkv_bytes;
-  l.p = l.s + static_cast<size_t>(l.np) * l.lds * sizeof(float);
-  l.bytes = l.p + static_cast<size_t>(l.np) * l.ldp * sizeof(__half);
-  return l;
+inline bool UsesTensorCores(swb_dtype dtype, int64_t N, int64_t d) {
+  return dtype == SWB_F16 && N <= kTcTokens && d <= 64;
 }
 
-inline bool UsesTensorCores(swb_dtype dtype, int64_t N, int64_t d) { return dtype == SWB_F16 && N <= 64 && d <= 64; }
+__device__ __forceinline__ void Mma16816(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+  asm volatile(
+      "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+      "{%0, %1, %2, %3};\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
 
+__device__ __forceinline__ uint32_t Pair(const __half* p) { return *reinterpret_cast<const uint32_t*>(p); }
+
+__device__ __forceinline__ uint32_t PackHalf2(float lo, float hi) {
+  const __half2 h = __floats2half2_rn(lo, hi);
+  return *reinterpret_cast<const uint32_t*>(&h);
+}
+
+// DP: the head dim padded to 16, 32 or 64.
+template <int DP>
 __global__ void __launch_bounds__(kTcWarps * 32)
-    WindowAttentionTcKernel(int N, int C, int heads, int64_t P, int64_t O, float scale, TcLayout l,
-                            const __half* __restrict__ qkv, const float* __restrict__ bias,
-                            const float* __restrict__ mask, int64_t nW, __half* __restrict__ out) {
-  using namespace nvcuda;
-  extern __shared__ __align__(128) unsigned char tc_smem[];
-  __half* q = reinterpret_cast<__half*>(tc_smem + l.q);
-  __half* k = reinterpret_cast<__half*>(tc_smem + l.k);
-  __half* v = reinterpret_cast<__half*>(tc_smem + l.v);
-  float* s = reinterpret_cast<float*>(tc_smem + l.s);
-  __half* p = reinterpret_cast<__half*>(tc_smem + l.p);
+    WindowAttentionTcKernel(int N, int C, int heads, int64_t P, int64_t O, float scale, const __half* __restrict__ qkv,
+                            const float* __restrict__ bias, const float* __restrict__ mask, int64_t nW,
+                            __half* __restrict__ out) {
+  constexpr int LQ = DP + 8;          // q / k rows (halves); +8 keeps the fragment loads free of bank conflicts
+  constexpr int LV = kTcTokens + 8;   // rows of v transposed
+  __shared__ __align__(16) __half q[kTcTokens * LQ];
+  __shared__ __align__(16) __half k[kTcTokens * LQ];
+  __shared__ __align__(16) __half vt[DP * LV];
   const int d = C / heads, h = static_cast<int>(blockIdx.x % heads);
   const int64_t bw = blockIdx.x / heads;
   const __half* base = qkv + bw * N * 3 * P + h * d;
   const __half zero = __float2half(0.f);
 
-  // Stage q, k, v (zero padding); pairs of halves where d and P are even (then every pair is 4-byte aligned).
+  // Stage q, k (row-major) and v (transposed), zero-padded to 64 tokens x DP; pairs of halves when d and P are even.
   if ((d % 2 == 0) && (P % 2 == 0)) {
-    const int pairs = l.dp / 2;
-    for (int e = threadIdx.x; e < l.np * pairs; e += blockDim.x) {
+    constexpr int pairs = DP / 2;
+    for (int e = threadIdx.x; e < kTcTokens * pairs; e += blockDim.x) {
       const int n = e / pairs, dd = 2 * (e % pairs);
       __half2 qv = __halves2half2(zero, zero), kv = qv, vv = qv;
       if (n < N && dd < d) {
@@ -146,109 +142,133 @@ __global__ void __launch_bounds__(kTcWarps * 32)
         kv = *reinterpret_cast<const __half2*>(row + P);
         vv = *reinterpret_cast<const __half2*>(row + 2 * P);
       }
-      *reinterpret_cast<__half2*>(q + n * l.ldh + dd) = qv;
-      *reinterpret_cast<__half2*>(k + n * l.ldh + dd) = kv;
-      *reinterpret_cast<__half2*>(v + n * l.ldh + dd) = vv;
+      *reinterpret_cast<__half2*>(q + n * LQ + dd) = qv;
+      *reinterpret_cast<__half2*>(k + n * LQ + dd) = kv;
+      vt[dd * LV + n] = __low2half(vv);
+      vt[(dd + 1) * LV + n] = __high2half(vv);
     }
   } else {
-    for (int e = threadIdx.x; e < l.np * l.dp; e += blockDim.x) {
-      const int n = e / l.dp, dd = e % l.dp;
+    for (int e = threadIdx.x; e < kTcTokens * DP; e += blockDim.x) {
+      const int n = e / DP, dd = e % DP;
       const bool in = n < N && dd < d;
       const __half* row = base + n * 3 * P + dd;
-      q[n * l.ldh + dd] = in ? row[0] : zero;
-      k[n * l.ldh + dd] = in ? row[P] : zero;
-      v[n * l.ldh + dd] = in ? row[2 * P] : zero;
+      q[n * LQ + dd] = in ? row[0] : zero;
+      k[n * LQ + dd] = in ? row[P] : zero;
+      vt[dd * LV + n] = in ? row[2 * P] : zero;
     }
   }
   __syncthreads();
 
-  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+  const int lane = threadIdx.x % 32, g = lane / 4, t = lane % 4;
+  const int r0 = (threadIdx.x / 32) * 16, ra = r0 + g, rb = ra + 8;
+
+  // S = q k^T: 8 key tiles of 8 columns
+  float s[8][4];
+#pragma unroll
+  for (int j = 0; j < 8; ++j) s[j][0] = s[j][1] = s[j][2] = s[j][3] = 0.f;
+#pragma unroll
+  for (int k0 = 0; k0 < DP; k0 += 16) {
+    const uint32_t a[4] = {Pair(q + ra * LQ + k0 + 2 * t), Pair(q + rb * LQ + k0 + 2 * t),
+                           Pair(q + ra * LQ + k0 + 8 + 2 * t), Pair(q + rb * LQ + k0 + 8 + 2 * t)};
+#pragma unroll
+    for (int j = 0; j < 8; ++j)
+      Mma16816(s[j], a, Pair(k + (8 * j + g) * LQ + k0 + 2 * t), Pair(k + (8 * j + g) * LQ + k0 + 8 + 2 * t));
+  }
+
+  // softmax(scale * S + bias + mask) over each row, float32; padded keys (and padded query rows) get probability 0
   const float* bias_h = bias + static_cast<int64_t>(h) * N * N;
   const float* mask_w = mask == nullptr ? nullptr : mask + (bw % nW) * N * N;
-  __half* dst = out + bw * N * O + h * d;
-  for (int r0 = warp * kTile; r0 < l.np; r0 += kTcWarps * kTile) {
-    // S[r0:r0+16, :] = q k^T (k stored row-major [token][d] is k^T column-major)
-    for (int c0 = 0; c0 < l.np; c0 += kTile) {
-      wmma::fragment<wmma::accumulator, kTile, kTile, kTile, float> acc;
-      wmma::fill_fragment(acc, 0.f);
-      for (int k0 = 0; k0 < l.dp; k0 += kTile) {
-        wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, __half, wmma::row_major> a;
-        wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, __half, wmma::col_major> b;
-        wmma::load_matrix_sync(a, q + r0 * l.ldh + k0, l.ldh);
-        wmma::load_matrix_sync(b, k + c0 * l.ldh + k0, l.ldh);
-        wmma::mma_sync(acc, a, b, acc);
+  float max_a = -INFINITY, max_b = -INFINITY;
+#pragma unroll
+  for (int j = 0; j < 8; ++j) {
+#pragma unroll
+    for (int e = 0; e < 4; ++e) {
+      const int row = e < 2 ? ra : rb, col = 8 * j + 2 * t + (e & 1);
+      float x = -INFINITY;
+      if (row < N && col < N) {
+        x = s[j][e] * scale + bias_h[row * N + col];
+        if (mask_w != nullptr) x += mask_w[row * N + col];
       }
-      wmma::store_matrix_sync(s + r0 * l.lds + c0, acc, l.lds, wmma::mem_row_major);
+      s[j][e] = x;
     }
-    __syncwarp();
-    // softmax(scale * S + bias + mask) per row in float32; P = FP16 probabilities, zero in the padding
-    for (int i = r0; i < r0 + kTile; ++i) {
-      float x[2];
-      float m = -INFINITY;
-      for (int t = 0; t < 2; ++t) {
-        const int j = lane + 32 * t;
-        x[t] = -INFINITY;
-        if (i < N && j < N) {
-          x[t] = s[i * l.lds + j] * scale + bias_h[i * N + j];
-          if (mask_w != nullptr) x[t] += mask_w[i * N + j];
-        }
-        m = fmaxf(m, x[t]);
+    max_a = fmaxf(max_a, fmaxf(s[j][0], s[j][1]));
+    max_b = fmaxf(max_b, fmaxf(s[j][2], s[j][3]));
+  }
+#pragma unroll
+  for (int o = 1; o <= 2; o <<= 1) {
+    max_a = fmaxf(max_a, __shfl_xor_sync(0xffffffffu, max_a, o));
+    max_b = fmaxf(max_b, __shfl_xor_sync(0xffffffffu, max_b, o));
+  }
+  float sum_a = 0.f, sum_b = 0.f;
+#pragma unroll
+  for (int j = 0; j < 8; ++j) {
+#pragma unroll
+    for (int e = 0; e < 4; ++e) {
+      const float m = e < 2 ? max_a : max_b;
+      s[j][e] = s[j][e] == -INFINITY ? 0.f : __expf(s[j][e] - m);
+    }
+    sum_a += s[j][0] + s[j][1];
+    sum_b += s[j][2] + s[j][3];
+  }
+#pragma unroll
+  for (int o = 1; o <= 2; o <<= 1) {
+    sum_a += __shfl_xor_sync(0xffffffffu, sum_a, o);
+    sum_b += __shfl_xor_sync(0xffffffffu, sum_b, o);
+  }
+
+  // O = P v with the unnormalized probabilities (in [0, 1], rounded to FP16 once), scaled by 1 / row sum after
+  float acc[DP / 8][4];
+#pragma unroll
+  for (int j = 0; j < DP / 8; ++j) acc[j][0] = acc[j][1] = acc[j][2] = acc[j][3] = 0.f;
+#pragma unroll
+  for (int kk = 0; kk < kTcTokens / 16; ++kk) {
+    const uint32_t a[4] = {PackHalf2(s[2 * kk][0], s[2 * kk][1]), PackHalf2(s[2 * kk][2], s[2 * kk][3]),
+                           PackHalf2(s[2 * kk + 1][0], s[2 * kk + 1][1]), PackHalf2(s[2 * kk + 1][2], s[2 * kk + 1][3])};
+#pragma unroll
+    for (int j = 0; j < DP / 8; ++j)
+      Mma16816(acc[j], a, Pair(vt + (8 * j + g) * LV + 16 * kk + 2 * t), Pair(vt + (8 * j + g) * LV + 16 * kk + 8 + 2 * t));
+  }
+
+  const float inv_a = sum_a > 0.f ? 1.f / sum_a : 0.f, inv_b = sum_b > 0.f ? 1.f / sum_b : 0.f;
+  const bool paired = (d % 2 == 0) && (O % 2 == 0);
+#pragma unroll
+  for (int j = 0; j < DP / 8; ++j) {
+    const int col = 8 * j + 2 * t;
+#pragma unroll
+    for (int half = 0; half < 2; ++half) {
+      const int row = half == 0 ? ra : rb;
+      const float inv = half == 0 ? inv_a : inv_b;
+      if (row >= N) continue;
+      __half* dst = out + (bw * N + row) * O + h * d + col;
+      const float v0 = acc[j][2 * half] * inv, v1 = acc[j][2 * half + 1] * inv;
+      if (paired && col + 1 < d) {
+        *reinterpret_cast<__half2*>(dst) = __floats2half2_rn(v0, v1);
+      } else {
+        if (col < d) dst[0] = __float2half_rn(v0);
+        if (col + 1 < d) dst[1] = __float2half_rn(v1);
       }
-      m = swb::WarpMax(m);
-      float sum = 0.f;
-      for (int t = 0; t < 2; ++t) {
-        x[t] = x[t] == -INFINITY ? 0.f : __expf(x[t] - m);
-        sum += x[t];
-      }
-      sum = swb::WarpSum(sum);
-      const float inv = sum > 0.f ? 1.f / sum : 0.f;
-      for (int t = 0; t < 2; ++t) {
-        const int j = lane + 32 * t;
-        if (j < l.np) p[i * l.ldp + j] = __float2half_rn(x[t] * inv);
-      }
     }
-    __syncwarp();
-    // O[r0:r0+16, :] = P v, staged in this warp's rows of S
-    for (int c0 = 0; c0 < l.dp; c0 += kTile) {
-      wmma::fragment<wmma::accumulator, kTile, kTile, kTile, float> acc;
-      wmma::fill_fragment(acc, 0.f);
-      for (int k0 = 0; k0 < l.np; k0 += kTile) {
-        wmma::fragment<wmma::matrix_a, kTile, kTile, kTile, __half, wmma::row_major> a;
-        wmma::fragment<wmma::matrix_b, kTile, kTile, kTile, __half, wmma::row_major> b;
-        wmma::load_matrix_sync(a, p + r0 * l.ldp + k0, l.ldp);
-        wmma::load_matrix_sync(b, v + k0 * l.ldh + c0, l.ldh);
-        wmma::mma_sync(acc, a, b, acc);
-      }
-      wmma::store_matrix_sync(s + r0 * l.lds + c0, acc, l.lds, wmma::mem_row_major);
-    }
-    __syncwarp();
-    const int rows = N - r0 < kTile ? N - r0 : kTile;
-    for (int e = lane; e < rows * d; e += 32) {
-      const int i = r0 + e / d, dd = e % d;
-      dst[i * O + dd] = __float2half_rn(s[i * l.lds + dd]);
-    }
-    if (h == heads - 1 && O > C) {  // the last head's block zeroes the padding columns of its rows
-      const int pad = static_cast<int>(O - C);
-      for (int e = lane; e < rows * pad; e += 32) out[(bw * N + r0 + e / pad) * O + C + e % pad] = zero;
-    }
+  }
+  if (h == heads - 1 && O > C) {  // the last head's block zeroes the padding columns of its window's rows
+    const int pad = static_cast<int>(O - C);
+    for (int e = threadIdx.x; e < N * pad; e += blockDim.x) out[(bw * N + e / pad) * O + C + e % pad] = zero;
   }
 }
 
 int LaunchTc(const swb_qkv_geometry* g, float scale, const void* qkv, const float* bias, const float* mask,
              int64_t num_windows, void* out, cudaStream_t stream, char* msg, size_t size) {
-  const TcLayout l = MakeTcLayout(g->tokens, g->channels / g->heads);
-  if (l.bytes > 48 * 1024) {
-    const cudaError_t e = cudaFuncSetAttribute(WindowAttentionTcKernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                               static_cast<int>(l.bytes));
-    if (e != cudaSuccess)
-      return swb::Fail(SWB_ERR_CUDA, msg, size, "window_attention: %zu bytes of shared memory per window-head: %s",
-                       l.bytes, cudaGetErrorString(e));
-  }
+  const int64_t d = g->channels / g->heads;
   const unsigned int grid = static_cast<unsigned int>(g->batch_windows * g->heads);  // checked < 2^31 by the caller
-  WindowAttentionTcKernel<<<grid, kTcWarps * 32, l.bytes, stream>>>(
-      static_cast<int>(g->tokens), static_cast<int>(g->channels), static_cast<int>(g->heads), swb::PartStride(*g),
-      swb::OutStride(*g), scale, l,
-      static_cast<const __half*>(qkv), bias, mask, num_windows, static_cast<__half*>(out));
+  const int N = static_cast<int>(g->tokens), C = static_cast<int>(g->channels), heads = static_cast<int>(g->heads);
+  const auto* in = static_cast<const __half*>(qkv);
+  auto* o = static_cast<__half*>(out);
+  const int64_t P = swb::PartStride(*g), O = swb::OutStride(*g);
+  if (d <= 16)
+    WindowAttentionTcKernel<16><<<grid, kTcWarps * 32, 0, stream>>>(N, C, heads, P, O, scale, in, bias, mask, num_windows, o);
+  else if (d <= 32)
+    WindowAttentionTcKernel<32><<<grid, kTcWarps * 32, 0, stream>>>(N, C, heads, P, O, scale, in, bias, mask, num_windows, o);
+  else
+    WindowAttentionTcKernel<64><<<grid, kTcWarps * 32, 0, stream>>>(N, C, heads, P, O, scale, in, bias, mask, num_windows, o);
   return swb::LaunchStatus("window_attention", msg, size);
 }
 
