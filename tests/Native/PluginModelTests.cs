@@ -2,7 +2,6 @@ using SwinBench.Fixtures;
 using SwinBench.IO;
 using SwinBench.Model;
 using TorchSharp;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SwinBench.Tests.Native;

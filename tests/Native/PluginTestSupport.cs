@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SwinBench.Native;
 using static TorchSharp.torch;
 
@@ -20,7 +21,8 @@ internal static class PluginFixture
 /// <summary>A fact that needs a CUDA device; skipped, with the reason shown, where libtorch has none.</summary>
 public sealed class CudaFactAttribute : FactAttribute
 {
-    public CudaFactAttribute()
+    public CudaFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!cuda.is_available()) Skip = "needs a CUDA device (libtorch reports none: CPU build or no GPU)";
     }

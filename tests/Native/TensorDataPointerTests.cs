@@ -45,7 +45,7 @@ public class TensorDataPointerTests
         Assert.Equal(values, bits.Select(b => (float)BitConverter.Int16BitsToHalf(b)).ToArray());
     }
 
-    [CudaFact]
+    [CudaFact, Trait("Requires", "cuda")]
     public void Cuda_pointer_is_device_memory_holding_the_tensor()
     {
         using var host = randn(3, 5, 7);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using SwinBench.Model;
 using SwinBench.Onnx;
-using Xunit.Abstractions;
 
 namespace SwinBench.Tests.Onnx;
 

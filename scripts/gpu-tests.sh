@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# On a CUDA machine without the .NET SDK: builds plugins-cu (CUDA kernels for the machine's GPU), runs its ctest suite
+# (every kernel against its CPU reference on odd sizes, plus kernel timings), then the C# tests that need a GPU
+# (trait Requires=cuda; a skip counts as a failure here) from the bundle made by scripts/gpu-bundle.sh.
+#   bash scripts/gpu-tests.sh <unpacked bundle dir (holding gpu-run.sh)> [shared dir with fixtures/golden]
+# Run from a checkout of the repository (it builds plugins-cu/ from source). Exit status: non-zero if any part fails.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bundle=${1:?usage: gpu-tests.sh <bundle dir> [shared dir]}
+[ -x "$bundle/gpu-run.sh" ] || { echo "gpu-tests: $bundle/gpu-run.sh not found (unpack .gpu/swinbench-gpu.tar.xz)" >&2; exit 2; }
+[ -x "$bundle/SwinBench.Tests" ] || { echo "gpu-tests: $bundle has no SwinBench.Tests (rebuild it with scripts/gpu-bundle.sh)" >&2; exit 2; }
+[ $# -ge 2 ] && export SWINBENCH_SHARED=$(cd "$2" && pwd)
+build=${SWINBENCH_GPU_BUILD:-/tmp/swinbench-plugins-build}
+ort=()
+[ -n "${ORT_INCLUDE_DIR:-}" ] && ort=("-DORT_INCLUDE_DIR=$ORT_INCLUDE_DIR") || ort=(-DSWINBENCH_ORT=OFF)
+status=0
+echo "== plugins-cu: configure + build ($build)"
+cmake -S "$root/plugins-cu" -B "$build" -DCMAKE_BUILD_TYPE=Release "${ort[@]}" >"$build.configure.log" 2>&1 &&
+  cmake --build "$build" --parallel "$(nproc)" >"$build.build.log" 2>&1 ||
+  { echo "gpu-tests: plugins-cu build failed:"; tail -40 "$build.configure.log" "$build.build.log"; exit 1; }
+grep -q "SWINBENCH_WITH_CUDA:INTERNAL=ON\|CMAKE_CUDA_COMPILER:" "$build/CMakeCache.txt" || echo "gpu-tests: warning: no CUDA compiler found; CUDA kernels not built"
+echo "== ctest"
+ctest --test-dir "$build" --output-on-failure || status=1
+echo "== C# tests on the GPU (trait Requires=cuda)"
+SWINBENCH_PLUGINS="$build/libswinbench_plugins.so" "$bundle/gpu-run.sh" tests -trait Requires=cuda -failSkips -noColor || status=1
+exit $status
