@@ -14,9 +14,12 @@ namespace SwinBench.Model;
 /// The copies are made on first use on the layer's device and dtype and rebuilt when its weight is replaced (another
 /// storage, device or dtype, e.g. after <c>to()</c>); <see cref="Clear"/> drops them after in-place weight changes.
 /// </summary>
-internal sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposable
+public sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposable
 {
     private (IntPtr Storage, Tensor Weight, Tensor Bias)? _cache;
+
+    /// <summary>How many times the padded copies were made (once per weight storage, device and dtype).</summary>
+    public int Builds { get; private set; }
 
     /// <summary><paramref name="n"/> rounded up to a multiple of 8.</summary>
     public static long Align(long n) => (n + 7) / 8 * 8;
@@ -45,7 +48,9 @@ internal sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposabl
         var at = TensorOps.DataPointer(w);
         lock (this)
         {
-            if (_cache is { } c && c.Storage == at && c.Weight.dtype == w.dtype && c.Weight.device == w.device) return (c.Weight, c.Bias);
+            // (a data pointer names one device's memory; Device objects compare by reference, so they are not compared)
+            if (_cache is { } c && c.Storage == at && c.Weight.dtype == w.dtype && c.Weight.device_type == w.device_type &&
+                c.Weight.device_index == w.device_index) return (c.Weight, c.Bias);
             Clear();
             using var scope = NewDisposeScope();
             var (rows, cols) = (w.shape[0], w.shape[1]);
@@ -57,6 +62,7 @@ internal sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposabl
             bp.narrow(1, 0, o).copy_(b.view(groups, o));
             var entry = (at, wp.view(groups * op, ip).DetachFromDisposeScope(), bp.view(groups * op).DetachFromDisposeScope());
             _cache = entry;
+            Builds++;
             return (entry.Item2, entry.Item3);
         }
     }

@@ -60,12 +60,13 @@ __device__ __forceinline__ bool PairAligned(const T* p) {
   return reinterpret_cast<uintptr_t>(p) % (2 * sizeof(T)) == 0;
 }
 
-// Rows up to this many pairs per lane (64 * 8 = 512 columns) are held in registers by the warp row helpers.
-constexpr int kRowPairsPerLane = 8;
+// Rows up to this many pairs per lane (64 * 4 = 256 columns: every SwinIR width) are held in registers by the warp row
+// helpers; few registers keep many rows in flight per multiprocessor.
+constexpr int kRowPairsPerLane = 4;
 
 // LayerNorm of one row of `cols` values by one warp, statistics in float32 (two passes over the row: the mean, then
 // the mean squared deviation): dst[c] = (src[c] - mean) / sqrt(var + eps) * weight[c] + bias[c]. Rows of an even
-// width up to 512 with pair-aligned pointers are loaded once into registers as pairs; others are read element by
+// width up to 256 with pair-aligned pointers are loaded once into registers as pairs; others are read element by
 // element. dst may be src: every lane reads its elements of the row before it writes them.
 template <typename T, typename P>
 __device__ __forceinline__ void WarpLayerNormRow(const T* src, T* dst, int64_t cols, float eps, const P* weight,

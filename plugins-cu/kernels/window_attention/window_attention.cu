@@ -132,20 +132,28 @@ __global__ void __launch_bounds__(kTcWarps * 32)
 
   // Stage q, k (row-major) and v (transposed), zero-padded to 64 tokens x DP; pairs of halves when d and P are even.
   if ((d % 2 == 0) && (P % 2 == 0)) {
-    constexpr int pairs = DP / 2;
-    for (int e = threadIdx.x; e < kTcTokens * pairs; e += blockDim.x) {
-      const int n = e / pairs, dd = 2 * (e % pairs);
-      __half2 qv = __halves2half2(zero, zero), kv = qv, vv = qv;
+    // every load of the thread is issued before the first shared-memory store (a fixed trip count, unrolled), so a
+    // block keeps all of its window-head's rows in flight at once
+    constexpr int pairs = DP / 2, per_thread = kTcTokens * pairs / (kTcWarps * 32);
+    __half2 qv[per_thread], kv[per_thread], vv[per_thread];
+#pragma unroll
+    for (int i = 0; i < per_thread; ++i) {
+      const int e = threadIdx.x + i * kTcWarps * 32, n = e / pairs, dd = 2 * (e % pairs);
+      qv[i] = kv[i] = vv[i] = __halves2half2(zero, zero);
       if (n < N && dd < d) {
         const __half* row = base + n * 3 * P + dd;
-        qv = *reinterpret_cast<const __half2*>(row);
-        kv = *reinterpret_cast<const __half2*>(row + P);
-        vv = *reinterpret_cast<const __half2*>(row + 2 * P);
+        qv[i] = *reinterpret_cast<const __half2*>(row);
+        kv[i] = *reinterpret_cast<const __half2*>(row + P);
+        vv[i] = *reinterpret_cast<const __half2*>(row + 2 * P);
       }
-      *reinterpret_cast<__half2*>(q + n * LQ + dd) = qv;
-      *reinterpret_cast<__half2*>(k + n * LQ + dd) = kv;
-      vt[dd * LV + n] = __low2half(vv);
-      vt[(dd + 1) * LV + n] = __high2half(vv);
+    }
+#pragma unroll
+    for (int i = 0; i < per_thread; ++i) {
+      const int e = threadIdx.x + i * kTcWarps * 32, n = e / pairs, dd = 2 * (e % pairs);
+      *reinterpret_cast<__half2*>(q + n * LQ + dd) = qv[i];
+      *reinterpret_cast<__half2*>(k + n * LQ + dd) = kv[i];
+      vt[dd * LV + n] = __low2half(vv[i]);
+      vt[(dd + 1) * LV + n] = __high2half(vv[i]);
     }
   } else {
     for (int e = threadIdx.x; e < kTcTokens * DP; e += blockDim.x) {
