@@ -123,11 +123,13 @@ public static class Charts
     private static string? Ablation(List<ResultRow> rows, string task, string path)
     {
         // One series of steps: the same backend, device and input; prefer the median size class, then the most steps,
-        // then the first dataset, then CUDA and TorchSharp (whose model the ablation steps change).
+        // then the largest input (where per-image work dominates fixed costs), then the first dataset, then CUDA and
+        // TorchSharp (whose model the ablation steps change).
         var group = rows.Where(r => r.Task == task)
             .GroupBy(r => (r.Backend, r.Device, r.Dataset, r.SizeClass, r.Image, r.H, r.W))
             .OrderBy(g => ReportData.SizeRank(g.Key.SizeClass) == 0 ? 0 : 1)
             .ThenByDescending(g => g.Select(r => r.Step).Distinct().Count())
+            .ThenByDescending(g => (long)g.Key.H * g.Key.W)
             .ThenBy(g => g.Key.Dataset, StringComparer.OrdinalIgnoreCase)
             .ThenBy(g => ReportData.SizeRank(g.Key.SizeClass))
             .ThenBy(g => string.Equals(g.Key.Device, "cuda", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
