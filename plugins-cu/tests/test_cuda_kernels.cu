@@ -117,57 +117,40 @@ void Compare(const char* op, swb_dtype t, const Host& gpu, const Host& cpu, doub
   std::printf("  %-20s %s max|d| %.3g\n", op, t == SWB_F32 ? "fp32" : "fp16", d);
 }
 
+// Runs an op's CPU reference into a host buffer and its CUDA kernel into a poisoned device buffer of n elements, then
+// compares them (each entry point returns an swb status; the CUDA one runs on the default stream).
+template <typename CpuOp, typename CudaOp>
+void Against(const std::string& what, swb_dtype t, size_t n, CpuOp cpu_op, CudaOp cuda_op, double tol32, double tol16) {
+  Host cpu(t, n);
+  Status(cpu_op(cpu.data()), (what + " (cpu)").c_str());
+  Device out(Bytes(t, n));
+  Status(cuda_op(out.p), (what + " (cuda)").c_str());
+  CUDA_OK(cudaDeviceSynchronize());
+  Compare(what.c_str(), t, out.Read(t), cpu, tol32, tol16);
+}
+
 void TestWindowOps(swb_dtype t, int64_t B, int64_t H, int64_t W, int64_t C, int64_t ws, int64_t shift) {
   swb_window_geometry g{B, H, W, C, ws, shift};
   const size_t n = B * H * W * C, nW = (H / ws) * (W / ws), N = ws * ws;
   Host x(t, Random(n, 1)), res(t, Random(n, 2)), gamma(t, Random(C, 3, 0.5f, 1.5f)), beta(t, Random(C, 4));
   Device dx(x), dres(res), dgamma(gamma), dbeta(beta);
 
-  {  // window mask
-    Host cpu(t, nW * N * N);
-    Status(swb_window_mask_cpu(&g, t, cpu.data(), g_msg, sizeof g_msg), "window_mask_cpu");
-    Device out(Bytes(t, nW * N * N));
-    Status(swb_window_mask_cuda(&g, t, out.p, nullptr, g_msg, sizeof g_msg), "window_mask_cuda");
-    CUDA_OK(cudaDeviceSynchronize());
-    Compare("window_mask", t, out.Read(t), cpu, 0, 0);
-  }
-  {  // roll + partition
-    Host cpu(t, n);
-    Status(swb_roll_partition_cpu(&g, t, x.data(), cpu.data(), g_msg, sizeof g_msg), "roll_partition_cpu");
-    Device out(Bytes(t, n));
-    Status(swb_roll_partition_cuda(&g, t, dx.p, out.p, nullptr, g_msg, sizeof g_msg), "roll_partition_cuda");
-    CUDA_OK(cudaDeviceSynchronize());
-    Compare("roll_partition", t, out.Read(t), cpu, 0, 0);
-  }
-  {  // LN + roll + partition
-    Host cpu(t, n);
-    Status(swb_ln_roll_partition_cpu(&g, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), cpu.data(), g_msg, sizeof g_msg),
-           "ln_roll_partition_cpu");
-    Device out(Bytes(t, n));
-    Status(swb_ln_roll_partition_cuda(&g, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, out.p, nullptr, g_msg, sizeof g_msg),
-           "ln_roll_partition_cuda");
-    CUDA_OK(cudaDeviceSynchronize());
-    Compare("ln_roll_partition", t, out.Read(t), cpu, 1e-5, 4e-3);
-  }
-  {  // reverse + roll + add
-    Host cpu(t, n);
-    Status(swb_reverse_roll_add_cpu(&g, t, x.data(), res.data(), cpu.data(), g_msg, sizeof g_msg), "reverse_roll_add_cpu");
-    Device out(Bytes(t, n));
-    Status(swb_reverse_roll_add_cuda(&g, t, dx.p, dres.p, out.p, nullptr, g_msg, sizeof g_msg), "reverse_roll_add_cuda");
-    CUDA_OK(cudaDeviceSynchronize());
-    Compare("reverse_roll_add", t, out.Read(t), cpu, 1e-6, 4e-3);
-  }
-  {  // layer norm fp32
-    swb_rows_geometry rg{B * H * W, C};
-    Host cpu(t, n);
-    Status(swb_layer_norm_fp32_cpu(&rg, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), cpu.data(), g_msg, sizeof g_msg),
-           "layer_norm_fp32_cpu");
-    Device out(Bytes(t, n));
-    Status(swb_layer_norm_fp32_cuda(&rg, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, out.p, nullptr, g_msg, sizeof g_msg),
-           "layer_norm_fp32_cuda");
-    CUDA_OK(cudaDeviceSynchronize());
-    Compare("layer_norm_fp32", t, out.Read(t), cpu, 1e-5, 4e-3);
-  }
+  Against("window_mask", t, nW * N * N, [&](void* m) { return swb_window_mask_cpu(&g, t, m, g_msg, sizeof g_msg); },
+          [&](void* m) { return swb_window_mask_cuda(&g, t, m, nullptr, g_msg, sizeof g_msg); }, 0, 0);
+  Against("roll_partition", t, n, [&](void* w) { return swb_roll_partition_cpu(&g, t, x.data(), w, g_msg, sizeof g_msg); },
+          [&](void* w) { return swb_roll_partition_cuda(&g, t, dx.p, w, nullptr, g_msg, sizeof g_msg); }, 0, 0);
+  Against("ln_roll_partition", t, n,
+          [&](void* w) { return swb_ln_roll_partition_cpu(&g, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), w, g_msg, sizeof g_msg); },
+          [&](void* w) { return swb_ln_roll_partition_cuda(&g, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, w, nullptr, g_msg, sizeof g_msg); },
+          1e-5, 4e-3);
+  Against("reverse_roll_add", t, n,
+          [&](void* y) { return swb_reverse_roll_add_cpu(&g, t, x.data(), res.data(), y, g_msg, sizeof g_msg); },
+          [&](void* y) { return swb_reverse_roll_add_cuda(&g, t, dx.p, dres.p, y, nullptr, g_msg, sizeof g_msg); }, 1e-6, 4e-3);
+  swb_rows_geometry rg{B * H * W, C};
+  Against("layer_norm_fp32", t, n,
+          [&](void* y) { return swb_layer_norm_fp32_cpu(&rg, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), y, g_msg, sizeof g_msg); },
+          [&](void* y) { return swb_layer_norm_fp32_cuda(&rg, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, y, nullptr, g_msg, sizeof g_msg); },
+          1e-5, 4e-3);
 }
 
 void TestAttention(swb_dtype t, int64_t Bw, int64_t ws, int64_t C, int64_t heads, int64_t nW, bool with_mask) {
@@ -185,15 +168,13 @@ void TestAttention(swb_dtype t, int64_t Bw, int64_t ws, int64_t C, int64_t heads
   CUDA_OK(cudaMemcpy(dbias, bias.data(), bias.size() * 4, cudaMemcpyHostToDevice));
   CUDA_OK(cudaMemcpy(dmask, mask.data(), mask.size() * 4, cudaMemcpyHostToDevice));
   const float* m = with_mask ? mask.data() : nullptr;
-  Host cpu(t, Bw * N * C);
-  Status(swb_window_attention_cpu(&g, scale, t, qkv.data(), bias.data(), m, nW, cpu.data(), g_msg, sizeof g_msg),
-         "window_attention_cpu");
-  Device out(Bytes(t, Bw * N * C));
-  Status(swb_window_attention_cuda(&g, scale, t, dqkv.p, dbias, with_mask ? dmask : nullptr, nW, out.p, nullptr, g_msg,
-                                   sizeof g_msg),
-         "window_attention_cuda");
-  CUDA_OK(cudaDeviceSynchronize());
-  Compare(with_mask ? "window_attention+mask" : "window_attention", t, out.Read(t), cpu, 1e-5, 4e-3);
+  Against(with_mask ? "window_attention+mask" : "window_attention", t, Bw * N * C,
+          [&](void* y) { return swb_window_attention_cpu(&g, scale, t, qkv.data(), bias.data(), m, nW, y, g_msg, sizeof g_msg); },
+          [&](void* y) {
+            return swb_window_attention_cuda(&g, scale, t, dqkv.p, dbias, with_mask ? dmask : nullptr, nW, y, nullptr, g_msg,
+                                             sizeof g_msg);
+          },
+          1e-5, 4e-3);
   {  // qkv split on the same data
     const size_t each = Bw * N * C;
     Host cq(t, each), ck(t, each), cv(t, each);
@@ -219,35 +200,18 @@ void TestStrides(swb_dtype t, int64_t part_pad, int64_t out_pad) {
   Host x(t, Random(tokens * C, 21)), gamma(t, Random(C, 22, 0.5f, 1.5f)), beta(t, Random(C, 23));
   Host win(t, Random(tokens * S, 24));  // padded windows; the padding holds values that must be ignored
   Device dx(x), dgamma(gamma), dbeta(beta), dwin(win);
-  {
-    Host cpu(t, tokens * S);
-    Status(swb_ln_roll_partition_cpu(&g, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), cpu.data(), g_msg, sizeof g_msg),
-           "ln_roll_partition_cpu strided");
-    Device out(Bytes(t, tokens * S));
-    Status(swb_ln_roll_partition_cuda(&g, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, out.p, nullptr, g_msg, sizeof g_msg),
-           "ln_roll_partition_cuda strided");
-    CUDA_OK(cudaDeviceSynchronize());
-    Compare("ln_roll_part strided", t, out.Read(t), cpu, 1e-5, 4e-3);
-  }
-  {
-    Host cpu(t, tokens * C);
-    Status(swb_reverse_roll_add_cpu(&g, t, win.data(), x.data(), cpu.data(), g_msg, sizeof g_msg), "reverse_roll_add_cpu strided");
-    Device out(Bytes(t, tokens * C));
-    Status(swb_reverse_roll_add_cuda(&g, t, dwin.p, dx.p, out.p, nullptr, g_msg, sizeof g_msg), "reverse_roll_add_cuda strided");
-    CUDA_OK(cudaDeviceSynchronize());
-    Compare("reverse_add strided", t, out.Read(t), cpu, 1e-6, 4e-3);
-  }
-  {
-    swb_rows_geometry rg{tokens, C, S};
-    Host cpu(t, tokens * S);
-    Status(swb_layer_norm_fp32_cpu(&rg, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), cpu.data(), g_msg, sizeof g_msg),
-           "layer_norm_fp32_cpu strided");
-    Device out(Bytes(t, tokens * S));
-    Status(swb_layer_norm_fp32_cuda(&rg, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, out.p, nullptr, g_msg, sizeof g_msg),
-           "layer_norm_fp32_cuda strided");
-    CUDA_OK(cudaDeviceSynchronize());
-    Compare("layer_norm strided", t, out.Read(t), cpu, 1e-5, 4e-3);
-  }
+  Against("ln_roll_part strided", t, tokens * S,
+          [&](void* y) { return swb_ln_roll_partition_cpu(&g, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), y, g_msg, sizeof g_msg); },
+          [&](void* y) { return swb_ln_roll_partition_cuda(&g, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, y, nullptr, g_msg, sizeof g_msg); },
+          1e-5, 4e-3);
+  Against("reverse_add strided", t, tokens * C,
+          [&](void* y) { return swb_reverse_roll_add_cpu(&g, t, win.data(), x.data(), y, g_msg, sizeof g_msg); },
+          [&](void* y) { return swb_reverse_roll_add_cuda(&g, t, dwin.p, dx.p, y, nullptr, g_msg, sizeof g_msg); }, 1e-6, 4e-3);
+  swb_rows_geometry rg{tokens, C, S};
+  Against("layer_norm strided", t, tokens * S,
+          [&](void* y) { return swb_layer_norm_fp32_cpu(&rg, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), y, g_msg, sizeof g_msg); },
+          [&](void* y) { return swb_layer_norm_fp32_cuda(&rg, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, y, nullptr, g_msg, sizeof g_msg); },
+          1e-5, 4e-3);
   {
     const int64_t P = C + part_pad, Bw = B * nW;
     swb_qkv_geometry qg{Bw, N, C, heads, P, S};
@@ -255,15 +219,13 @@ void TestStrides(swb_dtype t, int64_t part_pad, int64_t out_pad) {
     std::vector<float> bias = Random(heads * N * N, 26, -0.5f, 0.5f), mask(nW * N * N);
     for (size_t i = 0; i < mask.size(); ++i) mask[i] = (i * 7919 % 5 == 0) ? -100.f : 0.f;
     Device dqkv(qkv), dbias(Host(SWB_F32, bias)), dmask(Host(SWB_F32, mask));
-    Host cpu(t, Bw * N * S);
-    Status(swb_window_attention_cpu(&qg, 0.4f, t, qkv.data(), bias.data(), mask.data(), nW, cpu.data(), g_msg, sizeof g_msg),
-           "window_attention_cpu strided");
-    Device out(Bytes(t, Bw * N * S));
-    Status(swb_window_attention_cuda(&qg, 0.4f, t, dqkv.p, static_cast<const float*>(dbias.p),
-                                     static_cast<const float*>(dmask.p), nW, out.p, nullptr, g_msg, sizeof g_msg),
-           "window_attention_cuda strided");
-    CUDA_OK(cudaDeviceSynchronize());
-    Compare(part_pad % 2 ? "attention odd part" : "attention strided", t, out.Read(t), cpu, 1e-5, 4e-3);
+    Against(part_pad % 2 ? "attention odd part" : "attention strided", t, Bw * N * S,
+            [&](void* y) { return swb_window_attention_cpu(&qg, 0.4f, t, qkv.data(), bias.data(), mask.data(), nW, y, g_msg, sizeof g_msg); },
+            [&](void* y) {
+              return swb_window_attention_cuda(&qg, 0.4f, t, dqkv.p, static_cast<const float*>(dbias.p),
+                                               static_cast<const float*>(dmask.p), nW, y, nullptr, g_msg, sizeof g_msg);
+            },
+            1e-5, 4e-3);
   }
 }
 
