@@ -229,9 +229,13 @@ void TestStrides(swb_dtype t, int64_t part_pad, int64_t out_pad) {
   }
 }
 
-// Median of 50 timed runs (after 10 warm-up runs) of one launch, in ms (cudaEvent).
+// Median and minimum of 50 timed runs (after 10 warm-up runs) of one launch, in ms (cudaEvent).
+struct Times {
+  float median, min;
+};
+
 template <typename F>
-float MedianMs(F launch) {
+Times Time(F launch) {
   cudaEvent_t a, b;
   cudaEventCreate(&a);
   cudaEventCreate(&b);
@@ -248,7 +252,12 @@ float MedianMs(F launch) {
   cudaEventDestroy(a);
   cudaEventDestroy(b);
   std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
+  return {ms[ms.size() / 2], ms[0]};
+}
+
+template <typename F>
+float MedianMs(F launch) {
+  return Time(launch).median;
 }
 
 // The block kernels at a classical-SR layer of the study's input (384x512, C = 180, 6 heads, window 8, shifted, FP16,
@@ -312,22 +321,9 @@ void TimeMask(int64_t H, int64_t W) {
   swb_window_geometry g{1, H, W, 1, 8, 4};
   const size_t n = (H / 8) * (W / 8) * 64 * 64;
   Device out(Bytes(SWB_F32, n));
-  cudaEvent_t a, b;
-  cudaEventCreate(&a);
-  cudaEventCreate(&b);
-  std::vector<float> ms;
-  for (int i = 0; i < 60; ++i) {
-    cudaEventRecord(a);
-    swb_window_mask_cuda(&g, SWB_F32, out.p, nullptr, g_msg, sizeof g_msg);
-    cudaEventRecord(b);
-    cudaEventSynchronize(b);
-    float t;
-    cudaEventElapsedTime(&t, a, b);
-    if (i >= 10) ms.push_back(t);
-  }
-  std::sort(ms.begin(), ms.end());
+  const Times t = Time([&] { swb_window_mask_cuda(&g, SWB_F32, out.p, nullptr, g_msg, sizeof g_msg); });
   std::printf("TIMING window_mask %lldx%lld fp32 (nW=%zu, %.1f MB): median %.4f ms, min %.4f ms\n",
-              static_cast<long long>(H), static_cast<long long>(W), n / 4096, n * 4 / 1e6, ms[ms.size() / 2], ms[0]);
+              static_cast<long long>(H), static_cast<long long>(W), n / 4096, n * 4 / 1e6, t.median, t.min);
 }
 
 }  // namespace
