@@ -1,8 +1,6 @@
 using SwinBench.Native;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace SwinBench.Model;
 
@@ -18,7 +16,7 @@ namespace SwinBench.Model;
 /// </summary>
 public sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposable
 {
-    private (IntPtr Storage, ScalarType Type, DeviceType DeviceType, int DeviceIndex, Linear Padded)? _cache;
+    private (IntPtr Storage, Tensor Weight, Tensor Bias)? _cache;
 
     /// <summary>How many times the padded copies were made (once per weight storage, device and dtype).</summary>
     public int Builds { get; private set; }
@@ -27,21 +25,23 @@ public sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposable
     public static long Align(long n) => (n + 7) / 8 * 8;
 
     /// <summary>
-    /// x (…, Align(in)) zero-padded rows → (…, Align(out)): the padded layer's forward, one libtorch <c>linear</c> (a
-    /// GEMM with the bias in its epilogue, one TorchSharp call; TorchSharp's <c>functional.linear</c> would add the bias
-    /// in a separate broadcast kernel, which at 196,608 rows costs as much as the product itself).
+    /// x (…, Align(in)) zero-padded rows → (…, Align(out)): one <c>addmm</c> (bias added in the GEMM's epilogue;
+    /// TorchSharp's <c>functional.linear</c> adds the bias in a separate broadcast kernel, which at 196,608 rows cost
+    /// as much as the product itself).
     /// </summary>
-    public Tensor Forward(Tensor x) => Padded().forward(x);
+    public Tensor Forward(Tensor x)
+    {
+        var (w, b) = Get();
+        using var rows = x.reshape(-1, x.shape[^1]);
+        using var wt = w.t();
+        using var y = addmm(b, rows, wt, beta: 1, alpha: 1);
+        var shape = x.shape.ToArray();
+        shape[^1] = w.shape[0];
+        return y.view(shape);
+    }
 
     /// <summary>The padded (groups·Align(out / groups), Align(in)) weight and (groups·Align(out / groups)) bias.</summary>
     public (Tensor Weight, Tensor Bias) Get()
-    {
-        var padded = Padded();
-        return (padded.weight!, padded.bias!);
-    }
-
-    /// <summary>The padded layer on the original's device and dtype, made when missing or stale.</summary>
-    private Linear Padded()
     {
         var w = linear.weight ?? throw new InvalidOperationException("aligned linear: the layer has no weight");
         var b = linear.bias ?? throw new InvalidOperationException("aligned linear: the layer has no bias");
@@ -49,25 +49,21 @@ public sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposable
         lock (this)
         {
             // (a data pointer names one device's memory; Device objects compare by reference, so they are not compared)
-            if (_cache is { } c && c.Storage == at && c.Type == w.dtype && c.DeviceType == w.device_type && c.DeviceIndex == w.device_index)
-                return c.Padded;
+            if (_cache is { } c && c.Storage == at && c.Weight.dtype == w.dtype && c.Weight.device_type == w.device_type &&
+                c.Weight.device_index == w.device_index) return (c.Weight, c.Bias);
             Clear();
             using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
             var (rows, cols) = (w.shape[0], w.shape[1]);
             if (rows % groups != 0) throw new InvalidOperationException($"aligned linear: {rows} output rows do not split into {groups} groups");
             var (o, op, ip) = (rows / groups, Align(rows / groups), Align(cols));
-            var padded = Linear(ip, groups * op, hasBias: true, device: w.device, dtype: w.dtype);
-            foreach (var p in padded.parameters()) p.requires_grad = false;  // derived inference copies
-            var wp = padded.weight!.view(groups, op, ip);
-            wp.zero_();
+            var wp = zeros([groups, op, ip], w.dtype, w.device);
             wp.narrow(1, 0, o).narrow(2, 0, cols).copy_(w.view(groups, o, cols));
-            var bp = padded.bias!.view(groups, op);
-            bp.zero_();
+            var bp = zeros([groups, op], b.dtype, b.device);
             bp.narrow(1, 0, o).copy_(b.view(groups, o));
-            _cache = (at, w.dtype, w.device_type, w.device_index, padded);
+            var entry = (at, wp.view(groups * op, ip).DetachFromDisposeScope(), bp.view(groups * op).DetachFromDisposeScope());
+            _cache = entry;
             Builds++;
-            return padded;
+            return (entry.Item2, entry.Item3);
         }
     }
 
@@ -76,7 +72,8 @@ public sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposable
         lock (this)
         {
             if (_cache is not { } c) return;
-            c.Padded.Dispose();
+            c.Weight.Dispose();
+            c.Bias.Dispose();
             _cache = null;
         }
     }
