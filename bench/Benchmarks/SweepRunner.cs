@@ -61,32 +61,19 @@ public static class SweepRunner
             var m = MeasurementColumn.Find(bc);
             var stats = report.ResultStatistics;
             var options = m?.Options;
-            var row = new ResultRow
+            var row = CaseRow(c, sweep, runId, env, m?.Label ?? bc.Descriptor.WorkloadMethod.Name) with
             {
-                RunId = runId,
-                TimestampUtc = DateTime.UtcNow,
-                Task = c.Task.Name,
-                Model = c.Task.ModelName,
-                Variant = m?.Label ?? bc.Descriptor.WorkloadMethod.Name,
                 Step = m?.Step ?? -1,
                 Mask = options?.Mask.ToString().ToLowerInvariant() ?? "",
                 LayerNorm = options is null ? "" : LayerNormLabel(options.LayerNorm),
                 Plugins = m?.PluginsText ?? "none",
                 Backend = m?.Backend ?? "torchsharp",
-                Device = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu",
                 DeviceName = m?.DeviceName ?? "n/a",
                 Precision = options?.Precision.ToString().ToLowerInvariant() ?? "",
-                Dataset = c.Dataset,
-                SizeClass = c.SizeClass,
-                Image = c.Image,
-                Images = 1,
-                H = c.H,
-                W = c.W,
-                Megapixels = c.Megapixels,
                 FidelityPsnrDb = m?.FidelityPsnrDb ?? double.NaN,
                 FidelityMaxAbs = m?.FidelityMaxAbs ?? double.NaN,
                 PeakMemoryMB = m?.MemoryMB ?? double.NaN,
-            }.WithEnvironment(env);
+            };
             if (stats is not null && report.Success)
             {
                 row.MeanMs = stats.Mean / 1e6;
@@ -111,34 +98,35 @@ public static class SweepRunner
     public static ResultRow UnavailableRow(BenchmarkDotNet.Running.BenchmarkCase bc, Sweep sweep, string runId, EnvironmentInfo env,
         string backend, string reason)
     {
-        var c = (BenchCase)bc.Parameters["Case"];
         var method = bc.Descriptor.WorkloadMethod.Name;
-        return new ResultRow
+        return CaseRow((BenchCase)bc.Parameters["Case"], sweep, runId, env, method) with
         {
-            RunId = runId,
-            TimestampUtc = DateTime.UtcNow,
-            Task = c.Task.Name,
-            Model = c.Task.ModelName,
-            Variant = method,
             Step = -1,
             Plugins = "none",
             Backend = backend,
-            Device = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu",
             DeviceName = "n/a",
             Precision = method.EndsWith("Fp16", StringComparison.Ordinal) ? "fp16" : "fp32",
-            Dataset = c.Dataset,
-            SizeClass = c.SizeClass,
-            Image = c.Image,
-            Images = 1,
-            H = c.H,
-            W = c.W,
-            Megapixels = c.Megapixels,
-            FidelityPsnrDb = double.NaN,
-            FidelityMaxAbs = double.NaN,
-            PeakMemoryMB = double.NaN,
             Status = $"unavailable: {backend}: {reason}".ReplaceLineEndings(" "),
-        }.WithEnvironment(env);
+        };
     }
+
+    /// <summary>What every row of a case says about the run, the case's input and the machine.</summary>
+    private static ResultRow CaseRow(BenchCase c, Sweep sweep, string runId, EnvironmentInfo env, string variant) => new ResultRow
+    {
+        RunId = runId,
+        TimestampUtc = DateTime.UtcNow,
+        Task = c.Task.Name,
+        Model = c.Task.ModelName,
+        Variant = variant,
+        Device = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu",
+        Dataset = c.Dataset,
+        SizeClass = c.SizeClass,
+        Image = c.Image,
+        Images = 1,
+        H = c.H,
+        W = c.W,
+        Megapixels = c.Megapixels,
+    }.WithEnvironment(env);
 
     public static string LayerNormLabel(SwinBench.Model.LayerNormMode mode) => mode switch
     {
