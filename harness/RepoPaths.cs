@@ -49,6 +49,20 @@ public static class RepoPaths
         return Directory.Exists(inside) ? inside : null;
     }
 
+    /// <summary>
+    /// A file given by <paramref name="environmentVariable"/> (when set: that path if the file exists, else null, never a
+    /// fallback) or built at <paramref name="relativePath"/> of this checkout; null when there is none.
+    /// </summary>
+    public static string? FindBuiltFile(string environmentVariable, string relativePath)
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable(environmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            return File.Exists(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : null;
+        var root = RepoRoot;
+        var built = root is null ? null : Path.Combine(root, relativePath);
+        return built is not null && File.Exists(built) ? built : null;
+    }
+
     private static string? Existing(string? baseDir, params string[] parts)
     {
         if (baseDir is null) return null;

@@ -15,15 +15,7 @@ public static class OrtOpLibrary
         "(OrtSessionOptions.CustomOpLibrary), or set " + EnvironmentVariable;
 
     /// <summary>The library's path when the file exists, else null.</summary>
-    public static string? Find()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            return File.Exists(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : null;
-        var root = RepoPaths.RepoRoot;
-        var built = root is null ? null : Path.Combine(root, RelativePath);
-        return built is not null && File.Exists(built) ? built : null;
-    }
+    public static string? Find() => RepoPaths.FindBuiltFile(EnvironmentVariable, RelativePath);
 
     /// <summary>The library's path, or a <see cref="BackendUnavailableException"/> that says how to build it.</summary>
     public static string Require() => Find() ?? throw new BackendUnavailableException(

@@ -20,15 +20,7 @@ public static class TensorRtAvailability
     private static readonly Lazy<string?> Reason = new(ProbeReason);
 
     /// <summary>The engine library's path when the file exists, else null.</summary>
-    public static string? FindLibrary()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            return File.Exists(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : null;
-        var root = RepoPaths.RepoRoot;
-        var built = root is null ? null : Path.Combine(root, RelativePath);
-        return built is not null && File.Exists(built) ? built : null;
-    }
+    public static string? FindLibrary() => RepoPaths.FindBuiltFile(EnvironmentVariable, RelativePath);
 
     /// <summary>Why TensorRT cannot run here, or null when it can. Probed once per process.</summary>
     public static string? UnavailableReason() => Reason.Value;
