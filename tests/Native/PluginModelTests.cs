@@ -25,21 +25,6 @@ public class PluginModelTests(ITestOutputHelper output)
 
     private readonly SwinBench.Native.PluginLibraryStatus _library = PluginFixture.Require(); // every test here fails without it
 
-    private static float MaxDiffToGolden(GoldenModel m, GoldenCase c, ModelOptions options)
-    {
-        using var x = ArrayFiles.ReadNchw(c.Input);
-        using var expected = ArrayFiles.ReadNchw(c.Output);
-        var (net, _) = ModelFactory.Create(m.Config, options, m.Checkpoint, m.WrapKey);
-        using (net)
-        using (no_grad())
-        {
-            net.eval();
-            using var y = net.forward(x);
-            Assert.Equal(c.OutShape, y.shape);
-            return (y - expected).abs().max().item<float>();
-        }
-    }
-
     [Theory]
     [MemberData(nameof(Cases))]
     public void All_plugins_match_the_official_output_in_both_mask_modes(string model, int caseIndex)
@@ -48,7 +33,7 @@ public class PluginModelTests(ITestOutputHelper output)
         var c = m.Cases[caseIndex];
         foreach (var mask in new[] { MaskMode.PerBlock, MaskMode.Hoisted })
         {
-            var d = MaxDiffToGolden(m, c, new ModelOptions { Mask = mask, Plugins = Plugins.All });
+            var d = Golden.MaxDiff(m, c, new ModelOptions { Mask = mask, Plugins = Plugins.All });
             output.WriteLine($"{model} {c.H}x{c.W} {mask} +all: max|d| = {d:E3}");
             Assert.True(d <= 1e-4, $"{model} {c.H}x{c.W} {mask} +all: max|d| = {d:E3} > 1e-4");
         }
@@ -61,7 +46,7 @@ public class PluginModelTests(ITestOutputHelper output)
         var m = Golden.Model("tiny_classical_x4");
         var c = m.Cases.Single(k => k.H == 21 && k.W == 30); // padded to 24×32: 3×4 windows, shifted blocks
         var options = new ModelOptions { Mask = MaskMode.Hoisted, Plugins = plugins };
-        var d = MaxDiffToGolden(m, c, options);
+        var d = Golden.MaxDiff(m, c, options);
         output.WriteLine($"{options.Label}: max|d| = {d:E3}");
         Assert.True(d <= 1e-4, $"{options.Label}: max|d| = {d:E3} > 1e-4");
     }
