@@ -48,6 +48,23 @@ public class OrtSessionTests
                 Assert.Fail($"element {i}: expected {e[i]:R}, got {actual.Data[i]:R}");
     }
 
+    /// <summary>A LayerNormFp32 graph over (B, L, c) x of <paramref name="xType"/> with float32 weight and bias, run on x.</summary>
+    private static (float[] Data, long[] Shape) RunLayerNormFp32(int xType, Tensor x, Tensor weight, Tensor bias)
+    {
+        var c = x.shape[^1];
+        var model = new OnnxTestModel()
+            .Input("x", xType, "B", "L", c).Input("weight", Float, c).Input("bias", Float, c)
+            .Node(Domain, "LayerNormFp32", ["x", "weight", "bias"], ["y"], ("epsilon", 1e-5f))
+            .Output("y", xType)
+            .ToBytes();
+        using var s = Session(model);
+        s.SetInput("x", Data(x), x.shape);
+        s.SetInput("weight", Data(weight), weight.shape);
+        s.SetInput("bias", Data(bias), bias.shape);
+        s.Run();
+        return s.GetOutput();
+    }
+
     private static byte[] RollPartitionModel(int ws, int shift, int xType = Float, int imageType = Float) => new OnnxTestModel()
         .Input("x", xType, "B", "L", "C")
         .Input("image", imageType, "B", 3, "H", "W")
@@ -145,17 +162,7 @@ public class OrtSessionTests
         using var weight = Rand(6, 45);
         using var bias = Rand(7, 45);
         using var expected = nn.functional.layer_norm(x, [45], weight, bias, 1e-5);
-        var model = new OnnxTestModel()
-            .Input("x", Float, "B", "L", 45).Input("weight", Float, 45).Input("bias", Float, 45)
-            .Node(Domain, "LayerNormFp32", ["x", "weight", "bias"], ["y"], ("epsilon", 1e-5f))
-            .Output("y", Float)
-            .ToBytes();
-        using var s = Session(model);
-        s.SetInput("x", Data(x), x.shape);
-        s.SetInput("weight", Data(weight), weight.shape);
-        s.SetInput("bias", Data(bias), bias.shape);
-        s.Run();
-        var (y, shape) = s.GetOutput();
+        var (y, shape) = RunLayerNormFp32(Float, x, weight, bias);
         Assert.Equal(x.shape, shape);
         var e = Data(expected);
         Assert.True(e.Zip(y).Max(p => MathF.Abs(p.First - p.Second)) <= 1e-5f);
@@ -208,17 +215,7 @@ public class OrtSessionTests
         using var weight = Rand(12, 60);
         using var bias = Rand(13, 60);
         using var expected = nn.functional.layer_norm(x, [60], weight, bias, 1e-5);
-        var model = new OnnxTestModel()
-            .Input("x", Float16, "B", "L", 60).Input("weight", Float, 60).Input("bias", Float, 60)
-            .Node(Domain, "LayerNormFp32", ["x", "weight", "bias"], ["y"], ("epsilon", 1e-5f))
-            .Output("y", Float16)
-            .ToBytes();
-        using var s = Session(model);
-        s.SetInput("x", Data(x), x.shape);
-        s.SetInput("weight", Data(weight), weight.shape);
-        s.SetInput("bias", Data(bias), bias.shape);
-        s.Run();
-        var y = s.GetOutput().Data;
+        var y = RunLayerNormFp32(Float16, x, weight, bias).Data;
         var e = Data(expected);
         for (var i = 0; i < e.Length; i++)
             Assert.True(MathF.Abs(e[i] - y[i]) <= MathF.Abs(e[i]) * MathF.Pow(2, -10) + 1e-4f, $"element {i}: {e[i]} vs {y[i]}");
