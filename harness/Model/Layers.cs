@@ -158,8 +158,7 @@ public sealed class WindowAttention : nn.Module
         if (_fused)
         {
             var packed = qkv.forward(x).contiguous();
-            var maskF32 = mask is null ? null : mask.dtype == ScalarType.Float32 ? mask.contiguous() : mask.to(ScalarType.Float32).contiguous();
-            var heads = TensorOps.WindowAttention(packed, _heads, _scale, FusedBias(x.device, n), maskF32);
+            var heads = TensorOps.WindowAttention(packed, _heads, _scale, FusedBias(x.device, n), KernelMask(mask));
             return proj.forward(heads).MoveToOuterDisposeScope();
         }
         Tensor q, k, v;
@@ -199,12 +198,15 @@ public sealed class WindowAttention : nn.Module
     {
         using var scope = NewDisposeScope();
         var packed = _qkvAligned.Forward(windows);
-        var maskF32 = mask is null ? null : mask.dtype == ScalarType.Float32 ? mask.contiguous() : mask.to(ScalarType.Float32).contiguous();
-        var heads = TensorOps.WindowAttention(packed, _heads, _scale, FusedBias(windows.device, windows.shape[1]), maskF32, channels,
+        var heads = TensorOps.WindowAttention(packed, _heads, _scale, FusedBias(windows.device, windows.shape[1]), KernelMask(mask), channels,
             AlignedLinear.Align(channels));
         packed.Dispose();
         return _projAligned.Forward(heads).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The mask as the fused kernel takes it: float32, contiguous (null: unshifted).</summary>
+    private static Tensor? KernelMask(Tensor? mask) =>
+        mask is null ? null : mask.dtype == ScalarType.Float32 ? mask.contiguous() : mask.to(ScalarType.Float32).contiguous();
 
     /// <summary>
     /// The relative position bias as the fused kernel takes it: float32 (heads, N, N), gathered once per device and

@@ -70,7 +70,7 @@ public enum Plugins
     /// arithmetic on the logical channels (the padding adds exact zeros).
     /// </summary>
     AlignedChannels = 64,
-    All = 127,
+    All = MaskKernel | LnRollPartition | ReverseRollAdd | QkvGather | Fp32LayerNormKernel | FusedAttention | AlignedChannels,
 }
 
 /// <summary>
@@ -97,7 +97,7 @@ public sealed record ModelOptions
 
     /// <summary>The label suffix of a plugin set: "+token" per flag in flag order, "" for none.</summary>
     public static string PluginLabel(Plugins plugins) =>
-        string.Concat(PluginTokens.Where(p => plugins.HasFlag(p.Flag)).Select(p => "+" + p.Token));
+        string.Concat(Tokens(plugins).Select(t => "+" + t));
 
     /// <summary>The label token of each plugin flag.</summary>
     public static IReadOnlyList<(Plugins Flag, string Token)> PluginTokens { get; } =
@@ -114,9 +114,13 @@ public sealed record ModelOptions
     public static void CheckPlugins(Plugins plugins)
     {
         if (plugins.HasFlag(Plugins.AlignedChannels) && (plugins & AlignedChannelsNeeds) != AlignedChannelsNeeds)
-            throw new ArgumentException(
-                $"plugin 'align' needs {PluginLabel(AlignedChannelsNeeds)[1..].Replace("+", ", ")}; missing: {PluginLabel(AlignedChannelsNeeds & ~plugins)[1..].Replace("+", ", ")}");
+            throw new ArgumentException($"plugin 'align' needs {TokenList(AlignedChannelsNeeds)}; missing: {TokenList(AlignedChannelsNeeds & ~plugins)}");
     }
+
+    /// <summary>The tokens of a plugin set, comma-separated in flag order.</summary>
+    private static string TokenList(Plugins plugins) => string.Join(", ", Tokens(plugins));
+
+    private static IEnumerable<string> Tokens(Plugins plugins) => PluginTokens.Where(p => plugins.HasFlag(p.Flag)).Select(p => p.Token);
 
     /// <summary>Parses "none", "all" or tokens joined by ',' or '+' (mask, lnroll, revadd, qkv, ln32, fattn, align).</summary>
     public static Plugins ParsePlugins(string text)
