@@ -2,7 +2,7 @@
 # random weights: its time, the attention (eager vs scaled_dot_product_attention), the FP16 GEMM time at K = 180 vs
 # the aligned 184/192, a 3x3 conv, and the kernel breakdown from torch.profiler. Runs on the GPU machine's PyTorch:
 #   python3 scripts/profile-eager-block.py  (output of the H100 run: results/h100-2026-11-26-ablation/eager-block-profile.txt)
-import torch, time, torch.nn.functional as F
+import torch, torch.nn.functional as F
 torch.backends.cuda.matmul.allow_tf32 = False
 dev = 'cuda'; dt = torch.float16
 H, W, C, heads, ws, sh = 384, 512, 180, 6, 8, 4

@@ -136,6 +136,16 @@ __device__ __forceinline__ void WarpZeroFill(T* row, int64_t from, int64_t to) {
   for (int64_t c = from + threadIdx.x % 32; c < to; c += 32) Store(row + c, 0.f);
 }
 
+// Window bw of a (B, H, W) map split into ws x ws windows, row-major per image: its image b and the (y0, x0) of its
+// first pixel in the (rolled) map.
+struct WindowOrigin {
+  int64_t b, y0, x0;
+};
+__device__ __forceinline__ WindowOrigin WindowAt(int64_t bw, int64_t H, int64_t W, int64_t ws) {
+  const int64_t per_row = W / ws, nW = (H / ws) * per_row, w = bw % nW;
+  return {bw / nW, (w / per_row) * ws, (w % per_row) * ws};
+}
+
 // Source index of output position i of a map of n rolled by -shift (shift in [0, n)).
 __device__ __forceinline__ int64_t RolledSource(int64_t i, int64_t shift, int64_t n) {
   const int64_t s = i + shift;

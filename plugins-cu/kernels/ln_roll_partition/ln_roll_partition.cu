@@ -10,13 +10,13 @@ constexpr int kWarpsPerBlock = 8;
 template <typename T, typename P>
 __global__ void LnRollPartitionKernel(int64_t H, int64_t W, int64_t C, int ws, int64_t shift, int64_t stride, float eps,
                                       const T* x, const P* weight, const P* bias, T* windows) {
-  const int64_t per_row = W / ws, nW = (H / ws) * per_row, bw = blockIdx.x;
-  const int64_t b = bw / nW, w = bw % nW, y0 = (w / per_row) * ws, x0 = (w % per_row) * ws;
+  const int64_t bw = blockIdx.x;
+  const swb::WindowOrigin o = swb::WindowAt(bw, H, W, ws);
   const int N = ws * ws;
   for (int t = threadIdx.x / 32; t < N; t += kWarpsPerBlock) {
-    const int64_t sy = swb::RolledSource(y0 + t / ws, shift, H), sx = swb::RolledSource(x0 + t % ws, shift, W);
+    const int64_t sy = swb::RolledSource(o.y0 + t / ws, shift, H), sx = swb::RolledSource(o.x0 + t % ws, shift, W);
     T* dst = windows + (bw * N + t) * stride;
-    swb::WarpLayerNormRow(x + ((b * H + sy) * W + sx) * C, dst, C, eps, weight, bias);
+    swb::WarpLayerNormRow(x + ((o.b * H + sy) * W + sx) * C, dst, C, eps, weight, bias);
     swb::WarpZeroFill(dst, C, stride);
   }
 }

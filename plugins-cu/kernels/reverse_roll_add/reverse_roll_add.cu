@@ -13,14 +13,14 @@ constexpr int kWarpsPerBlock = 8;
 template <typename T>
 __global__ void ReverseRollAddKernel(int64_t H, int64_t W, int64_t C, int ws, int64_t shift, int64_t stride,
                                      const T* windows, const T* residual, T* y) {
-  const int64_t per_row = W / ws, nW = (H / ws) * per_row, bw = blockIdx.x;
-  const int64_t b = bw / nW, w = bw % nW, y0 = (w / per_row) * ws, x0 = (w % per_row) * ws;
+  const int64_t bw = blockIdx.x;
+  const swb::WindowOrigin o = swb::WindowAt(bw, H, W, ws);
   const int N = ws * ws;
   for (int t = threadIdx.x / 32; t < N; t += kWarpsPerBlock) {
-    int64_t py = y0 + t / ws + shift, px = x0 + t % ws + shift;
+    int64_t py = o.y0 + t / ws + shift, px = o.x0 + t % ws + shift;
     if (py >= H) py -= H;
     if (px >= W) px -= W;
-    const int64_t pix = (b * H + py) * W + px;
+    const int64_t pix = (o.b * H + py) * W + px;
     swb::WarpAddRow(residual + pix * C, windows + (bw * N + t) * stride, y + pix * C, C);
   }
 }
