@@ -178,4 +178,20 @@ public class PluginLibraryTests
         Assert.True(TensorOps.AddPaddedRows(x, rows).allclose(x + rows.narrow(2, 0, 12), 0, 0));
         Assert.Contains("narrower", Assert.Throws<ArgumentException>(() => TensorOps.LayerNormFp32(x, weight, bias, 1e-5, outStride: 8)).Message);
     }
+
+    [Fact]
+    public void Padded_layouts_that_do_not_fit_are_refused_by_name()
+    {
+        using var scope = NewDisposeScope();
+        var qkv = zeros(2, 16, 3 * 16);   // parts of 16 columns
+        var bias = zeros(2, 16, 16);
+        Assert.Contains("C = 20 does not fit qkv parts of 16 columns",
+            Assert.Throws<ArgumentException>(() => TensorOps.WindowAttention(qkv, 2, 1.0, bias, null, channels: 20)).Message);
+        Assert.Contains("out stride 8 is narrower than C = 12",
+            Assert.Throws<ArgumentException>(() => TensorOps.WindowAttention(qkv, 2, 1.0, bias, null, channels: 12, outStride: 8)).Message);
+        Assert.Contains("must be (B, L, C) and (B, L, S)",
+            Assert.Throws<ArgumentException>(() => TensorOps.AddPaddedRows(zeros(1, 6, 4), zeros(1, 5, 8))).Message);
+        Assert.Contains("window_stride 3 must be 0 or >= channels 4",
+            Assert.Throws<PluginException>(() => TensorOps.LnRollPartition(zeros(1, 16, 4), ones(4), zeros(4), 1e-5, 4, 4, 4, 0, 3)).Message);
+    }
 }
