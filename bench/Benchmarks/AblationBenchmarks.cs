@@ -21,14 +21,14 @@ public class AblationBenchmarks : VariantBenchmark
         void Add(string name, ModelOptions next) { o = next; steps.Add((name, o)); }
         Add(nameof(Original), o);
         Add(nameof(Hoisted), o with { Mask = MaskMode.Hoisted });
-        Add(nameof(MaskKernel), o with { Plugins = o.Plugins | Plugins.MaskKernel });
-        Add(nameof(LnRollPartition), o with { Plugins = o.Plugins | Plugins.LnRollPartition });
-        Add(nameof(ReverseRollAdd), o with { Plugins = o.Plugins | Plugins.ReverseRollAdd });
-        Add(nameof(QkvGather), o with { Plugins = o.Plugins | Plugins.QkvGather });
+        Add(nameof(MaskKernel), o with { Kernels = o.Kernels | Kernels.WindowMask });
+        Add(nameof(LnRollPartition), o with { Kernels = o.Kernels | Kernels.LnRollPartition });
+        Add(nameof(ReverseRollAdd), o with { Kernels = o.Kernels | Kernels.ReverseRollAdd });
+        Add(nameof(QkvGather), o with { Kernels = o.Kernels | Kernels.QkvSplit });
         Add(nameof(Fp16), o with { Precision = Precision.Fp16 });
-        Add(nameof(Fp32LayerNorm), o with { Plugins = o.Plugins | Plugins.Fp32LayerNormKernel });
-        Add(nameof(FusedAttention), o with { Plugins = o.Plugins | Plugins.FusedAttention });
-        Add(nameof(AlignedChannels), o with { Plugins = o.Plugins | Plugins.AlignedChannels });
+        Add(nameof(Fp32LayerNorm), o with { Kernels = o.Kernels | Kernels.LayerNormFp32 });
+        Add(nameof(FusedAttention), o with { Kernels = o.Kernels | Kernels.WindowAttention });
+        Add(nameof(AlignedChannels), o with { Kernels = o.Kernels | Kernels.AlignedRows });
         return steps;
     }
 

@@ -33,7 +33,7 @@ public class MaskConstructionBenchmarks
         PluginLibrary.EnsureAvailable();
         foreach (var (name, step) in new[] { (nameof(HostConstruction), 0), (nameof(Kernel), 1) })
             Measurements.Set(name, Case, Precision.Fp32, new CaseMeasurement(name, step,
-                step == 0 ? ModelOptions.Original : ModelOptions.Original with { Plugins = Plugins.MaskKernel },
+                step == 0 ? ModelOptions.Original : ModelOptions.Original with { Kernels = Kernels.WindowMask },
                 double.PositiveInfinity, 0, CudaInfo.MemoryInUseMB(), CudaInfo.DeviceName(_device.index), false));
         using var a = HostConstructionMask();
         using var b = KernelMask();

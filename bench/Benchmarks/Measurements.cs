@@ -16,7 +16,7 @@ public sealed record CaseMeasurement(string Variant, int Step, ModelOptions Opti
     {
         get
         {
-            var tokens = ModelOptions.PluginLabel(Options.Plugins).TrimStart('+');
+            var tokens = ModelOptions.KernelLabel(Options.Kernels).TrimStart('+');
             if (OrtCustomOps) tokens = tokens.Length == 0 ? "ortops" : tokens + "+ortops";
             return tokens.Length == 0 ? "none" : tokens;
         }

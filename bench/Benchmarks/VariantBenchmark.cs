@@ -95,7 +95,7 @@ public abstract class VariantBenchmark
 
     private byte[] ExportOnnx(ModelOptions options, bool customOps)
     {
-        using (var model = CreateModel(options with { Plugins = Plugins.None }))
+        using (var model = CreateModel(options with { Kernels = Kernels.None }))
             return Onnx.OnnxExporter.Export(model, new Onnx.OnnxExportOptions
             {
                 Mask = options.Mask, Precision = options.Precision,

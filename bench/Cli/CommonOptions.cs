@@ -43,7 +43,7 @@ public sealed class ModelSelection
         Precision = ParseEnum<Precision>(r.GetValue(Precision)!, "--precision", ("fp32", Model.Precision.Fp32), ("fp16", Model.Precision.Fp16)),
         LayerNorm = ParseEnum<LayerNormMode>(r.GetValue(LayerNorm)!, "--layernorm",
             ("fused", LayerNormMode.Fused), ("decomposed", LayerNormMode.Decomposed), ("fp32", LayerNormMode.Fp32Accumulate)),
-        Plugins = ModelOptions.ParsePlugins(r.GetValue(Plugins)!),
+        Kernels = ModelOptions.ParseKernels(r.GetValue(Plugins)!),
     };
 
     private static T ParseEnum<T>(string value, string option, params (string Name, T Value)[] choices)

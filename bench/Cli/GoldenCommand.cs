@@ -31,8 +31,8 @@ public static class GoldenCommand
                 ?? throw new DirectoryNotFoundException("no golden fixtures: pass --fixtures DIR");
             var dev = TorchDevices.Resolve(r.GetValue(device)!);
             var onDevice = dev.type != TorchSharp.DeviceType.CPU;
-            var devicePlugins = ModelOptions.ParsePlugins(r.GetValue(plugins)!);
-            if (devicePlugins != Plugins.None) Console.WriteLine($"device runs with plugins: {ModelOptions.PluginLabel(devicePlugins)}");
+            var devicePlugins = ModelOptions.ParseKernels(r.GetValue(plugins)!);
+            if (devicePlugins != Kernels.None) Console.WriteLine($"device runs with plugins: {ModelOptions.KernelLabel(devicePlugins)}");
             var worst = 0.0;
             var worstDevice = 0.0;
             Console.WriteLine($"{"model",-26} {"case",-8} {"cpu perblock",13} {"cpu hoisted",12}" +
@@ -66,12 +66,12 @@ public static class GoldenCommand
 
     private sealed record Row(double CpuPerBlock, double CpuHoisted, double DevVsCpu, double DevVsOfficial, double Fp16Psnr, double Fp16MaxDiff);
 
-    private static Row Compare(GoldenModel m, Tensor x, Tensor? expected, Device dev, bool onDevice, Plugins devicePlugins)
+    private static Row Compare(GoldenModel m, Tensor x, Tensor? expected, Device dev, bool onDevice, Kernels devicePlugins)
     {
         Tensor Run(MaskMode mask, Precision precision, Device d)
         {
-            var plugins = d.type == TorchSharp.DeviceType.CPU ? Plugins.None : devicePlugins;
-            var (net, _) = ModelFactory.Create(m.Config, new ModelOptions { Mask = mask, Precision = precision, Plugins = plugins }, m.Checkpoint, m.WrapKey);
+            var plugins = d.type == TorchSharp.DeviceType.CPU ? Kernels.None : devicePlugins;
+            var (net, _) = ModelFactory.Create(m.Config, new ModelOptions { Mask = mask, Precision = precision, Kernels = plugins }, m.Checkpoint, m.WrapKey);
             using var runner = new TorchSharpRunner(net, d);
             var y = runner.Run(x);
             TorchSharpSession.CollectGarbage();

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SwinBench.Model;
 
 /// <summary>
-/// Zero-padded copies of a <see cref="Linear"/>'s weight and bias for <see cref="Plugins.AlignedChannels"/>: the input
+/// Zero-padded copies of a <see cref="Linear"/>'s weight and bias for <see cref="Kernels.AlignedRows"/>: the input
 /// columns widened to <see cref="Align"/>(in) and each of <c>groups</c> blocks of output rows (q, k and v of the packed
 /// qkv projection; one block otherwise) widened to <see cref="Align"/>(rows), the new rows and columns zero. A product
 /// of zero-padded rows with these equals the original product on the logical columns and is zero in the padding, while

@@ -12,7 +12,7 @@ namespace SwinBench.Model;
 
 /// <summary>
 /// LayerNorm over the last dimension with the official parameter names (weight, bias) and a selectable computation;
-/// with <see cref="Plugins.Fp32LayerNormKernel"/> the swb_layer_norm_fp32 kernel, whatever the mode.
+/// with <see cref="Kernels.LayerNormFp32"/> the swb_layer_norm_fp32 kernel, whatever the mode.
 /// </summary>
 public sealed class SwinLayerNorm : Module<Tensor, Tensor>
 {
@@ -23,11 +23,11 @@ public sealed class SwinLayerNorm : Module<Tensor, Tensor>
     private readonly bool _kernel;
     public const double Eps = 1e-5;
 
-    public SwinLayerNorm(long dim, LayerNormMode mode, Plugins plugins = Plugins.None) : base(nameof(SwinLayerNorm))
+    public SwinLayerNorm(long dim, LayerNormMode mode, Kernels kernels = Kernels.None) : base(nameof(SwinLayerNorm))
     {
         _dim = dim;
         _mode = mode;
-        _kernel = plugins.HasFlag(Plugins.Fp32LayerNormKernel);
+        _kernel = kernels.HasFlag(Kernels.LayerNormFp32);
         weight = new Parameter(ones(dim), requires_grad: false);
         bias = new Parameter(zeros(dim), requires_grad: false);
         RegisterComponents();
@@ -106,8 +106,8 @@ public sealed class Mlp : Module<Tensor, Tensor>
 
 /// <summary>
 /// Window multi-head self-attention with a learned relative position bias (official <c>WindowAttention</c>); the qkv
-/// split may run swb_qkv_split (<see cref="Plugins.QkvGather"/>), or everything from the packed qkv to the heads'
-/// outputs swb_window_attention (<see cref="Plugins.FusedAttention"/>).
+/// split may run swb_qkv_split (<see cref="Kernels.QkvSplit"/>), or everything from the packed qkv to the heads'
+/// outputs swb_window_attention (<see cref="Kernels.WindowAttention"/>).
 /// </summary>
 public sealed class WindowAttention : nn.Module
 {
@@ -124,13 +124,13 @@ public sealed class WindowAttention : nn.Module
     private readonly AlignedLinear _qkvAligned;
     private readonly AlignedLinear _projAligned;
 
-    public WindowAttention(long dim, int windowSize, long heads, Plugins plugins = Plugins.None) : base(nameof(WindowAttention))
+    public WindowAttention(long dim, int windowSize, long heads, Kernels kernels = Kernels.None) : base(nameof(WindowAttention))
     {
         _windowSize = windowSize;
         _heads = heads;
         _scale = Math.Pow(dim / heads, -0.5);
-        _fused = plugins.HasFlag(Plugins.FusedAttention);
-        _qkvKernel = plugins.HasFlag(Plugins.QkvGather) && !_fused;
+        _fused = kernels.HasFlag(Kernels.WindowAttention);
+        _qkvKernel = kernels.HasFlag(Kernels.QkvSplit) && !_fused;
         relative_position_bias_table = new Parameter(zeros((2 * windowSize - 1) * (2 * windowSize - 1), heads), requires_grad: false);
         qkv = Linear(dim, dim * 3, hasBias: true);
         proj = Linear(dim, dim);
@@ -190,7 +190,7 @@ public sealed class WindowAttention : nn.Module
     }
 
     /// <summary>
-    /// <see cref="Plugins.AlignedChannels"/>: windows (B·nW, N, Align(C)) zero-padded rows → the projection's output
+    /// <see cref="Kernels.AlignedRows"/>: windows (B·nW, N, Align(C)) zero-padded rows → the projection's output
     /// (B·nW, N, Align(C)), padding zero. The packed qkv is (B·nW, N, 3·Align(C)) with q, k and v Align(C) apart; the
     /// fused kernel reads it in place and writes padded rows for the projection.
     /// </summary>
@@ -254,8 +254,8 @@ public sealed class WindowAttention : nn.Module
 
 /// <summary>
 /// A Swin Transformer block: (shifted) window attention and MLP, each with pre-LayerNorm and a residual. The
-/// attention half's data movement may run as kernels: norm1 + roll + partition (<see cref="Plugins.LnRollPartition"/>)
-/// and reverse + roll + residual add (<see cref="Plugins.ReverseRollAdd"/>).
+/// attention half's data movement may run as kernels: norm1 + roll + partition (<see cref="Kernels.LnRollPartition"/>)
+/// and reverse + roll + residual add (<see cref="Kernels.ReverseRollAdd"/>).
 /// </summary>
 public sealed class SwinTransformerBlock : nn.Module
 {
@@ -280,13 +280,13 @@ public sealed class SwinTransformerBlock : nn.Module
         }
         _ws = windowSize;
         _shift = shiftSize;
-        _lnRollKernel = options.Plugins.HasFlag(Plugins.LnRollPartition);
-        _reverseAddKernel = options.Plugins.HasFlag(Plugins.ReverseRollAdd);
-        _aligned = options.Plugins.HasFlag(Plugins.AlignedChannels);
-        ModelOptions.CheckPlugins(options.Plugins);
-        norm1 = new SwinLayerNorm(dim, options.LayerNorm, options.Plugins);
-        attn = new WindowAttention(dim, windowSize, heads, options.Plugins);
-        norm2 = new SwinLayerNorm(dim, options.LayerNorm, options.Plugins);
+        _lnRollKernel = options.Kernels.HasFlag(Kernels.LnRollPartition);
+        _reverseAddKernel = options.Kernels.HasFlag(Kernels.ReverseRollAdd);
+        _aligned = options.Kernels.HasFlag(Kernels.AlignedRows);
+        ModelOptions.CheckKernels(options.Kernels);
+        norm1 = new SwinLayerNorm(dim, options.LayerNorm, options.Kernels);
+        attn = new WindowAttention(dim, windowSize, heads, options.Kernels);
+        norm2 = new SwinLayerNorm(dim, options.LayerNorm, options.Kernels);
         mlp = new Mlp(dim, (long)(dim * mlpRatio));
         RegisterComponents();
     }
@@ -313,7 +313,7 @@ public sealed class SwinTransformerBlock : nn.Module
     }
 
     /// <summary>
-    /// <see cref="Plugins.AlignedChannels"/>: the residual stream stays (B, H·W, C); everything a matrix product reads
+    /// <see cref="Kernels.AlignedRows"/>: the residual stream stays (B, H·W, C); everything a matrix product reads
     /// or writes is a zero-padded (…, Align(C)) row tensor: norm1 + roll + partition writes padded windows, the fused
     /// attention reads the padded qkv and writes padded rows for the projection, reverse + roll + add reads the padded
     /// projection, norm2 writes padded rows for fc1, and fc2's padded output is added back with 1×1 windows.
@@ -431,7 +431,7 @@ public sealed class PatchEmbed : Module<Tensor, Tensor>
 
     public PatchEmbed(long dim, ModelOptions options) : base(nameof(PatchEmbed))
     {
-        norm = new SwinLayerNorm(dim, options.LayerNorm, options.Plugins);
+        norm = new SwinLayerNorm(dim, options.LayerNorm, options.Kernels);
         RegisterComponents();
     }
 

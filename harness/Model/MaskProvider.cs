@@ -7,7 +7,7 @@ namespace SwinBench.Model;
 /// <summary>
 /// Gives each shifted block its attention mask according to <see cref="MaskMode"/>: PerBlock builds a fresh one on
 /// every call (the official behaviour), Hoisted builds one per (H, W, window, shift, dtype, device) and shares it.
-/// Masks come from the official host construction, or, with <c>useKernel</c> (<see cref="Plugins.MaskKernel"/>), from
+/// Masks come from the official host construction, or, with <c>useKernel</c> (<see cref="Kernels.WindowMask"/>), from
 /// the swb_window_mask kernel run directly on the device in the requested dtype.
 /// </summary>
 public sealed class MaskProvider : IDisposable
@@ -23,7 +23,7 @@ public sealed class MaskProvider : IDisposable
 
     public MaskMode Mode { get; }
 
-    /// <summary>Whether masks are built by the plugin kernel (<see cref="Plugins.MaskKernel"/>).</summary>
+    /// <summary>Whether masks are built by the plugin kernel (<see cref="Kernels.WindowMask"/>).</summary>
     public bool UsesKernel { get; }
 
     /// <summary>Number of masks built since creation (a test and benchmark observable).</summary>

@@ -24,8 +24,11 @@ public enum LayerNormMode
 }
 
 /// <summary>
-/// The plugins-cu kernels (libswinbench_plugins.so, <see cref="SwinBench.Native.TensorOps"/>) a model runs in place of
-/// the official TorchSharp code, one flag each; a flag that is off keeps the official path.
+/// The plugins-cu kernels (libswinbench_plugins.so, <see cref="SwinBench.Native.TensorOps"/>) a variant runs in place of
+/// the official code, one flag each; a flag that is off keeps the official path. This is the one kernel vocabulary of
+/// SwinBench: each member is named after its C ABI op (<c>swb_window_mask</c> → <see cref="WindowMask"/>, token
+/// <c>window_mask</c>), and the same names are the ONNX <c>swinbench</c>-domain op types, the TensorRT plugin names,
+/// the label and CSV tokens and the CLI's <c>--kernels</c> list.
 /// <para>
 /// Device: on CUDA tensors a flag runs the op's CUDA kernel (on PyTorch's default stream); on CPU tensors it runs the
 /// op's reference C++ implementation (the library's <c>_cpu</c> entry point), so every combination is testable and
@@ -35,42 +38,42 @@ public enum LayerNormMode
 /// build whose CUDA kernel for an op is missing fails that op on CUDA tensors the same way.
 /// </para>
 /// <para>
-/// Where a flag cannot apply it is a no-op: unshifted blocks have no mask (<see cref="MaskKernel"/>);
-/// <see cref="QkvGather"/> is unused under <see cref="FusedAttention"/>, which reads the packed qkv itself; under
-/// <see cref="LnRollPartition"/> the blocks' norm1 is that kernel's, so <see cref="Fp32LayerNormKernel"/> then runs
+/// Where a flag cannot apply it is a no-op: unshifted blocks have no mask (<see cref="WindowMask"/>);
+/// <see cref="QkvSplit"/> is unused under <see cref="WindowAttention"/>, which reads the packed qkv itself; under
+/// <see cref="LnRollPartition"/> the blocks' norm1 is that kernel's, so <see cref="LayerNormFp32"/> then runs
 /// the other LayerNorms (patch embedding, norm2, the final norm). A LayerNorm run by a kernel ignores
 /// <see cref="LayerNormMode"/>: kernels always accumulate in float32 (the Fp32Accumulate arithmetic; equal to Fused in
 /// FP32 up to rounding).
 /// </para>
 /// </summary>
 [Flags]
-public enum Plugins
+public enum Kernels
 {
     None = 0,
-    /// <summary>Shifted-window masks built by swb_window_mask on the model's device instead of on the host (both mask modes).</summary>
-    MaskKernel = 1,
-    /// <summary>Each block's norm1 + roll + window partition in one swb_ln_roll_partition call.</summary>
+    /// <summary>swb_window_mask: shifted-window masks built on the model's device instead of on the host (both mask modes).</summary>
+    WindowMask = 1,
+    /// <summary>swb_ln_roll_partition: each block's norm1 + roll + window partition in one call.</summary>
     LnRollPartition = 2,
-    /// <summary>Each block's window reverse + reverse roll + residual add in one swb_reverse_roll_add call.</summary>
+    /// <summary>swb_reverse_roll_add: each block's window reverse + reverse roll + residual add in one call.</summary>
     ReverseRollAdd = 4,
-    /// <summary>Window attention splits the packed qkv with swb_qkv_split (q scaled) instead of reshape/permute/mul.</summary>
-    QkvGather = 8,
-    /// <summary>Every LayerNorm runs swb_layer_norm_fp32 (float32 accumulation; the FP16 accuracy fix, FP32 too).</summary>
-    Fp32LayerNormKernel = 16,
+    /// <summary>swb_qkv_split: window attention splits the packed qkv into heads (q scaled) instead of reshape/permute/mul.</summary>
+    QkvSplit = 8,
+    /// <summary>swb_layer_norm_fp32: every LayerNorm with float32 accumulation (the FP16 accuracy fix, FP32 too).</summary>
+    LayerNormFp32 = 16,
     /// <summary>
-    /// Window attention's scores + relative position bias + mask + softmax + ·v in one swb_window_attention call: the
+    /// swb_window_attention: window attention's scores + relative position bias + mask + softmax + ·v in one call: the
     /// bias is gathered once per device into a float32 (heads, N, N) cache, masks are made in float32.
     /// </summary>
-    FusedAttention = 32,
+    WindowAttention = 32,
     /// <summary>
-    /// The blocks' matrix products on zero-padded rows of Align(C) = C rounded up to 8 channels (184 for C = 180), with
-    /// zero-padded weight copies, so FP16 GEMMs get 16-byte aligned leading dimensions (cuBLAS's tensor-core kernels;
-    /// 2.5× faster than C = 180's on an H100). The kernels write the padded rows: needs <see cref="LnRollPartition"/>,
-    /// <see cref="ReverseRollAdd"/>, <see cref="Fp32LayerNormKernel"/> and <see cref="FusedAttention"/>. Same
-    /// arithmetic on the logical channels (the padding adds exact zeros).
+    /// A layout, not an op: the blocks' matrix products on zero-padded rows of Align(C) = C rounded up to 8 channels
+    /// (184 for C = 180; the ABI's row strides), with zero-padded weight copies, so FP16 GEMMs get 16-byte aligned
+    /// leading dimensions. The kernels write the padded rows: needs <see cref="LnRollPartition"/>,
+    /// <see cref="ReverseRollAdd"/>, <see cref="LayerNormFp32"/> and <see cref="WindowAttention"/>. Same arithmetic on
+    /// the logical channels (the padding adds exact zeros).
     /// </summary>
-    AlignedChannels = 64,
-    All = MaskKernel | LnRollPartition | ReverseRollAdd | QkvGather | Fp32LayerNormKernel | FusedAttention | AlignedChannels,
+    AlignedRows = 64,
+    All = WindowMask | LnRollPartition | ReverseRollAdd | QkvSplit | LayerNormFp32 | WindowAttention | AlignedRows,
 }
 
 /// <summary>
@@ -82,61 +85,65 @@ public sealed record ModelOptions
     public Precision Precision { get; init; } = Precision.Fp32;
     public LayerNormMode LayerNorm { get; init; } = LayerNormMode.Fused;
 
-    /// <summary>The plugin kernels in use (none: the official TorchSharp code).</summary>
-    public Plugins Plugins { get; init; } = Plugins.None;
+    /// <summary>The plugins-cu kernels in use (none: the official code).</summary>
+    public Kernels Kernels { get; init; } = Kernels.None;
 
-    /// <summary>The official code path: per-block masks, FP32, fused LayerNorm, no plugins.</summary>
+    /// <summary>The official code path: per-block masks, FP32, fused LayerNorm, no kernels.</summary>
     public static ModelOptions Original { get; } = new();
 
     /// <summary>
-    /// Short text for tables and CSV columns, e.g. <c>hoisted/fp16/ln-fused</c>, with the plugins appended as
-    /// <c>+mask+lnroll+revadd+qkv+ln32+fattn</c> (nothing appended without plugins).
+    /// Short text for tables and CSV columns, e.g. <c>hoisted/fp16/ln-fused</c>, with the kernels appended as
+    /// <c>+window_mask+ln_roll_partition</c> (nothing appended without kernels).
     /// </summary>
     public string Label =>
-        $"{Mask.ToString().ToLowerInvariant()}/{Precision.ToString().ToLowerInvariant()}/ln-{LayerNorm.ToString().ToLowerInvariant()}{PluginLabel(Plugins)}";
+        $"{Mask.ToString().ToLowerInvariant()}/{Precision.ToString().ToLowerInvariant()}/ln-{LayerNorm.ToString().ToLowerInvariant()}{KernelLabel(Kernels)}";
 
-    /// <summary>The label suffix of a plugin set: "+token" per flag in flag order, "" for none.</summary>
-    public static string PluginLabel(Plugins plugins) =>
-        string.Concat(Tokens(plugins).Select(t => "+" + t));
+    /// <summary>The label suffix of a kernel set: "+token" per flag in flag order, "" for none.</summary>
+    public static string KernelLabel(Kernels kernels) =>
+        string.Concat(Tokens(kernels).Select(t => "+" + t));
 
-    /// <summary>The label token of each plugin flag.</summary>
-    public static IReadOnlyList<(Plugins Flag, string Token)> PluginTokens { get; } =
+    /// <summary>The token of each kernel flag: its C ABI op name without the <c>swb_</c> prefix.</summary>
+    public static IReadOnlyList<(Kernels Flag, string Token)> KernelTokens { get; } =
     [
-        (Plugins.MaskKernel, "mask"), (Plugins.LnRollPartition, "lnroll"), (Plugins.ReverseRollAdd, "revadd"),
-        (Plugins.QkvGather, "qkv"), (Plugins.Fp32LayerNormKernel, "ln32"), (Plugins.FusedAttention, "fattn"),
-        (Plugins.AlignedChannels, "align"),
+        (Kernels.WindowMask, "window_mask"), (Kernels.LnRollPartition, "ln_roll_partition"),
+        (Kernels.ReverseRollAdd, "reverse_roll_add"), (Kernels.QkvSplit, "qkv_split"),
+        (Kernels.LayerNormFp32, "layer_norm_fp32"), (Kernels.WindowAttention, "window_attention"),
+        (Kernels.AlignedRows, "aligned_rows"),
     ];
 
-    /// <summary>The flags <see cref="Plugins.AlignedChannels"/> builds on (it pads the rows their kernels write).</summary>
-    public const Plugins AlignedChannelsNeeds = Plugins.LnRollPartition | Plugins.ReverseRollAdd | Plugins.Fp32LayerNormKernel | Plugins.FusedAttention;
+    /// <summary>The token of one kernel flag.</summary>
+    public static string Token(Kernels flag) => KernelTokens.Single(p => p.Flag == flag).Token;
 
-    /// <summary>Throws <see cref="ArgumentException"/> for a plugin set that cannot run (a flag without what it builds on).</summary>
-    public static void CheckPlugins(Plugins plugins)
+    /// <summary>The flags <see cref="Kernels.AlignedRows"/> builds on (it pads the rows their kernels write).</summary>
+    public const Kernels AlignedRowsNeeds = Kernels.LnRollPartition | Kernels.ReverseRollAdd | Kernels.LayerNormFp32 | Kernels.WindowAttention;
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a kernel set that cannot run (a flag without what it builds on).</summary>
+    public static void CheckKernels(Kernels kernels)
     {
-        if (plugins.HasFlag(Plugins.AlignedChannels) && (plugins & AlignedChannelsNeeds) != AlignedChannelsNeeds)
-            throw new ArgumentException($"plugin 'align' needs {TokenList(AlignedChannelsNeeds)}; missing: {TokenList(AlignedChannelsNeeds & ~plugins)}");
+        if (kernels.HasFlag(Kernels.AlignedRows) && (kernels & AlignedRowsNeeds) != AlignedRowsNeeds)
+            throw new ArgumentException($"kernel 'aligned_rows' needs {TokenList(AlignedRowsNeeds)}; missing: {TokenList(AlignedRowsNeeds & ~kernels)}");
     }
 
-    /// <summary>The tokens of a plugin set, comma-separated in flag order.</summary>
-    private static string TokenList(Plugins plugins) => string.Join(", ", Tokens(plugins));
+    /// <summary>The tokens of a kernel set, comma-separated in flag order.</summary>
+    public static string TokenList(Kernels kernels) => string.Join(", ", Tokens(kernels));
 
-    private static IEnumerable<string> Tokens(Plugins plugins) => PluginTokens.Where(p => plugins.HasFlag(p.Flag)).Select(p => p.Token);
+    private static IEnumerable<string> Tokens(Kernels kernels) => KernelTokens.Where(p => kernels.HasFlag(p.Flag)).Select(p => p.Token);
 
-    /// <summary>Parses "none", "all" or tokens joined by ',' or '+' (mask, lnroll, revadd, qkv, ln32, fattn, align).</summary>
-    public static Plugins ParsePlugins(string text)
+    /// <summary>Parses "none", "all" or tokens joined by ',' or '+' (window_mask, ln_roll_partition, ...).</summary>
+    public static Kernels ParseKernels(string text)
     {
         var t = text.Trim().ToLowerInvariant();
-        if (t is "" or "none") return Plugins.None;
-        if (t == "all") return Plugins.All;
-        var result = Plugins.None;
+        if (t is "" or "none") return Kernels.None;
+        if (t == "all") return Kernels.All;
+        var result = Kernels.None;
         foreach (var token in t.Split([',', '+'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var match = PluginTokens.FirstOrDefault(p => p.Token == token);
+            var match = KernelTokens.FirstOrDefault(p => p.Token == token);
             if (match.Token is null)
-                throw new ArgumentException($"unknown plugin '{token}'; use none, all or any of: {string.Join(", ", PluginTokens.Select(p => p.Token))}");
+                throw new ArgumentException($"unknown kernel '{token}'; use none, all or any of: {string.Join(", ", KernelTokens.Select(p => p.Token))}");
             result |= match.Flag;
         }
-        CheckPlugins(result);
+        CheckKernels(result);
         return result;
     }
 

@@ -12,7 +12,7 @@ namespace SwinBench.Model;
 /// SwinIR (image restoration with Swin Transformer) for inference, piece for piece like the official network file:
 /// shallow conv → RSTB stages → norm → conv_after_body (+ long skip) → reconstruction head. Module and parameter names
 /// follow the official state_dict keys. Variants come from <see cref="ModelOptions"/>; a model with
-/// <see cref="ModelOptions.Plugins"/> needs the plugin library and says so when it is missing
+/// <see cref="ModelOptions.Kernels"/> needs the plugin library and says so when it is missing
 /// (<see cref="SwinBench.Backends.BackendUnavailableException"/> from the constructor).
 /// Input: (N, in_chans, H, W) in [0, 1] of the model's dtype; output (N, in_chans, H·scale, W·scale).
 /// </summary>
@@ -38,18 +38,18 @@ public sealed class SwinIR : Module<Tensor, Tensor>
     {
         Config = config.Validate();
         Options = options ?? ModelOptions.Original;
-        if (Options.Plugins != Plugins.None) PluginLibrary.EnsureAvailable();
+        if (Options.Kernels != Kernels.None) PluginLibrary.EnsureAvailable();
         var c = Config;
         long dim = c.EmbedDim, feat = SwinIRConfig.NumFeat;
         _mean = c.InChans == 3 ? [0.4488f, 0.4371f, 0.4040f] : new float[c.InChans];
-        _masks = new MaskProvider(Options.Mask, useKernel: Options.Plugins.HasFlag(Plugins.MaskKernel));
+        _masks = new MaskProvider(Options.Mask, useKernel: Options.Kernels.HasFlag(Kernels.WindowMask));
 
         conv_first = Conv2d(c.InChans, dim, 3, padding: 1);
         patch_embed = new PatchEmbed(dim, Options);
         layers = new ModuleList<RSTB>();
         for (var i = 0; i < c.Depths.Length; i++)
             layers.Add(new RSTB(dim, c.ImgSize, c.Depths[i], c.NumHeads[i], c.WindowSize, c.MlpRatio, c.ResiConnection, Options));
-        norm = new SwinLayerNorm(dim, Options.LayerNorm, Options.Plugins);
+        norm = new SwinLayerNorm(dim, Options.LayerNorm, Options.Kernels);
         conv_after_body = ResidualConv(dim, c.ResiConnection);
 
         switch (c.Upsampler)
@@ -86,7 +86,7 @@ public sealed class SwinIR : Module<Tensor, Tensor>
 
     /// <summary>
     /// Drops what the model derived from its weights and inputs: hoisted masks, the fused attention's bias caches and the
-    /// padded weights of <see cref="Plugins.AlignedChannels"/>
+    /// padded weights of <see cref="Kernels.AlignedRows"/>
     /// (call after changing weights in place once the model has run; moving it with <c>to()</c> needs no call).
     /// </summary>
     public void ClearCaches()

@@ -84,7 +84,7 @@ public class CudaPluginTests
         using var x = ArrayFiles.ReadNchw(c.Input);
         using var expected = ArrayFiles.ReadNchw(c.Output);
         using var runner = new TorchSharpRunner(
-            ModelFactory.Create(m.Config, new ModelOptions { Mask = MaskMode.Hoisted, Plugins = Plugins.All }, m.Checkpoint, m.WrapKey).Model, Gpu);
+            ModelFactory.Create(m.Config, new ModelOptions { Mask = MaskMode.Hoisted, Kernels = Kernels.All }, m.Checkpoint, m.WrapKey).Model, Gpu);
         if (needed.Any(k => !status.CudaKernels.Contains(k)))
         {
             Assert.Throws<BackendUnavailableException>(() => runner.Run(x));
@@ -97,7 +97,7 @@ public class CudaPluginTests
         // FP16 with every plugin (tensor-core attention, padded GEMMs) stays close to the official FP32 output: these
         // golden weights (official init perturbed by N(0, 0.05)) give ~51 dB; a wrong kernel gives far less
         using var runner16 = new TorchSharpRunner(ModelFactory.Create(m.Config,
-            new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, Plugins = Plugins.All }, m.Checkpoint, m.WrapKey).Model, Gpu);
+            new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, Kernels = Kernels.All }, m.Checkpoint, m.WrapKey).Model, Gpu);
         using var y16 = runner16.Run(x);
         var psnr = SwinBench.Metrics.ImageMetrics.FidelityPsnr(y16.to(ScalarType.Float32).cpu().data<float>().ToArray(),
             expected.data<float>().ToArray());

@@ -35,7 +35,7 @@ public class PluginLibraryTests
         using var _ = PluginLibrary.OverrideForTests(missing);
         Assert.Same(missing, PluginLibrary.Probe());
         var config = Golden.Model("tiny_lightweight_x2").Config;
-        var e = Assert.Throws<BackendUnavailableException>(() => new SwinIR(config, new ModelOptions { Plugins = Plugins.MaskKernel }));
+        var e = Assert.Throws<BackendUnavailableException>(() => new SwinIR(config, new ModelOptions { Kernels = Kernels.WindowMask }));
         Assert.Equal(missing.Reason, e.Message);
         e = Assert.Throws<BackendUnavailableException>(() => TensorOps.WindowMask(16, 16, 8, 4, ScalarType.Float32, CPU));
         Assert.Equal(missing.Reason, e.Message);
@@ -133,26 +133,26 @@ public class PluginLibraryTests
     }
 
     [Fact]
-    public void Label_names_each_plugin_and_is_unchanged_without_them()
+    public void Label_names_each_kernel_and_is_unchanged_without_them()
     {
         Assert.Equal("perblock/fp32/ln-fused", ModelOptions.Original.Label);
-        var some = new ModelOptions { Mask = MaskMode.Hoisted, Plugins = Plugins.MaskKernel | Plugins.LnRollPartition };
-        Assert.Equal("hoisted/fp32/ln-fused+mask+lnroll", some.Label);
-        Assert.Equal("hoisted/fp16/ln-fused+mask+lnroll+revadd+qkv+ln32+fattn+align",
-            new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, Plugins = Plugins.All }.Label);
-        Assert.Equal(Plugins.All, ModelOptions.PluginTokens.Aggregate(Plugins.None, (a, p) => a | p.Flag));
-        Assert.NotEqual(some, some with { Plugins = Plugins.None });
+        var some = new ModelOptions { Mask = MaskMode.Hoisted, Kernels = Kernels.WindowMask | Kernels.LnRollPartition };
+        Assert.Equal("hoisted/fp32/ln-fused+window_mask+ln_roll_partition", some.Label);
+        Assert.Equal("hoisted/fp16/ln-fused+window_mask+ln_roll_partition+reverse_roll_add+qkv_split+layer_norm_fp32+window_attention+aligned_rows",
+            new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, Kernels = Kernels.All }.Label);
+        Assert.Equal(Kernels.All, ModelOptions.KernelTokens.Aggregate(Kernels.None, (a, p) => a | p.Flag));
+        Assert.NotEqual(some, some with { Kernels = Kernels.None });
     }
 
     [Fact]
-    public void Aligned_channels_without_the_kernels_it_pads_is_refused_by_name()
+    public void Aligned_rows_without_the_kernels_it_pads_is_refused_by_name()
     {
-        var ex = Assert.Throws<ArgumentException>(() => ModelOptions.ParsePlugins("align+lnroll"));
-        Assert.Contains("plugin 'align' needs", ex.Message);
-        Assert.Contains("missing: revadd, ln32, fattn", ex.Message);
-        Assert.Equal(ModelOptions.AlignedChannelsNeeds | Plugins.AlignedChannels, ModelOptions.ParsePlugins("lnroll,revadd,ln32,fattn,align"));
+        var ex = Assert.Throws<ArgumentException>(() => ModelOptions.ParseKernels("aligned_rows+ln_roll_partition"));
+        Assert.Contains("kernel 'aligned_rows' needs", ex.Message);
+        Assert.Contains("missing: reverse_roll_add, layer_norm_fp32, window_attention", ex.Message);
+        Assert.Equal(ModelOptions.AlignedRowsNeeds | Kernels.AlignedRows, ModelOptions.ParseKernels("ln_roll_partition,reverse_roll_add,layer_norm_fp32,window_attention,aligned_rows"));
         Assert.Throws<ArgumentException>(() =>
-            new SwinTransformerBlock(12, 16, 2, 4, 0, 2.0, new ModelOptions { Plugins = Plugins.AlignedChannels | Plugins.FusedAttention }));
+            new SwinTransformerBlock(12, 16, 2, 4, 0, 2.0, new ModelOptions { Kernels = Kernels.AlignedRows | Kernels.WindowAttention }));
     }
 
     [Fact]

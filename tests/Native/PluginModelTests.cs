@@ -18,10 +18,10 @@ public class PluginModelTests(ITestOutputHelper output)
     /// Each flag alone (AlignedChannels with the four kernels it builds on), QkvGather with everything but the fused
     /// attention (which would make it a no-op), the fused attention on dense rows, and all.
     /// </summary>
-    public static TheoryData<Plugins> FlagSets() => new(
-        Plugins.MaskKernel, Plugins.LnRollPartition, Plugins.ReverseRollAdd, Plugins.QkvGather, Plugins.Fp32LayerNormKernel,
-        Plugins.FusedAttention, ModelOptions.AlignedChannelsNeeds | Plugins.AlignedChannels,
-        Plugins.All & ~(Plugins.FusedAttention | Plugins.AlignedChannels), Plugins.All & ~Plugins.AlignedChannels, Plugins.All);
+    public static TheoryData<Kernels> FlagSets() => new(
+        Kernels.WindowMask, Kernels.LnRollPartition, Kernels.ReverseRollAdd, Kernels.QkvSplit, Kernels.LayerNormFp32,
+        Kernels.WindowAttention, ModelOptions.AlignedRowsNeeds | Kernels.AlignedRows,
+        Kernels.All & ~(Kernels.WindowAttention | Kernels.AlignedRows), Kernels.All & ~Kernels.AlignedRows, Kernels.All);
 
     private readonly SwinBench.Native.PluginLibraryStatus _library = PluginFixture.Require(); // every test here fails without it
 
@@ -33,7 +33,7 @@ public class PluginModelTests(ITestOutputHelper output)
         var c = m.Cases[caseIndex];
         foreach (var mask in new[] { MaskMode.PerBlock, MaskMode.Hoisted })
         {
-            var d = Golden.MaxDiff(m, c, new ModelOptions { Mask = mask, Plugins = Plugins.All });
+            var d = Golden.MaxDiff(m, c, new ModelOptions { Mask = mask, Kernels = Kernels.All });
             output.WriteLine($"{model} {c.H}x{c.W} {mask} +all: max|d| = {d:E3}");
             Assert.True(d <= 1e-4, $"{model} {c.H}x{c.W} {mask} +all: max|d| = {d:E3} > 1e-4");
         }
@@ -41,11 +41,11 @@ public class PluginModelTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(FlagSets))]
-    public void Each_flag_matches_the_official_output(Plugins plugins)
+    public void Each_flag_matches_the_official_output(Kernels kernels)
     {
         var m = Golden.Model("tiny_classical_x4");
         var c = m.Cases.Single(k => k.H == 21 && k.W == 30); // padded to 24×32: 3×4 windows, shifted blocks
-        var options = new ModelOptions { Mask = MaskMode.Hoisted, Plugins = plugins };
+        var options = new ModelOptions { Mask = MaskMode.Hoisted, Kernels = kernels };
         var d = Golden.MaxDiff(m, c, options);
         output.WriteLine($"{options.Label}: max|d| = {d:E3}");
         Assert.True(d <= 1e-4, $"{options.Label}: max|d| = {d:E3} > 1e-4");
@@ -56,8 +56,8 @@ public class PluginModelTests(ITestOutputHelper output)
     {
         var m = Golden.Model("tiny_lightweight_x2");
         using var x = ArrayFiles.ReadNchw(m.Cases[0].Input);
-        var (perBlock, _) = ModelFactory.Create(m.Config, new ModelOptions { Plugins = Plugins.MaskKernel }, m.Checkpoint, m.WrapKey);
-        var (hoisted, _) = ModelFactory.Create(m.Config, new ModelOptions { Mask = MaskMode.Hoisted, Plugins = Plugins.MaskKernel },
+        var (perBlock, _) = ModelFactory.Create(m.Config, new ModelOptions { Kernels = Kernels.WindowMask }, m.Checkpoint, m.WrapKey);
+        var (hoisted, _) = ModelFactory.Create(m.Config, new ModelOptions { Mask = MaskMode.Hoisted, Kernels = Kernels.WindowMask },
             m.Checkpoint, m.WrapKey);
         using (perBlock)
         using (hoisted)
@@ -78,7 +78,7 @@ public class PluginModelTests(ITestOutputHelper output)
         var m = Golden.Model("tiny_color_dn");
         using var x = ArrayFiles.ReadNchw(m.Cases[0].Input);
         var (official, _) = ModelFactory.Create(m.Config, ModelOptions.Original, m.Checkpoint, m.WrapKey);
-        var (fused, _) = ModelFactory.Create(m.Config, new ModelOptions { Plugins = Plugins.FusedAttention }, m.Checkpoint, m.WrapKey);
+        var (fused, _) = ModelFactory.Create(m.Config, new ModelOptions { Kernels = Kernels.WindowAttention }, m.Checkpoint, m.WrapKey);
         using (official)
         using (fused)
         using (no_grad())
@@ -104,7 +104,7 @@ public class PluginModelTests(ITestOutputHelper output)
         var (official, _) = ModelFactory.Create(m.Config, new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16 },
             m.Checkpoint, m.WrapKey);
         var (plugins, _) = ModelFactory.Create(m.Config,
-            new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, Plugins = Plugins.All }, m.Checkpoint, m.WrapKey);
+            new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, Kernels = Kernels.All }, m.Checkpoint, m.WrapKey);
         using (official)
         using (plugins)
         using (no_grad())
