@@ -29,9 +29,7 @@ public abstract class VariantBenchmark
     protected enum Runtime { TorchSharp, Ort, OrtCustomOps, TensorRtCustomOps }
 
     /// <summary>Why a TensorRT variant cannot run in this sweep (no TensorRT, no library, or a CPU sweep), or null.</summary>
-    public static string? TensorRtUnavailableReason(string device) =>
-        TensorRtAvailability.UnavailableReason() ??
-        (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? null : "TensorRT runs on CUDA devices only");
+    public static string? TensorRtUnavailableReason(string device) => SessionFactory.TensorRtUnavailableReason(device);
 
     protected void Setup(string method, int step, ModelOptions options, Precision paramPrecision, Runtime runtime = Runtime.TorchSharp)
     {
@@ -63,66 +61,31 @@ public abstract class VariantBenchmark
         }
     }
 
-    /// <summary>The case's preset model with these options: the sweep's official weights when given, else seed 0.</summary>
-    private SwinIR CreateModel(ModelOptions options)
+    /// <summary>The case's preset model: the sweep's official weights when given, else seed 0.</summary>
+    private ModelSpec Model()
     {
         var preset = Case.Task.Preset;
         Sweep.Current.Weights.TryGetValue(preset.Name, out var weights);
-        return ModelFactory.Create(preset.Config, options, weights, preset.WrapKey, seed: 0).Model;
+        return new ModelSpec(preset.Config, weights, preset.WrapKey, Seed: 0, Name: preset.Name);
     }
 
     private IInferenceSession Open(ModelOptions options) =>
-        new TorchSharpSession(CreateModel(options), TorchDevices.Resolve(Sweep.Current.Device));
+        SessionFactory.Open(new Variant("", options), Model(), Sweep.Current.Device);
 
     /// <summary>
-    /// ONNX Runtime on the graph SwinBench exports for these options (hoisted or per-block mask, fused LayerNorm, the
-    /// precision; same seeded weights as the TorchSharp variants), on the sweep's device (CPU EP or CUDA EP); with
-    /// <paramref name="customOps"/> every <c>swinbench</c> op replaces its subgraph (the op library of plugins-cu).
+    /// ONNX Runtime on the graph SwinBench exports for these options on the sweep's device (CPU EP or CUDA EP); with
+    /// <paramref name="customOps"/> the kernels the exporter has ops for (the old "all five ops" set) run as
+    /// <c>swinbench</c> ops (the op library of plugins-cu).
     /// </summary>
-    private IInferenceSession OpenOrt(ModelOptions options, bool customOps)
-    {
-        var sweep = Sweep.Current;
-        var onnx = ExportOnnx(options, customOps);
-        var cuda = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
-        var device = cuda ? TorchDevices.Resolve(sweep.Device) : TorchSharp.torch.CPU;
-        return OrtSession.FromBytes(onnx, new OrtSessionOptions
-        {
-            Provider = cuda ? OrtProvider.Cuda : OrtProvider.Cpu,
-            DeviceId = cuda ? Math.Max(0, (int)device.index) : 0,
-            CustomOpLibrary = customOps ? OrtOpLibrary.Require() : null,
-        });
-    }
+    private IInferenceSession OpenOrt(ModelOptions options, bool customOps) =>
+        SessionFactory.Open(new Variant("", options with { Kernels = customOps ? OrtOpsKernels : Kernels.None }, Backend.OnnxRuntime), Model(), Sweep.Current.Device);
 
-    private byte[] ExportOnnx(ModelOptions options, bool customOps)
-    {
-        using (var model = CreateModel(options with { Kernels = Kernels.None }))
-            return Onnx.OnnxExporter.Export(model, new Onnx.OnnxExportOptions
-            {
-                Mask = options.Mask, Precision = options.Precision,
-                CustomOps = customOps ? Onnx.SwinBenchOps.All : Onnx.SwinBenchOps.None,
-            });
-    }
+    /// <summary>The kernels of the custom-op ORT and TensorRT variants: the five ops the op library has.</summary>
+    private const Kernels OrtOpsKernels = Kernels.WindowMask | Kernels.LnRollPartition | Kernels.ReverseRollAdd | Kernels.QkvSplit | Kernels.LayerNormFp32;
 
-    /// <summary>
-    /// TensorRT on the custom-op graph (the swinbench ops as TensorRT plugins), one engine per case (profile = the case's
-    /// input size), cached beside the exported .onnx under the temp folder. Unavailable: throws with the reason.
-    /// </summary>
-    private IInferenceSession OpenTensorRt(ModelOptions options, int height, int width)
-    {
-        var sweep = Sweep.Current;
-        if (TensorRtUnavailableReason(sweep.Device) is { } why) throw new BackendUnavailableException($"TensorRT unavailable: {why}");
-        var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "swinbench-trt")).FullName;
-        var onnx = Path.Combine(dir, $"{Case.Task.Preset.Name}-{options.Label}-ops.onnx".Replace('/', '_').Replace(' ', '_'));
-        File.WriteAllBytes(onnx, ExportOnnx(options, customOps: true));
-        var device = TorchDevices.Resolve(sweep.Device);
-        return TensorRtSession.FromFile(onnx, new TensorRtOptions
-        {
-            MinHeight = height, OptHeight = height, MaxHeight = height,
-            MinWidth = width, OptWidth = width, MaxWidth = width,
-            TimingCache = Path.Combine(dir, "timing.cache"),
-            DeviceId = Math.Max(0, (int)device.index),
-        });
-    }
+    /// <summary>TensorRT on the custom-op graph, one engine per case (profile = the case's input size).</summary>
+    private IInferenceSession OpenTensorRt(ModelOptions options, int height, int width) =>
+        SessionFactory.Open(new Variant("", options with { Kernels = OrtOpsKernels }, Backend.TensorRt), Model(), Sweep.Current.Device, height, width);
 
     private float[] RunOnce(ModelOptions options, CaseInput input)
     {

@@ -54,6 +54,35 @@ public sealed record OnnxExportOptions
     /// <summary>The official export path: per-block masks, fused LayerNorm, FP32, standard ops only.</summary>
     public static OnnxExportOptions Original { get; } = new();
 
+    /// <summary>
+    /// The export of a variant: derived from its model options, never chosen separately. Mask and precision carry over;
+    /// LayerNorm Decomposed is written out, Fp32Accumulate keeps the norms in float32 under FP16; each kernel flag
+    /// becomes the <c>swinbench</c> op that runs it. A flag the exporter has no op for is refused by name.
+    /// </summary>
+    public static OnnxExportOptions For(ModelOptions options, string modelName = "")
+    {
+        var ops = SwinBenchOps.None;
+        foreach (var (flag, token) in ModelOptions.KernelTokens.Where(k => options.Kernels.HasFlag(k.Flag)))
+            ops |= flag switch
+            {
+                Kernels.WindowMask => SwinBenchOps.WindowMask,
+                Kernels.LnRollPartition => SwinBenchOps.RollPartition | SwinBenchOps.LayerNormFp32,
+                Kernels.ReverseRollAdd => SwinBenchOps.ReverseRollAdd,
+                Kernels.QkvSplit => SwinBenchOps.QkvSplit,
+                Kernels.LayerNormFp32 => SwinBenchOps.LayerNormFp32,
+                _ => throw new NotSupportedException($"kernel '{token}' has no ONNX op in this exporter"),
+            };
+        return new OnnxExportOptions
+        {
+            Mask = options.Mask,
+            Precision = options.Precision,
+            LayerNorm = options.LayerNorm == LayerNormMode.Decomposed ? OnnxLayerNorm.Decomposed : OnnxLayerNorm.Fused,
+            KeepNormsFp32 = options.LayerNorm == LayerNormMode.Fp32Accumulate && options.Precision == Precision.Fp16,
+            CustomOps = ops,
+            ModelName = modelName,
+        };
+    }
+
     public bool Uses(SwinBenchOps op) => (CustomOps & op) == op && op != SwinBenchOps.None;
 
     /// <summary>Short text for tables, e.g. <c>hoisted/ln-fused/fp16+norms32/ops:WindowMask,QkvSplit</c>.</summary>
