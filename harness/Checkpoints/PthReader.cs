@@ -71,7 +71,7 @@ public static class PthReader
         {
             "little" => false,
             "big" => true,
-            _ => throw CheckpointException.ForFile(path, $"entry '{entry.FullName}' says '{order}', expected 'little' or 'big'"),
+            _ => throw CheckpointException.ForFile(path, $"entry '{PyDescribe.Printable(entry.FullName)}' says '{PyDescribe.Printable(order)}', expected 'little' or 'big'"),
         };
     }
 
