@@ -16,7 +16,7 @@ internal sealed class PyTuple(IReadOnlyList<object?> items)
 
     public object? this[int index] => Items[index];
 
-    public override string ToString() => "(" + string.Join(", ", Items.Select(PyDescribe.Value)) + ")";
+    public override string ToString() => PyDescribe.Value(this);
 }
 
 /// <summary>An insertion-ordered Python dict (also used for <c>collections.OrderedDict</c>).</summary>

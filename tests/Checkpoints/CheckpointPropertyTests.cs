@@ -52,7 +52,7 @@ public sealed class CheckpointPropertyTests : IDisposable
         return loaded;
     }
 
-    /// <summary>One byte edit: set the byte, flip one bit, or cut the file there.</summary>
+    /// <summary>One byte edit: set the byte, flip one bit, cut the file there, insert a byte or delete one.</summary>
     private sealed record ByteEdit(int Position, byte Value, int Kind)
     {
         public void ApplyTo(ref byte[] bytes)
@@ -62,19 +62,27 @@ public sealed class CheckpointPropertyTests : IDisposable
             {
                 case 0: bytes[Position] = Value; break;
                 case 1: bytes[Position] ^= (byte)(1 << (Value & 7)); break;
-                default: bytes = bytes[..Position]; break;
+                case 2: bytes = bytes[..Position]; break;
+                case 3: bytes = [.. bytes.AsSpan(0, Position), Value, .. bytes.AsSpan(Position)]; break;
+                default: bytes = [.. bytes.AsSpan(0, Position), .. bytes.AsSpan(Position + 1)]; break;
             }
         }
 
-        public override string ToString() => Kind switch { 0 => $"set@{Position}={Value}", 1 => $"flip@{Position}", _ => $"cut@{Position}" };
+        public override string ToString() =>
+            Kind switch { 0 => $"set@{Position}={Value}", 1 => $"flip@{Position}", 2 => $"cut@{Position}", 3 => $"insert@{Position}={Value}", _ => $"delete@{Position}" };
     }
 
-    /// <summary>Edits at positions drawn from the weighted regions; cuts are rarer than byte changes.</summary>
-    private static Gen<ByteEdit[]> ByteEdits(params (int Weight, int Start, int End)[] regions) =>
+    /// <summary>
+    /// Edits at positions drawn from the weighted regions; cuts are rarer than byte changes, and inserts and deletes
+    /// (which shift everything after them) happen only when <paramref name="shifts"/> is set.
+    /// </summary>
+    private static Gen<ByteEdit[]> ByteEdits(bool shifts, params (int Weight, int Start, int End)[] regions) =>
         Gen.Select(
             Gen.Frequency(regions.Select(r => (r.Weight, (IGen<int>)Gen.Int[r.Start, r.End - 1])).ToArray()),
             Gen.Byte,
-            Gen.Frequency((5, Gen.Const(0)), (5, Gen.Const(1)), (1, Gen.Const(2))),
+            shifts
+                ? Gen.Frequency((5, Gen.Const(0)), (5, Gen.Const(1)), (1, Gen.Const(2)), (2, Gen.Const(3)), (2, Gen.Const(4)))
+                : Gen.Frequency((5, Gen.Const(0)), (5, Gen.Const(1)), (1, Gen.Const(2))),
             (position, value, kind) => new ByteEdit(position, value, kind))
         .Array[1, 4];
 
@@ -107,7 +115,7 @@ public sealed class CheckpointPropertyTests : IDisposable
         byte[] original = File.ReadAllBytes(GoldenFixtures.PathOf("tiny_lightweight_x2.pth"));
         var (pickleStart, pickleEnd) = EntryRange(original, "data.pkl");
         int tail = Math.Max(0, original.Length - 16_384);  // central directory and the last local headers
-        var edits = ByteEdits((6, pickleStart, pickleEnd), (3, tail, original.Length), (1, 0, original.Length));
+        var edits = ByteEdits(false, (6, pickleStart, pickleEnd), (3, tail, original.Length), (1, 0, original.Length));
         string path = _temp.File("mutated.pth");
 
         SampleCases(edits, 250, "0000001diBm1", Describe, caseEdits =>
@@ -120,6 +128,47 @@ public sealed class CheckpointPropertyTests : IDisposable
     }
 
     private static string Describe(ByteEdit[] edits) => string.Join(", ", edits.Select(e => e.ToString()));
+
+    [Fact]
+    public void MutatedGoldenPickle_LoadsOrFailsCleanly()
+    {
+        // The pickle is mutated and the archive rewritten, so every case reaches the unpickler (no zip-level rejection).
+        var entries = ReadEntries(GoldenFixtures.PathOf("tiny_lightweight_x2.pth"));
+        string pickleName = entries.Keys.Single(name => name.EndsWith("/data.pkl", StringComparison.Ordinal));
+        byte[] original = entries[pickleName];
+        string path = _temp.File("pickle.pth");
+
+        SampleCases(ByteEdits(true, (1, 0, original.Length)), 300, "000000000cc2", Describe, caseEdits =>
+        {
+            byte[] pickle = original.ToArray();
+            foreach (var edit in caseEdits) edit.ApplyTo(ref pickle);
+            WriteEntries(path, entries, pickleName, pickle);
+            LoadOrRefuse(path);
+        });
+    }
+
+    private static Dictionary<string, byte[]> ReadEntries(string zipPath)
+    {
+        using var zip = ZipFile.OpenRead(zipPath);
+        return zip.Entries.ToDictionary(e => e.FullName, e =>
+        {
+            var bytes = new byte[e.Length];
+            using var stream = e.Open();
+            stream.ReadExactly(bytes);
+            return bytes;
+        });
+    }
+
+    /// <summary>Writes the entries (stored, in their order) with <paramref name="name"/>'s content replaced.</summary>
+    private static void WriteEntries(string path, Dictionary<string, byte[]> entries, string name, byte[] content)
+    {
+        using var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
+        foreach (var (entryName, bytes) in entries)
+        {
+            using var stream = zip.CreateEntry(entryName, CompressionLevel.NoCompression).Open();
+            stream.Write(entryName == name ? content : bytes);
+        }
+    }
 
     /// <summary>Where the stored bytes of the entry whose name ends with <paramref name="suffix"/> lie in the zip file.</summary>
     private static (int Start, int End) EntryRange(byte[] zipBytes, string suffix)
@@ -251,7 +300,7 @@ public sealed class CheckpointPropertyTests : IDisposable
         {
             byte[] file = FileOf(entries);
             int headerEnd = 8 + (int)BitConverter.ToUInt64(file, 0);
-            return ByteEdits((1, 0, 8), (8, 8, headerEnd), (1, 0, file.Length)).Select(edits => (entries, edits));
+            return ByteEdits(true, (1, 0, 8), (8, 8, headerEnd), (1, 0, file.Length)).Select(edits => (entries, edits));
         });
 
         SampleCases(cases, 400, "000000000-61", c => $"{SafetensorsFile.Header(c.entries)} with {Describe(c.edits)}", c =>
