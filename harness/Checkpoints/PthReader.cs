@@ -92,7 +92,7 @@ public static class PthReader
         int elementSize = storage.DType.ElementSize();
         if (storage.ElementCount > entry.Length / elementSize)
             throw CheckpointException.ForFile(path,
-                $"storage entry '{name}' holds {entry.Length} bytes but data.pkl declares {storage.ElementCount} {storage.DType} elements " +
+                $"storage entry '{PyDescribe.Printable(name)}' holds {entry.Length} bytes but data.pkl declares {storage.ElementCount} {storage.DType} elements " +
                 $"({(System.Numerics.BigInteger)storage.ElementCount * elementSize} bytes)");
         byte[] bytes = ReadEntry(entry, path);
         if (bigEndian) ReverseEachElement(bytes, elementSize);
@@ -108,7 +108,7 @@ public static class PthReader
         const int FirstChunk = 1 << 20;
         if (entry.Length > Array.MaxLength)
             throw CheckpointException.ForFile(path,
-                $"entry '{entry.FullName}' is {entry.Length} bytes, over the {Array.MaxLength}-byte limit for one entry");
+                $"entry '{PyDescribe.Printable(entry.FullName)}' is {entry.Length} bytes, over the {Array.MaxLength}-byte limit for one entry");
         try
         {
             var buffer = new byte[Math.Min(entry.Length, FirstChunk)];
