@@ -5,16 +5,58 @@ namespace SwinBench.Checkpoints;
 
 /// <summary>
 /// One named tensor read from a checkpoint, independent of any tensor framework.
-/// <paramref name="Data"/> holds the elements contiguously in row-major (C) order as little-endian bytes,
+/// <see cref="Data"/> holds the elements contiguously in row-major (C) order as little-endian bytes,
 /// exactly <c>ElementCount * DType.ElementSize()</c> of them; strides and storage offsets of the source file
 /// have already been applied.
 /// </summary>
-/// <param name="Name">State-dict key, e.g. <c>conv_first.weight</c>.</param>
-/// <param name="DType">Element type.</param>
-/// <param name="Shape">Size of each dimension; empty for a scalar.</param>
-/// <param name="Data">Contiguous little-endian row-major element bytes.</param>
-public sealed record CheckpointTensor(string Name, TensorDType DType, long[] Shape, byte[] Data)
+/// <remarks>
+/// A tensor read from a <c>.pth</c> file is a view of its storage: its bytes are copied out of the storage each time
+/// <see cref="Data"/> is read, so a view with more elements than its storage (an expanded, zero-stride view) costs
+/// nothing until it is used, and <see cref="StateDictLoader"/> checks names and shapes before it reads any.
+/// </remarks>
+public sealed record CheckpointTensor
 {
+    private readonly byte[]? _data;
+    private readonly StorageView? _view;
+
+    /// <summary>A tensor whose bytes are given.</summary>
+    /// <param name="Name">State-dict key, e.g. <c>conv_first.weight</c>.</param>
+    /// <param name="DType">Element type.</param>
+    /// <param name="Shape">Size of each dimension; empty for a scalar.</param>
+    /// <param name="Data">Contiguous little-endian row-major element bytes.</param>
+    public CheckpointTensor(string Name, TensorDType DType, long[] Shape, byte[] Data)
+    {
+        this.Name = Name;
+        this.DType = DType;
+        this.Shape = Shape;
+        _data = Data;
+    }
+
+    /// <summary>A tensor that is a checked view of a storage; its bytes are copied out when <see cref="Data"/> is read.</summary>
+    internal CheckpointTensor(string name, TensorDType dtype, StorageView view)
+    {
+        Name = name;
+        DType = dtype;
+        Shape = view.Shape;
+        _view = view;
+    }
+
+    /// <summary>State-dict key, e.g. <c>conv_first.weight</c>.</summary>
+    public string Name { get; init; }
+
+    /// <summary>Element type.</summary>
+    public TensorDType DType { get; }
+
+    /// <summary>Size of each dimension; empty for a scalar.</summary>
+    public long[] Shape { get; }
+
+    /// <summary>
+    /// Contiguous little-endian row-major element bytes. For a view of a <c>.pth</c> storage this is a fresh copy on
+    /// every read (keep the array when it is needed twice).
+    /// </summary>
+    /// <exception cref="CheckpointException">The tensor is too large for one array.</exception>
+    public byte[] Data => _data ?? _view!.Materialize(Name);
+
     /// <summary>Number of elements (product of <see cref="Shape"/>; 1 for a scalar).</summary>
     public long ElementCount => CountElements(Shape);
 
@@ -38,8 +80,8 @@ public sealed record CheckpointTensor(string Name, TensorDType DType, long[] Sha
     public float[] ToSingleArray()
     {
         int size = DType.ElementSize();
-        var result = new float[Data.Length / size];
         ReadOnlySpan<byte> bytes = Data;
+        var result = new float[bytes.Length / size];
         for (int i = 0; i < result.Length; i++)
             result[i] = ReadAsSingle(bytes.Slice(i * size, size));
         return result;
@@ -60,8 +102,10 @@ public sealed record CheckpointTensor(string Name, TensorDType DType, long[] Sha
         _ => throw new InvalidOperationException($"unknown dtype {DType}"),
     };
 
+    /// <summary>The product of the dimensions: 0 when any is 0 (even if the others would overflow), else checked.</summary>
     internal static long CountElements(IReadOnlyList<long> shape)
     {
+        if (shape.Contains(0)) return 0;
         long count = 1;
         foreach (long dim in shape) count = checked(count * dim);
         return count;

@@ -16,7 +16,7 @@ internal sealed class PyTuple(IReadOnlyList<object?> items)
 
     public object? this[int index] => Items[index];
 
-    public override string ToString() => "(" + string.Join(", ", Items.Select(PyDescribe.Value)) + ")";
+    public override string ToString() => PyDescribe.Value(this);
 }
 
 /// <summary>An insertion-ordered Python dict (also used for <c>collections.OrderedDict</c>).</summary>
@@ -85,13 +85,28 @@ internal static class PyDescribe
         _ => value.GetType().Name,
     };
 
-    public static string Value(object? value) => value switch
+    /// <summary>A Python-like rendering of scalars, strings, globals and (shallow) tuples; other values by type name.</summary>
+    public static string Value(object? value) => Value(value, depth: 0);
+
+    private static string Value(object? value, int depth) => value switch
     {
         null => "None",
         string s => $"'{Printable(s)}'",
-        long or bool or double => value.ToString()!,
+        bool b => b ? "True" : "False",
+        long or System.Numerics.BigInteger => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        PyGlobal g => g.QualifiedName,
+        PyTuple t when depth < 2 => TupleText(t, depth),
         _ => TypeName(value),
     };
+
+    private static string TupleText(PyTuple tuple, int depth)
+    {
+        const int MaxItems = 8;
+        var items = tuple.Items.Take(MaxItems).Select(item => Value(item, depth + 1)).ToList();
+        if (tuple.Count > MaxItems) items.Add($"... ({tuple.Count - MaxItems} more)");
+        return tuple.Count == 1 ? $"({items[0]},)" : "(" + string.Join(", ", items) + ")";
+    }
 
     /// <summary>The text with control characters escaped and cut to a readable length, so messages stay on one line.</summary>
     public static string Printable(string text)

@@ -71,33 +71,66 @@ public static class PthReader
         {
             "little" => false,
             "big" => true,
-            _ => throw CheckpointException.ForFile(path, $"entry '{entry.FullName}' says '{order}', expected 'little' or 'big'"),
+            _ => throw CheckpointException.ForFile(path, $"entry '{PyDescribe.Printable(entry.FullName)}' says '{PyDescribe.Printable(order)}', expected 'little' or 'big'"),
         };
     }
 
     private static byte[] ReadStorage(ZipArchive zip, string prefix, StorageRef storage, bool bigEndian, string path)
     {
         string name = $"{prefix}data/{storage.Key}";
-        var entry = zip.GetEntry(name)
-            ?? throw CheckpointException.ForFile(path, $"missing storage entry '{name}' referenced by data.pkl");
+        ZipArchiveEntry? entry;
+        try
+        {
+            entry = zip.GetEntry(name);
+        }
+        catch (Exception ex) when (ex is not CheckpointException and not OutOfMemoryException)
+        {
+            throw CheckpointException.ForFile(path, $"cannot read storage entry '{PyDescribe.Printable(name)}' ({ex.GetType().Name}: {ex.Message})", ex);
+        }
+        if (entry is null)
+            throw CheckpointException.ForFile(path, $"missing storage entry '{PyDescribe.Printable(name)}' referenced by data.pkl");
         int elementSize = storage.DType.ElementSize();
-        long needed = storage.ElementCount * elementSize;
-        if (entry.Length < needed)
+        if (storage.ElementCount > entry.Length / elementSize)
             throw CheckpointException.ForFile(path,
-                $"storage entry '{name}' holds {entry.Length} bytes but data.pkl declares {storage.ElementCount} {storage.DType} elements ({needed} bytes)");
+                $"storage entry '{PyDescribe.Printable(name)}' holds {entry.Length} bytes but data.pkl declares {storage.ElementCount} {storage.DType} elements " +
+                $"({(System.Numerics.BigInteger)storage.ElementCount * elementSize} bytes)");
         byte[] bytes = ReadEntry(entry, path);
         if (bigEndian) ReverseEachElement(bytes, elementSize);
         return bytes;
     }
 
+    /// <summary>
+    /// Reads a whole entry. The buffer grows with the bytes actually read, so an entry whose directory record claims
+    /// more than it holds costs no more memory than its real content.
+    /// </summary>
     private static byte[] ReadEntry(ZipArchiveEntry entry, string path)
     {
+        const int FirstChunk = 1 << 20;
         if (entry.Length > Array.MaxLength)
-            throw CheckpointException.ForFile(path, $"entry '{entry.FullName}' is too large ({entry.Length} bytes)");
-        var buffer = new byte[entry.Length];
-        using var stream = entry.Open();
-        stream.ReadExactly(buffer);
-        return buffer;
+            throw CheckpointException.ForFile(path,
+                $"entry '{PyDescribe.Printable(entry.FullName)}' is {entry.Length} bytes, over the {Array.MaxLength}-byte limit for one entry");
+        try
+        {
+            var buffer = new byte[Math.Min(entry.Length, FirstChunk)];
+            int filled = 0;
+            using var stream = entry.Open();
+            while (filled < entry.Length)
+            {
+                if (filled == buffer.Length)
+                    Array.Resize(ref buffer, (int)Math.Min(entry.Length, 2L * buffer.Length));
+                int read = stream.Read(buffer, filled, buffer.Length - filled);
+                if (read == 0)
+                    throw CheckpointException.ForFile(path,
+                        $"entry '{PyDescribe.Printable(entry.FullName)}' ends after {filled} of its declared {entry.Length} bytes (truncated or corrupt zip)");
+                filled += read;
+            }
+            return buffer;
+        }
+        catch (Exception ex) when (ex is not CheckpointException and not OutOfMemoryException)
+        {
+            throw CheckpointException.ForFile(path,
+                $"cannot read entry '{PyDescribe.Printable(entry.FullName)}' of the zip archive ({ex.GetType().Name}: {ex.Message})", ex);
+        }
     }
 
     /// <summary>Converts big-endian elements to little-endian in place.</summary>

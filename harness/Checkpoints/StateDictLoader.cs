@@ -37,7 +37,7 @@ public static class StateDictLoader
     /// Copies every checkpoint tensor into the model parameter or persistent buffer of the same name (under
     /// <c>no_grad</c>, converting to that tensor's dtype and device). All problems — missing keys, unexpected keys,
     /// shape mismatches — are collected first and reported together in one <see cref="CheckpointException"/>,
-    /// before anything is copied.
+    /// before any tensor's bytes are read, so a checkpoint tensor never costs more memory than the model tensor it fills.
     /// </summary>
     /// <exception cref="CheckpointException">The checkpoint does not match the model.</exception>
     public static LoadReport Load(nn.Module model, StateDict stateDict, LoadOptions? options = null)
@@ -109,13 +109,14 @@ public static class CheckpointTensorTorchExtensions
     /// <exception cref="CheckpointException">The byte length does not match dtype and shape.</exception>
     public static Tensor ToTorch(this CheckpointTensor tensor)
     {
+        byte[] data = tensor.Data;
         long expected = tensor.ElementCount * tensor.DType.ElementSize();
-        if (tensor.Data.Length != expected)
+        if (data.Length != expected)
             throw new CheckpointException(
-                $"tensor '{tensor.Name}' has {tensor.Data.Length} bytes but {tensor.DType} {tensor.ShapeText} needs {expected}");
+                $"tensor '{tensor.Name}' has {data.Length} bytes but {tensor.DType} {tensor.ShapeText} needs {expected}");
         CheckpointTensor.EnsureLittleEndianHost();
         var result = empty(tensor.Shape, ToScalarType(tensor.DType));
-        if (tensor.Data.Length > 0) result.bytes = tensor.Data;
+        if (data.Length > 0) result.bytes = data;
         return result;
     }
 

@@ -19,7 +19,7 @@ internal sealed class TorchPickleHost : IPickleHost
     private readonly string _path;
     private readonly string _where;
     private readonly Func<StorageRef, byte[]> _loadStorage;
-    private readonly Dictionary<StorageRef, byte[]> _storages = new();
+    private readonly Dictionary<(string Key, int ElementSize), byte[]> _storages = new();
 
     /// <param name="path">The checkpoint file, for messages.</param>
     /// <param name="loadStorage">Returns the little-endian bytes of a storage record (at least numel * element size).</param>
@@ -65,47 +65,54 @@ internal sealed class TorchPickleHost : IPickleHost
     public object? PersistentLoad(object? persistentId)
     {
         if (persistentId is not PyTuple { Count: 5 } id || id[0] is not "storage")
-            throw new PickleFormatException($"unsupported persistent id {PyDescribe.Value(persistentId)}");
+            throw Invalid($"unsupported persistent id {PyDescribe.Value(persistentId)}", StorageIdForm);
         if (id[1] is not PyGlobal { Kind: PyGlobalKind.Storage } storageType)
-            throw new PickleFormatException($"persistent id names {PyDescribe.TypeName(id[1])}, expected a storage type");
+            throw Invalid($"persistent id {PyDescribe.Value(persistentId)} names {PyDescribe.TypeName(id[1])}, not a storage type", StorageIdForm);
         string key = id[2] switch
         {
             string s => s,
             long n => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            var other => throw new PickleFormatException($"storage key is {PyDescribe.TypeName(other)}"),
+            var other => throw Invalid($"persistent id {PyDescribe.Value(persistentId)} has a {PyDescribe.TypeName(other)} storage key", StorageIdForm),
         };
         string location = id[3] as string ?? "";
         if (id[4] is not long elementCount || elementCount < 0)
-            throw new PickleFormatException($"storage {key} has an invalid element count {PyDescribe.Value(id[4])}");
+            throw Invalid($"storage {PyDescribe.Printable(key)} has an invalid element count {PyDescribe.Value(id[4])}", StorageIdForm);
         return new StorageRef(storageType.StorageDType, key, location, elementCount);
     }
+
+    private const string StorageIdForm = "expected ('storage', storage type, key, location, element count)";
+
+    /// <summary>A one-line error about the pickle's content (not its encoding), naming the file.</summary>
+    private CheckpointException Invalid(string problem, string? expected = null) =>
+        new(expected is null ? $"{problem} in {_where}" : $"{problem} in {_where} ({expected})");
 
     /// <summary><c>_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])</c>.</summary>
     private CheckpointTensor RebuildTensor(PyTuple args)
     {
         if (args.Count is < 4 or > 7)
-            throw new PickleFormatException($"_rebuild_tensor_v2 got {args.Count} arguments");
+            throw Invalid($"_rebuild_tensor_v2 got {args.Count} arguments, expected 4 to 7");
         if (args[0] is not StorageRef storage)
-            throw new PickleFormatException($"_rebuild_tensor_v2 storage argument is {PyDescribe.TypeName(args[0])}");
-        long offset = args[1] is long o ? o : throw new PickleFormatException("_rebuild_tensor_v2 storage offset is not an int");
+            throw Invalid($"_rebuild_tensor_v2 storage argument is {PyDescribe.TypeName(args[0])}, expected a persistent storage");
+        long offset = args[1] is long o ? o : throw Invalid($"_rebuild_tensor_v2 storage offset is {PyDescribe.Value(args[1])}, expected a 64-bit int");
         long[] shape = ToLongs(args[2], "size");
         long[] stride = ToLongs(args[3], "stride");
 
-        if (!_storages.TryGetValue(storage, out byte[]? bytes))
+        int elementSize = storage.DType.ElementSize();
+        if (!_storages.TryGetValue((storage.Key, elementSize), out byte[]? bytes))
         {
             bytes = _loadStorage(storage);
-            _storages[storage] = bytes;
+            _storages[(storage.Key, elementSize)] = bytes;
         }
-        byte[] data;
+        StorageView view;
         try
         {
-            data = TensorMaterializer.Materialize(bytes, storage.DType.ElementSize(), offset, shape, stride, $"data/{storage.Key}");
+            view = StorageView.Create(bytes, elementSize, offset, shape, stride, $"data/{storage.Key}", _path);
         }
         catch (PickleFormatException ex)
         {
             throw CheckpointException.ForFile(_path, ex.Message, ex);
         }
-        return new CheckpointTensor("", storage.DType, shape, data);
+        return new CheckpointTensor("", storage.DType, view);
     }
 
     /// <summary><c>_rebuild_parameter(data, requires_grad, backward_hooks[, state])</c>: the parameter is just its tensor.</summary>
@@ -114,13 +121,15 @@ internal sealed class TorchPickleHost : IPickleHost
             ? tensor
             : throw new PickleFormatException($"{callable.Name} expects a tensor as its first argument");
 
-    private static long[] ToLongs(object? value, string what)
+    private long[] ToLongs(object? value, string what)
     {
         if (value is not PyTuple tuple)
-            throw new PickleFormatException($"_rebuild_tensor_v2 {what} is {PyDescribe.TypeName(value)}, expected a tuple");
+            throw Invalid($"_rebuild_tensor_v2 {what} is {PyDescribe.TypeName(value)}, expected a tuple");
         var result = new long[tuple.Count];
         for (int i = 0; i < result.Length; i++)
-            result[i] = tuple[i] is long n ? n : throw new PickleFormatException($"_rebuild_tensor_v2 {what} holds a non-int");
+            result[i] = tuple[i] is long n
+                ? n
+                : throw Invalid($"_rebuild_tensor_v2 {what} {PyDescribe.Value(value)} holds {PyDescribe.Value(tuple[i])}, expected 64-bit ints");
         return result;
     }
 }

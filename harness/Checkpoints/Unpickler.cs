@@ -308,8 +308,13 @@ internal sealed class Unpickler
         return line;
     }
 
-    private string ReadUtf8(int count) =>
-        new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(ReadBytes(count));
+    private string ReadUtf8(int count)
+    {
+        var bytes = ReadBytes(count);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            throw new PickleFormatException($"string of {count} bytes is not valid UTF-8");
+        return Encoding.UTF8.GetString(bytes);
+    }
 
     private string ReadLatin1(int count) => Encoding.Latin1.GetString(ReadBytes(count));
 
@@ -318,7 +323,7 @@ internal sealed class Unpickler
     {
         if (bytes.Length == 0) return 0L;
         var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        return NarrowInteger(value);
     }
 
     private static object ParseIntLine(string line) => line switch
@@ -330,7 +335,14 @@ internal sealed class Unpickler
 
     private static object ParseLongLine(string line)
     {
+        const int MaxDigits = 400;  // far wider than any size or offset; keeps parsing linear
+        if (line.Length > MaxDigits)
+            throw new PickleFormatException($"LONG literal of {line.Length} characters is too long");
         var value = BigInteger.Parse(line.TrimEnd('L'), CultureInfo.InvariantCulture);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        return NarrowInteger(value);
     }
+
+    /// <summary>A Python int as a boxed <see cref="long"/> when it fits in 64 bits, else as a <see cref="BigInteger"/>.</summary>
+    private static object NarrowInteger(BigInteger value) =>
+        value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 }

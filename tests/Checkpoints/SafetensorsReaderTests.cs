@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using SwinBench.Checkpoints;
 using Xunit;
 
@@ -11,22 +10,8 @@ public sealed class SafetensorsReaderTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    /// <summary>Writes the 8-byte header length, the JSON header (padded with spaces to 8 bytes) and the data buffer.</summary>
-    private string Write(string fileName, string headerJson, byte[] data)
-    {
-        var header = Encoding.UTF8.GetBytes(headerJson);
-        int padded = (header.Length + 7) / 8 * 8;
-        using var stream = new MemoryStream();
-        var length = new byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-        stream.Write(length);
-        stream.Write(header);
-        stream.Write(Enumerable.Repeat((byte)' ', padded - header.Length).ToArray());
-        stream.Write(data);
-        string path = _temp.File(fileName);
-        File.WriteAllBytes(path, stream.ToArray());
-        return path;
-    }
+    private string Write(string fileName, string headerJson, byte[] data) =>
+        SafetensorsFile.Write(_temp.File(fileName), headerJson, data);
 
     private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
 
@@ -109,5 +94,123 @@ public sealed class SafetensorsReaderTests : IDisposable
 
         var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
         Assert.Contains("not valid JSON", ex.Message);
+    }
+
+    /// <summary>Three F32 tensors a [2], b [1], c [3] over a 24-byte buffer, with the given offsets.</summary>
+    private string WriteThree(string a, string b, string c, int dataBytes = 24) => Write("three.safetensors", $$$"""
+        {"a": {"dtype": "F32", "shape": [2], "data_offsets": {{{a}}}},
+         "b": {"dtype": "F32", "shape": [1], "data_offsets": {{{b}}}},
+         "c": {"dtype": "F32", "shape": [3], "data_offsets": {{{c}}}}}
+        """, new byte[dataBytes]);
+
+    [Fact]
+    public void OffsetsInAnyHeaderOrder_ThatTileTheBuffer_Load()
+    {
+        byte[] data = TestBytes.Floats(1, 2, 3, 4, 5, 6);
+        string path = Write("order.safetensors", """
+            {"c": {"dtype": "F32", "shape": [3], "data_offsets": [12, 24]},
+             "empty": {"dtype": "F32", "shape": [0], "data_offsets": [8, 8]},
+             "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+             "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}}
+            """, data);
+
+        var sd = Checkpoint.Load(path);
+
+        Assert.Equal(["c", "empty", "a", "b"], sd.Keys);
+        Assert.Equal([4f, 5f, 6f], sd["c"].ToArray<float>());
+        Assert.Equal([1f, 2f], sd["a"].ToArray<float>());
+        Assert.Equal([3f], sd["b"].ToArray<float>());
+        Assert.Empty(sd["empty"].Data);
+    }
+
+    [Fact]
+    public void OverlappingOffsets_AreRejectedNamingBothTensors()
+    {
+        // b's 4 bytes lie inside a's 8: the reference reader refuses this; read naively it gives b = a[1].
+        string path = WriteThree("[0, 8]", "[4, 8]", "[8, 20]", dataBytes: 20);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Equal($"cannot load checkpoint '{path}': safetensors tensor 'b': data_offsets [4,8] overlap tensor 'a' at [0,8]", ex.Message);
+    }
+
+    [Fact]
+    public void TwoTensorsOnTheSameBytes_AreRejected()
+    {
+        string path = Write("alias.safetensors", """
+            {"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+             "b": {"dtype": "I32", "shape": [2], "data_offsets": [0, 8]}}
+            """, new byte[8]);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Contains("safetensors tensor 'b': data_offsets [0,8] overlap tensor 'a' at [0,8]", ex.Message);
+    }
+
+    [Fact]
+    public void GapBetweenTensors_IsRejected()
+    {
+        string path = WriteThree("[0, 8]", "[12, 16]", "[16, 28]", dataBytes: 28);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Equal($"cannot load checkpoint '{path}': safetensors tensor 'b': data_offsets [12,16] leave a gap after tensor 'a' at [0,8]", ex.Message);
+    }
+
+    [Fact]
+    public void FirstTensorNotAtZero_IsRejected()
+    {
+        string path = WriteThree("[4, 12]", "[12, 16]", "[16, 28]", dataBytes: 28);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Contains("safetensors tensor 'a': data_offsets [4,12] leave bytes [0,4] of the data buffer unused", ex.Message);
+    }
+
+    [Fact]
+    public void TrailingBytesAfterTheLastTensor_AreRejected()
+    {
+        string path = WriteThree("[0, 8]", "[8, 12]", "[12, 24]", dataBytes: 32);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Contains("safetensors tensors end at byte 24 (tensor 'c') but the data buffer holds 32 bytes", ex.Message);
+    }
+
+    [Fact]
+    public void NoTensorsButData_IsRejected()
+    {
+        string path = Write("none.safetensors", """{"__metadata__": {"format": "pt"}}""", new byte[4]);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Contains("safetensors header has no tensors but the data buffer holds 4 bytes", ex.Message);
+    }
+
+    [Fact]
+    public void SizeNotDtypeTimesElementCount_IsRejectedEvenWhenTheRangesTile()
+    {
+        // [2] F16 needs 4 bytes; the ranges [0,8] and [8,12] tile the 12-byte buffer.
+        string path = Write("size.safetensors", """
+            {"a": {"dtype": "F16", "shape": [2], "data_offsets": [0, 8]},
+             "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}}
+            """, new byte[12]);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Contains("safetensors tensor 'a': data_offsets [0,8] span 8 bytes but F16 [2] needs 4", ex.Message);
+    }
+
+    [Fact]
+    public void DuplicateTensorName_IsRejected()
+    {
+        string path = Write("dup.safetensors", """
+            {"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
+             "a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}
+            """, new byte[8]);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Contains("safetensors tensor 'a' appears twice in the header", ex.Message);
     }
 }
