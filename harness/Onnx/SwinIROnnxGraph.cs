@@ -265,7 +265,8 @@ internal sealed class SwinIROnnxGraph
         if (o.Uses(Kernels.WindowAttention))
         {
             var bias = g.Tensor($"{prefix}.relative_position_bias", OnnxDataType.Float, GatheredBias(prefix, heads, ws, n), heads, n, n);
-            var attended = g.Custom("WindowAttention", [qkv, bias, mask ?? ""], [act],
+            // an unshifted block leaves the optional mask input out
+            var attended = g.Custom("WindowAttention", mask is null ? [qkv, bias] : [qkv, bias, mask], [act],
                 OnnxAttribute.Int("num_heads", heads), OnnxAttribute.Float("scale", scale))[0];
             return Linear($"{prefix}.proj", attended, dim, dim);
         }
