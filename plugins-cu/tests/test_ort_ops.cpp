@@ -68,7 +68,8 @@ Result Run(const std::string& op_type, const std::vector<Input>& inputs, const s
     options.SetIntraOpNumThreads(1);
     options.RegisterCustomOpsLibrary(op_library);
     Ort::Session session(*env, model.data(), model.size(), options);
-    r.inferred = session.GetOutputTypeInfo(0).GetTensorTypeAndShapeInfo().GetShape();
+    const Ort::TypeInfo type_info = session.GetOutputTypeInfo(0);  // owns what the shape info points into
+    r.inferred = type_info.GetTensorTypeAndShapeInfo().GetShape();
     const auto memory = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
     std::vector<Ort::Value> values;
     std::vector<const char*> names;
