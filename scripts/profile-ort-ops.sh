@@ -13,6 +13,9 @@
 # Environment: SWINBENCH_ORT_LIB  libonnxruntime.so (libonnxruntime_providers_cuda.so and _shared.so beside it;
 #                                 default: the NuGet package's, as built into ort_profile)
 #              WARMUP (3), ITERS (10), DEVICE (0), OUT (results/_scratch/ort-profile)
+#              TORCH_LIB      torch/lib of the PyTorch install whose NVIDIA wheels hold the CUDA 13 libraries ORT's CUDA
+#                             provider loads (cuBLAS, cuDNN 9, cuRAND); added to LD_LIBRARY_PATH as gpu-run.sh does
+#                             (default: /opt/torch/.venv/lib/python3.12/site-packages/torch/lib, when present)
 #              PROVIDER=cpu  a dry run of the whole script on the CPU EP (both passes, no CUDA needed)
 # Export the two graphs on a machine with dotnet (random weights are fine for timing), e.g. SwinIR-M x2 FP16 hoisted:
 #   dotnet bench/bin/Release/net10.0/swinbench.dll export-onnx --preset classical-x2 --mask hoisted --precision fp16 --custom-ops none -o plain.onnx
@@ -39,6 +42,13 @@ provider=${PROVIDER:-cuda}
 if [ "$provider" = cuda ] && ! grep -qa CUDAExecutionProvider "$ops_lib"; then
   echo "profile-ort-ops: $ops_lib was built without CUDA (no nvcc at build time): its ops would run on the CPU EP" >&2
   exit 1
+fi
+
+torch_lib=${TORCH_LIB:-/opt/torch/.venv/lib/python3.12/site-packages/torch/lib}
+if [ -d "$torch_lib" ]; then
+  site=$(dirname "$(dirname "$torch_lib")")
+  nv=$(ls -d "$site"/nvidia/*/lib 2>/dev/null | tr '\n' ':')
+  export LD_LIBRARY_PATH="$torch_lib:${nv}${LD_LIBRARY_PATH:-}"
 fi
 
 out="${OUT:-$root/results/_scratch/ort-profile}"
@@ -71,3 +81,12 @@ for name in plain ops; do
   printf '%-6s blocking %s\n' "$name" "$(grep '^  total' "$out/$name.blocking.txt" | awk '{print "node time total " $2 " ms per run"}')"
   grep -c '^NOTE' "$out/$name.blocking.txt" >/dev/null && grep '^NOTE' "$out/$name.blocking.txt" | sed "s/^/$name: /" || true
 done
+echo
+echo "== per op type, blocking pass (ms per run, GPU time included): plain vs ops =="
+printf '  %-34s %10s %10s\n' op_type plain ops
+awk 'FNR == 1 { f++ }
+     /^  [A-Za-z]/ && $1 != "op_type" && $1 != "total" { ms[$1, f] = $3; seen[$1] = 1 }
+     END { for (o in seen) {
+             a = (o, 1) in ms ? ms[o, 1] : "-"; b = (o, 2) in ms ? ms[o, 2] : "-"
+             printf "%s\t  %-34s %10s %10s\n", (a + 0 > b + 0 ? a + 0 : b + 0), o, a, b } }' \
+  "$out/plain.blocking.txt" "$out/ops.blocking.txt" | sort -t$'\t' -k1,1gr | cut -f2
