@@ -237,11 +237,31 @@ struct WindowAttention : ContractOp<contract::Op::WindowAttention> {
   }
 };
 
+// Kernel creation of a lite op that leaves out trailing inputs without a name. ONNX Runtime 1.31's lite API builds a
+// tensor for every input index below the node's input count, and crashes on an absent optional input written as an
+// empty name (WindowAttention "qkv, bias, ''"); counting only the named ones makes that input std::nullopt instead.
+// Otherwise what the lite API's own CreateKernel does (its Kernel record, from onnxruntime_lite_custom_op.h).
+template <typename Kernel>
+void CountNamedInputs(OrtCustomOp* op) {
+  using Lite = Ort::Custom::OrtLiteCustomStruct<Kernel>;
+  op->CreateKernel = [](const OrtCustomOp* self, const OrtApi* api, const OrtKernelInfo* info) -> void* {
+    auto kernel = std::make_unique<typename Lite::Kernel>();
+    Ort::ThrowOnError(api->KernelInfo_GetInputCount(info, &kernel->num_input_));
+    Ort::ThrowOnError(api->KernelInfo_GetOutputCount(info, &kernel->num_output_));
+    const Ort::ConstKernelInfo ki(info);
+    while (kernel->num_input_ > 0 && ki.GetInputName(kernel->num_input_ - 1).empty()) --kernel->num_input_;
+    kernel->custom_op_ = std::make_unique<Kernel>(api, info);
+    kernel->ep_ = static_cast<const Lite*>(self)->execution_provider_;
+    return kernel.release();
+  };
+}
+
 template <typename Target, template <typename...> class Op, typename... Ts>
 void AddOp(Ort::CustomOpDomain& domain, std::vector<std::unique_ptr<Ort::Custom::OrtLiteCustomOp>>& ops) {
   using Kernel = Op<Target, Ts...>;
   ops.emplace_back(Ort::Custom::CreateLiteCustomOp<Kernel>(Kernel::Name(), Target::kProvider));
   InstallShapeInference<Kernel>(ops.back().get());
+  CountNamedInputs<Kernel>(ops.back().get());
   domain.Add(ops.back().get());
 }
 
