@@ -12,9 +12,10 @@ public static class ExportOnnxCommand
         var model = new ModelSelection();
         var layerNorm = new Option<string>("--layernorm") { Description = "fused (LayerNormalization) or decomposed", DefaultValueFactory = _ => "fused" };
         var keepNorms = new Option<bool>("--keep-norms-fp32") { Description = "with --precision fp16: LayerNorm and Softmax in float32" };
-        var customOps = new Option<string>("--custom-ops")
+        var kernels = new Option<string>("--kernels")
         {
-            Description = "swinbench-domain ops: all, none, or a list of WindowMask,RollPartition,ReverseRollAdd,QkvSplit,LayerNormFp32",
+            Description = "kernels run as swinbench-domain ops: none, or tokens joined by ',' or '+' (window_mask, ln_roll_partition, " +
+                          "reverse_roll_add, qkv_split, layer_norm_fp32, window_attention)",
             DefaultValueFactory = _ => "none",
         };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "the .onnx file to write (written atomically)" };
@@ -24,7 +25,7 @@ public static class ExportOnnxCommand
             cmd.Options.Add(o);
         cmd.Options.Add(layerNorm);
         cmd.Options.Add(keepNorms);
-        cmd.Options.Add(customOps);
+        cmd.Options.Add(kernels);
         cmd.Options.Add(output);
         cmd.Options.Add(report);
         cmd.SetAction(r => CliErrors.Run(() =>
@@ -39,9 +40,10 @@ public static class ExportOnnxCommand
                 LayerNorm = Choice(r.GetValue(layerNorm)!, "--layernorm", ("fused", OnnxLayerNorm.Fused), ("decomposed", OnnxLayerNorm.Decomposed)),
                 Precision = Choice(r.GetValue(model.Precision)!, "--precision", ("fp32", Precision.Fp32), ("fp16", Precision.Fp16)),
                 KeepNormsFp32 = r.GetValue(keepNorms),
-                CustomOps = OnnxExportOptions.ParseCustomOps(r.GetValue(customOps)!),
+                Kernels = ModelOptions.ParseKernels(r.GetValue(kernels)!),
                 ModelName = name,
             };
+            options.CheckExportable();
             if (options.KeepNormsFp32 && options.Precision != Precision.Fp16)
                 throw new ArgumentException("--keep-norms-fp32 applies to --precision fp16 only");
             if (outPath is not null && !Directory.Exists(Path.GetDirectoryName(outPath)))

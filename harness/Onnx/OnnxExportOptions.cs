@@ -11,27 +11,6 @@ public enum OnnxLayerNorm
     Decomposed,
 }
 
-/// <summary>
-/// The <c>swinbench</c>-domain ops a graph may use, each replacing the subgraph it stands for. The ops' contract
-/// (inputs, outputs, attributes, dtypes) is in harness/Onnx/CUSTOM_OPS.md.
-/// </summary>
-[Flags]
-public enum SwinBenchOps
-{
-    None = 0,
-    /// <summary><c>WindowMask(image) → mask</c>: the shifted-window attention mask.</summary>
-    WindowMask = 1,
-    /// <summary><c>RollPartition(x, image) → windows</c>: cyclic shift by -shift and window partition.</summary>
-    RollPartition = 2,
-    /// <summary><c>ReverseRollAdd(windows, residual, image) → y</c>: window reverse, shift by +shift, residual add.</summary>
-    ReverseRollAdd = 4,
-    /// <summary><c>QkvSplit(qkv) → (q, k, v)</c>: head split of the qkv projection with q scaling.</summary>
-    QkvSplit = 8,
-    /// <summary><c>LayerNormFp32(x, weight, bias) → y</c>: LayerNorm with FP32 accumulation.</summary>
-    LayerNormFp32 = 16,
-    All = WindowMask | RollPartition | ReverseRollAdd | QkvSplit | LayerNormFp32,
-}
-
 /// <summary>The variant flags of one ONNX export.</summary>
 public sealed record OnnxExportOptions
 {
@@ -46,7 +25,15 @@ public sealed record OnnxExportOptions
     /// <summary>With <see cref="Precision.Fp16"/>: LayerNorm and Softmax run in float32 (Cast in and out).</summary>
     public bool KeepNormsFp32 { get; init; }
 
-    public SwinBenchOps CustomOps { get; init; } = SwinBenchOps.None;
+    /// <summary>
+    /// The kernels the graph runs as <c>swinbench</c>-domain ops, each flag with the meaning it has in the TorchSharp model
+    /// (<see cref="Kernels"/>); the op type is the flag's name. The ops' contract is harness/Onnx/CUSTOM_OPS.md.
+    /// <see cref="Kernels.AlignedRows"/> (a layout, not an op) is refused by <see cref="CheckExportable"/>.
+    /// </summary>
+    public Kernels Kernels { get; init; } = Kernels.None;
+
+    /// <summary>Every kernel flag the exporter writes as an op (all but <see cref="Kernels.AlignedRows"/>).</summary>
+    public const Kernels ExportableKernels = Kernels.All & ~Kernels.AlignedRows;
 
     /// <summary>A name for the metadata (task or preset), e.g. <c>lightweight-x2</c>; empty: not recorded.</summary>
     public string ModelName { get; init; } = "";
@@ -55,64 +42,39 @@ public sealed record OnnxExportOptions
     public static OnnxExportOptions Original { get; } = new();
 
     /// <summary>
-    /// The export of a variant: derived from its model options, never chosen separately. Mask and precision carry over;
-    /// LayerNorm Decomposed is written out, Fp32Accumulate keeps the norms in float32 under FP16; each kernel flag
-    /// becomes the <c>swinbench</c> op that runs it. A flag the exporter has no op for is refused by name.
+    /// The export of a variant: derived from its model options, never chosen separately. Mask, precision and kernels carry
+    /// over; LayerNorm Decomposed is written out, Fp32Accumulate keeps the norms in float32 under FP16.
     /// </summary>
-    public static OnnxExportOptions For(ModelOptions options, string modelName = "")
+    public static OnnxExportOptions For(ModelOptions options, string modelName = "") => new()
     {
-        var ops = SwinBenchOps.None;
-        foreach (var (flag, token) in ModelOptions.KernelTokens.Where(k => options.Kernels.HasFlag(k.Flag)))
-            ops |= flag switch
-            {
-                Kernels.WindowMask => SwinBenchOps.WindowMask,
-                Kernels.LnRollPartition => SwinBenchOps.RollPartition | SwinBenchOps.LayerNormFp32,
-                Kernels.ReverseRollAdd => SwinBenchOps.ReverseRollAdd,
-                Kernels.QkvSplit => SwinBenchOps.QkvSplit,
-                Kernels.LayerNormFp32 => SwinBenchOps.LayerNormFp32,
-                _ => throw new NotSupportedException($"kernel '{token}' has no ONNX op in this exporter"),
-            };
-        return new OnnxExportOptions
-        {
-            Mask = options.Mask,
-            Precision = options.Precision,
-            LayerNorm = options.LayerNorm == LayerNormMode.Decomposed ? OnnxLayerNorm.Decomposed : OnnxLayerNorm.Fused,
-            KeepNormsFp32 = options.LayerNorm == LayerNormMode.Fp32Accumulate && options.Precision == Precision.Fp16,
-            CustomOps = ops,
-            ModelName = modelName,
-        };
+        Mask = options.Mask,
+        Precision = options.Precision,
+        LayerNorm = options.LayerNorm == LayerNormMode.Decomposed ? OnnxLayerNorm.Decomposed : OnnxLayerNorm.Fused,
+        KeepNormsFp32 = options.LayerNorm == LayerNormMode.Fp32Accumulate && options.Precision == Precision.Fp16,
+        Kernels = options.Kernels,
+        ModelName = modelName,
+    };
+
+    /// <summary>Whether the graph runs <paramref name="kernel"/> (one flag) as its <c>swinbench</c> op.</summary>
+    public bool Uses(Kernels kernel) => kernel != Kernels.None && (Kernels & kernel) == kernel;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming a kernel flag the exporter has no graph form for.</summary>
+    public void CheckExportable()
+    {
+        ModelOptions.CheckKernels(Kernels);
+        if (Uses(Kernels.AlignedRows))
+            throw new ArgumentException(
+                "kernel 'aligned_rows' cannot be exported to ONNX: it is a memory layout of the TorchSharp model (zero-padded channel rows for aligned GEMMs), not an op, and the ONNX graph keeps C channels; export without it");
     }
 
-    public bool Uses(SwinBenchOps op) => (CustomOps & op) == op && op != SwinBenchOps.None;
-
-    /// <summary>Short text for tables, e.g. <c>hoisted/ln-fused/fp16+norms32/ops:WindowMask,QkvSplit</c>.</summary>
+    /// <summary>Short text for tables, e.g. <c>hoisted/ln-fused/fp16+norms32/window_mask+qkv_split</c>.</summary>
     public string Label =>
         $"{Mask.ToString().ToLowerInvariant()}/ln-{LayerNorm.ToString().ToLowerInvariant()}/{Precision.ToString().ToLowerInvariant()}" +
         (KeepNormsFp32 && Precision == Precision.Fp16 ? "+norms32" : "") +
-        (CustomOps == SwinBenchOps.None ? "" : CustomOps == SwinBenchOps.All ? "/ops:all" : $"/ops:{CustomOpsText}");
+        (Kernels == Kernels.None ? "" : "/" + ModelOptions.KernelLabel(Kernels)[1..]);
 
-    /// <summary>The custom ops as a comma-separated list (<c>none</c> when empty).</summary>
-    public string CustomOpsText => CustomOps == SwinBenchOps.None
-        ? "none"
-        : string.Join(",", Enum.GetValues<SwinBenchOps>().Where(o => o is not SwinBenchOps.None and not SwinBenchOps.All && Uses(o)));
-
-    /// <summary>Parses <c>all</c>, <c>none</c> or a comma-separated list of op names (case-insensitive).</summary>
-    public static SwinBenchOps ParseCustomOps(string text)
-    {
-        var t = text.Trim();
-        if (t.Equals("all", StringComparison.OrdinalIgnoreCase)) return SwinBenchOps.All;
-        if (t.Length == 0 || t.Equals("none", StringComparison.OrdinalIgnoreCase)) return SwinBenchOps.None;
-        var ops = SwinBenchOps.None;
-        var known = Enum.GetValues<SwinBenchOps>().Where(o => o is not SwinBenchOps.None and not SwinBenchOps.All).ToArray();
-        foreach (var part in t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var op = known.FirstOrDefault(o => o.ToString().Equals(part, StringComparison.OrdinalIgnoreCase));
-            if (op == SwinBenchOps.None)
-                throw new ArgumentException($"custom op '{part}' is not one of: all, none, {string.Join(", ", known)}");
-            ops |= op;
-        }
-        return ops;
-    }
+    /// <summary>The kernel tokens, comma-separated in flag order (<c>none</c> when empty): the <c>kernels</c> metadata entry.</summary>
+    public string KernelsText => Kernels == Kernels.None ? "none" : ModelOptions.TokenList(Kernels).Replace(" ", "");
 
     public override string ToString() => Label;
 }

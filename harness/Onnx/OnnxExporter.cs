@@ -26,6 +26,7 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
+        options.CheckExportable();
         var config = model.Config;
         var builder = new OnnxGraphBuilder(options.Precision == Precision.Fp16 ? OnnxDataType.Float16 : OnnxDataType.Float);
         var weights = new ModelWeights(model);
@@ -51,7 +52,7 @@ public static class OnnxExporter
     }
 
     /// <summary>The serialized ONNX model.</summary>
-    public static byte[] Export(SwinIR model, OnnxExportOptions options) => OnnxProtoWriter.Serialize(BuildModel(model, options));
+    public static byte[] Export(SwinIR model, OnnxExportOptions options) => OnnxProto.Serialize(BuildModel(model, options));
 
     /// <summary>Writes the serialized model to <paramref name="path"/> atomically (a temporary file renamed over it).</summary>
     public static void ExportToFile(SwinIR model, OnnxExportOptions options, string path) => Save(BuildModel(model, options), path);
@@ -59,7 +60,7 @@ public static class OnnxExporter
     /// <summary>Serializes <paramref name="model"/> to <paramref name="path"/> atomically; returns the file size in bytes.</summary>
     public static long Save(OnnxModel model, string path)
     {
-        var bytes = OnnxProtoWriter.Serialize(model);
+        var bytes = OnnxProto.Serialize(model);
         AtomicFile.Write(path, s => s.Write(bytes));
         return bytes.Length;
     }
@@ -74,7 +75,7 @@ public static class OnnxExporter
         new("layernorm", options.LayerNorm.ToString().ToLowerInvariant()),
         new("precision", options.Precision.ToString().ToLowerInvariant()),
         new("keep_norms_fp32", (options.KeepNormsFp32 && options.Precision == Precision.Fp16).ToString().ToLowerInvariant()),
-        new("custom_ops", options.CustomOpsText),
+        new("kernels", options.KernelsText),
         new("swinbench_version", SwinBenchVersion),
     ];
 }

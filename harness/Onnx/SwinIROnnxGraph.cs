@@ -167,7 +167,9 @@ internal sealed class SwinIROnnxGraph
         var prefix = $"layers.{i}.residual_group.blocks.{j}";
         using var _ = g.Scope($"blocks.{j}");
         long ws = Math.Min(c.WindowSize, c.ImgSize), shift = _shifts[_blockIndex++], heads = c.NumHeads[i];
-        var windows = RollPartition(LayerNorm($"{prefix}.norm1", x), ws, shift);
+        var windows = o.Uses(Kernels.LnRollPartition)
+            ? LnRollPartition($"{prefix}.norm1", x, ws, shift)
+            : RollPartition(LayerNorm($"{prefix}.norm1", x), ws, shift);
         var mask = shift > 0 ? AttentionMask(ws, shift) : null;
         var attended = WindowAttention($"{prefix}.attn", windows, heads, ws, mask);
         x = ReverseRollAdd(attended, x, ws, shift);
@@ -178,20 +180,28 @@ internal sealed class SwinIROnnxGraph
     private string RollPartition(string x, long ws, long shift)
     {
         using var _ = g.Scope("roll_partition");
-        if (o.Uses(SwinBenchOps.RollPartition))
-            return g.Custom("RollPartition", [x, image], [act],
-                OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift))[0];
         if (shift > 0)
             x = Roll(Roll(g.Reshape(x, TokensAsMap()), -shift, 1), -shift, 2);
         var grid = g.Reshape(x, RuntimeShape($"partition{ws}", () => g.Concat(0, g.Ints(0), GridH(ws), g.Ints(ws), GridW(ws), g.Ints(ws, dim))));
         return g.Reshape(g.Transpose(grid, 0, 1, 3, 2, 4, 5), -1, ws * ws, dim);
     }
 
+    /// <summary>swinbench::LnRollPartition: norm1 (float32 LayerNorm) + roll by -shift + window partition in one node.</summary>
+    private string LnRollPartition(string prefix, string x, long ws, long shift)
+    {
+        using var _ = g.Scope("ln_roll_partition");
+        var weight = g.Weight($"{prefix}.weight", w.Get($"{prefix}.weight", dim).Data, dim);
+        var bias = g.Weight($"{prefix}.bias", w.Get($"{prefix}.bias", dim).Data, dim);
+        return g.Custom("LnRollPartition", [x, weight, bias, image], [act],
+            OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift),
+            OnnxAttribute.Float("epsilon", (float)SwinLayerNorm.Eps))[0];
+    }
+
     /// <summary>residual + (window reverse → roll by +shift) of (B·nW, ws², C) windows, as (B, H·W, C).</summary>
     private string ReverseRollAdd(string windows, string residual, long ws, long shift)
     {
         using var _ = g.Scope("reverse_roll_add");
-        if (o.Uses(SwinBenchOps.ReverseRollAdd))
+        if (o.Uses(Kernels.ReverseRollAdd))
             return g.Custom("ReverseRollAdd", [windows, residual, image], [act],
                 OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift))[0];
         var grid = g.Reshape(windows, RuntimeShape($"reverse{ws}", () => g.Concat(0, g.Ints(-1), GridH(ws), GridW(ws), g.Ints(ws, ws, dim))));
@@ -241,7 +251,10 @@ internal sealed class SwinIROnnxGraph
 
     // ---- attention ----------------------------------------------------------------------------------------------
 
-    /// <summary>WindowAttention: x (B·nW, N, C), mask (B·nW, 1, N, N) or null → (B·nW, N, C).</summary>
+    /// <summary>
+    /// WindowAttention: x (B·nW, N, C), mask or null → (B·nW, N, C). The mask is (B·nW, 1, N, N) in the activation type,
+    /// or with <see cref="Kernels.WindowAttention"/> (nW, N, N) float32, which swinbench::WindowAttention reads as is.
+    /// </summary>
     private string WindowAttention(string prefix, string x, long heads, long ws, string? mask)
     {
         using var _ = g.Scope("attn");
@@ -249,8 +262,16 @@ internal sealed class SwinIROnnxGraph
         var headDim = dim / heads;
         var scale = (float)Math.Pow(headDim, -0.5);
         var qkv = Linear($"{prefix}.qkv", x, dim, 3 * dim);
+        if (o.Uses(Kernels.WindowAttention))
+        {
+            var bias = g.Tensor($"{prefix}.relative_position_bias", OnnxDataType.Float, GatheredBias(prefix, heads, ws, n), heads, n, n);
+            // an unshifted block leaves the optional mask input out
+            var attended = g.Custom("WindowAttention", mask is null ? [qkv, bias] : [qkv, bias, mask], [act],
+                OnnxAttribute.Int("num_heads", heads), OnnxAttribute.Float("scale", scale))[0];
+            return Linear($"{prefix}.proj", attended, dim, dim);
+        }
         string q, k, v;
-        if (o.Uses(SwinBenchOps.QkvSplit))
+        if (o.Uses(Kernels.QkvSplit))
         {
             var qkvSplit = g.Custom("QkvSplit", [qkv], [act, act, act],
                 OnnxAttribute.Int("num_heads", heads), OnnxAttribute.Float("scale", scale));
@@ -265,28 +286,31 @@ internal sealed class SwinIROnnxGraph
             v = g.Gather(split, g.IntScalar(2));
         }
         var scores = g.MatMul(q, g.Transpose(k, 0, 1, 3, 2));
-        scores = g.Add(scores, RelativePositionBias(prefix, heads, ws, n));
+        scores = g.Add(scores, g.Weight($"{prefix}.relative_position_bias", GatheredBias(prefix, heads, ws, n), heads, n, n));
         if (mask is not null) scores = g.Add(scores, mask);
         var attention = NormsInFp32 ? g.Cast(g.Softmax(g.Cast(scores, OnnxDataType.Float)), act) : g.Softmax(scores);
         var y = g.Reshape(g.Transpose(g.MatMul(attention, v), 0, 2, 1, 3), 0, 0, dim);
         return Linear($"{prefix}.proj", y, dim, dim);
     }
 
-    /// <summary>The relative position bias gathered at export time: table[index] as a constant (heads, N, N).</summary>
-    private string RelativePositionBias(string prefix, long heads, long ws, long n)
+    /// <summary>
+    /// The relative position bias gathered at export time: table[index] as (heads, N, N) values, rounded to float16 first
+    /// in an FP16 export (the table's precision there; the fused kernel then reads them as float32).
+    /// </summary>
+    private float[] GatheredBias(string prefix, long heads, long ws, long n)
     {
         var (table, _) = w.Get($"{prefix}.relative_position_bias_table", (2 * ws - 1) * (2 * ws - 1), heads);
         var index = WindowOps.RelativePositionIndex((int)ws);
         var bias = new float[heads * n * n];
         for (var h = 0; h < heads; h++)
             for (var ij = 0; ij < n * n; ij++)
-                bias[h * n * n + ij] = table[index[ij] * heads + h];
-        return g.Weight($"{prefix}.relative_position_bias", bias, heads, n, n);
+                bias[h * n * n + ij] = Fp16 ? (float)(Half)table[index[ij] * heads + h] : table[index[ij] * heads + h];
+        return bias;
     }
 
     /// <summary>
-    /// The shifted-window mask of a block, as (B·nW, 1, N, N) in the activation type: built in every shifted block
-    /// (PerBlock) or once per (window, shift) and shared (Hoisted).
+    /// The shifted-window mask of a block, as (B·nW, 1, N, N) in the activation type, or (nW, N, N) float32 for
+    /// swinbench::WindowAttention: built in every shifted block (PerBlock) or once per (window, shift) and shared (Hoisted).
     /// </summary>
     private string AttentionMask(long ws, long shift)
     {
@@ -301,8 +325,8 @@ internal sealed class SwinIROnnxGraph
         _hoistedMasks[(ws, shift)] = shared;
         return shared;
 
-        // (nW, N, N) float32 → (B·nW, 1, N, N): window b·nW + w of the batch gets mask w
-        string Tiled(string mask) =>
+        // (nW, N, N) float32 → (B·nW, 1, N, N): window b·nW + w of the batch gets mask w (the fused op indexes it itself)
+        string Tiled(string mask) => o.Uses(Kernels.WindowAttention) ? mask :
             g.Tile(g.Unsqueeze(g.CastTo(mask, act), 1), RuntimeShape("mask_repeats", () => g.Concat(0, batch, g.Ints(1, 1, 1))));
     }
 
@@ -313,7 +337,7 @@ internal sealed class SwinIROnnxGraph
     /// </summary>
     private string ShiftedWindowMask(long ws, long shift)
     {
-        if (o.Uses(SwinBenchOps.WindowMask))
+        if (o.Uses(Kernels.WindowMask))
             return g.Custom("WindowMask", [image], [OnnxDataType.Float],
                 OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift))[0];
         var rows = Regions(g.Gather(sizeHw, g.IntScalar(0)));
@@ -365,10 +389,10 @@ internal sealed class SwinIROnnxGraph
     private string LayerNorm(string prefix, string x)
     {
         const float eps = (float)SwinLayerNorm.Eps;
-        var normType = NormsInFp32 && !o.Uses(SwinBenchOps.LayerNormFp32) ? OnnxDataType.Float : act;
+        var normType = NormsInFp32 && !o.Uses(Kernels.LayerNormFp32) ? OnnxDataType.Float : act;
         var weight = g.Tensor($"{prefix}.weight", normType, w.Get($"{prefix}.weight", dim).Data, dim);
         var bias = g.Tensor($"{prefix}.bias", normType, w.Get($"{prefix}.bias", dim).Data, dim);
-        if (o.Uses(SwinBenchOps.LayerNormFp32))
+        if (o.Uses(Kernels.LayerNormFp32))
             return g.Custom("LayerNormFp32", [x, weight, bias], [act], OnnxAttribute.Float("epsilon", eps))[0];
 
         var input = g.CastTo(x, normType);

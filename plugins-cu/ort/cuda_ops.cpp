@@ -29,6 +29,14 @@ struct CudaTarget {
                            const void* w, const void* b, void* y, void* s, char* m, size_t n) {
     return swb_layer_norm_fp32_cuda(g, eps, t, pt, x, w, b, y, s, m, n);
   }
+  static int LnRollPartition(const swb_window_geometry* g, float eps, swb_dtype t, const void* x, const void* w,
+                             const void* b, void* y, void* s, char* m, size_t n) {
+    return swb_ln_roll_partition_cuda(g, eps, t, t, x, w, b, y, s, m, n);
+  }
+  static int WindowAttention(const swb_qkv_geometry* g, float scale, swb_dtype t, const void* qkv, const float* bias,
+                             const float* mask, int64_t num_windows, void* out, void* s, char* m, size_t n) {
+    return swb_window_attention_cuda(g, scale, t, qkv, bias, mask, num_windows, out, s, m, n);
+  }
 };
 
 }  // namespace

@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "onnxruntime_lite_custom_op.h"
+#include "op_contracts.h"
 #include "swinbench_plugins.h"
 
 namespace swinbench {
 
-constexpr const char* kDomain = "swinbench";
+constexpr const char* kDomain = contract::kDomain;
 
 template <typename T>
 struct DType;
@@ -43,39 +44,33 @@ inline std::string ShapeText(const std::vector<int64_t>& shape) {
   return s + ")";
 }
 
-// Attribute readers: a missing required attribute fails session creation with the op and attribute named.
-inline int64_t IntAttr(const OrtKernelInfo* info, const char* op, const char* name, const int64_t* fallback = nullptr) {
-  int64_t value = 0;
-  if (OrtStatus* status = Ort::GetApi().KernelInfoGetAttribute_int64(info, name, &value)) {
-    Ort::GetApi().ReleaseStatus(status);
-    if (fallback != nullptr) return *fallback;
-    ORT_CXX_API_THROW(std::string(kDomain) + "::" + op + ": required int attribute '" + name + "' is missing",
-                      ORT_INVALID_ARGUMENT);
-  }
-  return value;
+// The attributes of op (contract::AttrSchema) at kernel creation: a missing or invalid one fails session creation
+// with the op and the attribute named.
+inline contract::Attrs KernelAttrs(contract::Op op, const OrtKernelInfo* info) {
+  const OrtApi& api = Ort::GetApi();
+  const auto found = [&api](OrtStatus* status) {
+    if (status == nullptr) return true;
+    api.ReleaseStatus(status);
+    return false;
+  };
+  const auto get_int = [&](const char* name, int64_t& value) {
+    int64_t v = 0;
+    if (!found(api.KernelInfoGetAttribute_int64(info, name, &v))) return false;
+    value = v;
+    return true;
+  };
+  const auto get_float = [&](const char* name, float& value) {
+    float v = 0;
+    if (!found(api.KernelInfoGetAttribute_float(info, name, &v))) return false;
+    value = v;
+    return true;
+  };
+  contract::Attrs attrs;
+  std::string error;
+  if (!contract::ReadAttrs(op, get_int, get_float, attrs, error))
+    ORT_CXX_API_THROW(std::string(kDomain) + "::" + error, ORT_INVALID_ARGUMENT);
+  return attrs;
 }
-
-inline float FloatAttr(const OrtKernelInfo* info, const char* op, const char* name, const float* fallback = nullptr) {
-  float value = 0;
-  if (OrtStatus* status = Ort::GetApi().KernelInfoGetAttribute_float(info, name, &value)) {
-    Ort::GetApi().ReleaseStatus(status);
-    if (fallback != nullptr) return *fallback;
-    ORT_CXX_API_THROW(std::string(kDomain) + "::" + op + ": required float attribute '" + name + "' is missing",
-                      ORT_INVALID_ARGUMENT);
-  }
-  return value;
-}
-
-// window_size (required) and shift_size (0 when absent) of the window ops.
-struct WindowAttrs {
-  int64_t window_size;
-  int64_t shift_size;
-
-  static WindowAttrs Read(const OrtKernelInfo* info, const char* op) {
-    const int64_t no_shift = 0;
-    return {IntAttr(info, op, "window_size"), IntAttr(info, op, "shift_size", &no_shift)};
-  }
-};
 
 // Output dims for shape inference: a value, or a symbolic expression of the input dims ("B*(H/8)*(W/8)"), so that
 // dynamic H/W need no Shape/Gather chains in the graph. An input dim that is neither gets a fresh symbol of its own.
@@ -106,9 +101,16 @@ class DimAlgebra {
   }
 
   static Expr Div(const Expr& a, int64_t k) {
-    if (a.known) return Value(a.value / k);
+    if (a.known) return Value(k == 0 ? 0 : a.value / k);
     if (k == 1) return a;
     return {false, 0, "(" + a.text + "/" + std::to_string(k) + ")"};
+  }
+
+  // The dimension algebra of contract::OutputShapes.
+  static Expr Const(int64_t v) { return Value(v); }
+  static Expr FloorDiv(const Expr& a, const Expr& b) {
+    if (b.known) return Div(a, b.value);
+    return {false, 0, "(" + Text(a) + "/" + b.text + ")"};
   }
 
   // The dim to hand to SetOutputShape; symbol text stays alive as long as this object.
@@ -138,8 +140,10 @@ class ShapeIO {
 
   explicit ShapeIO(OrtShapeInferContext* ctx) : ctx_(ctx), reader_(&Ort::GetApi(), ctx) {}
 
+  size_t InputCount() const { return reader_.GetInputCount(); }
   const Shape& Input(size_t i) const { return reader_.GetInputShape(i); }
   int64_t Int(const char* name) { return reader_.GetAttrInt(name); }
+  float Float(const char* name) { return reader_.GetAttrFloat(name); }
 
   // Element type of input i (the info stays owned by the context).
   ONNXTensorElementDataType InputType(size_t i) const {

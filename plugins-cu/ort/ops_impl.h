@@ -1,10 +1,13 @@
 // The swinbench ops for ONNX Runtime, written once for every execution provider. Each struct is one op for one
-// combination of input types (the lite API derives the schema from Compute's signature); InferShapes gives ONNX Runtime
-// the output shapes from the input shapes and attributes. Target supplies the provider name, the stream, and the
-// C ABI entry points of its kernels (CPU: swb_*_cpu on host memory; CUDA: swb_*_cuda on device memory and the EP's stream).
+// combination of input types (the lite API derives the schema from Compute's signature). The contract of the op
+// (attributes, input checks, output shapes and dtypes: common/op_contracts.h) is shared with the TensorRT plugins;
+// ContractOp applies it: attributes at kernel creation, InferShapes for ONNX Runtime's shape inference, Check and
+// OutDims in Compute. Target supplies the provider name, the stream, and the C ABI entry points of its kernels (CPU:
+// swb_*_cpu on host memory; CUDA: swb_*_cuda on device memory and the EP's stream).
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "ops_common.h"
@@ -13,202 +16,252 @@ namespace swinbench {
 
 using Ort::Custom::Tensor;
 using Shape = ShapeIO::Shape;
+using Dims = std::vector<std::vector<int64_t>>;
 
-// Whether an input dim can be a padded size of window ws (unknown and symbolic dims can).
-inline bool FitsWindow(const Ort::ShapeInferContext::SymbolicInteger& d, int64_t ws) {
-  return !d.IsInt() || d.AsInt() < 0 || d.AsInt() % ws == 0;
+inline contract::DType ContractType(ONNXTensorElementDataType t) {
+  return t == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT     ? contract::DType::F32
+         : t == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 ? contract::DType::F16
+                                                      : contract::DType::Other;
 }
 
-// The window geometry of a padded NCHW image and a (B, H*W, C) token map, checked.
-inline Ort::Status Geometry(const char* op, const WindowAttrs& a, const std::vector<int64_t>& image, int64_t batch,
-                     int64_t channels, swb_window_geometry& g) {
-  if (image.size() != 4) return OpError(op, "image must be NCHW (rank 4), got " + ShapeText(image));
-  g = {batch, image[2], image[3], channels, a.window_size, a.shift_size, 0};
-  char msg[256];
-  return FromKernel(op, swb_window_geometry_check(&g, batch < 0, msg, sizeof msg), msg);
+inline ONNXTensorElementDataType OnnxType(contract::DType t) {
+  return t == contract::DType::F16 ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 : ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
 }
+
+// What every op takes from the contract.
+template <contract::Op kOp>
+struct ContractOp {
+  contract::Attrs attrs;
+
+  explicit ContractOp(const OrtKernelInfo* info) : attrs(KernelAttrs(kOp, info)) {}
+
+  static const char* Name() { return contract::OpName(kOp); }
+
+  // The input dims checked against the contract ("swinbench::Op: ..." naming the input and its shape).
+  Ort::Status Check(const Dims& in) const {
+    std::string error;
+    if (!contract::CheckInputDims(kOp, attrs, in, error))
+      return Ort::Status((std::string(kDomain) + "::" + error).c_str(), ORT_INVALID_ARGUMENT);
+    return Ort::Status{nullptr};
+  }
+
+  // The output dims of checked input dims.
+  std::vector<std::vector<int64_t>> OutDims(const Dims& in) const { return contract::OutputDims(kOp, attrs, in); }
+
+  // The kernel's status and message as an ORT status.
+  static Ort::Status KernelResult(int status, const char* message) { return FromKernel(Name(), status, message); }
+
+  // Output shapes (symbolic where the inputs are) and dtypes for ONNX Runtime. Leaves them unset when the attributes
+  // or ranks do not fit, or a known image dim is not a multiple of window_size (Compute then names the problem).
+  static void InferShapes(ShapeIO& io) {
+    contract::Attrs a;
+    std::string error;
+    const auto get_int = [&io](const char* name, int64_t& v) {
+      try {
+        v = io.Int(name);
+        return true;
+      } catch (...) {
+        return false;
+      }
+    };
+    const auto get_float = [&io](const char* name, float& v) {
+      try {
+        v = io.Float(name);
+        return true;
+      } catch (...) {
+        return false;
+      }
+    };
+    if (!contract::ReadAttrs(kOp, get_int, get_float, a, error)) return;
+    DimAlgebra d;
+    std::vector<std::vector<DimAlgebra::Expr>> in;
+    std::vector<contract::DType> types;
+    for (size_t i = 0; i < io.InputCount(); ++i) {
+      in.emplace_back();
+      for (const auto& dim : io.Input(i)) in.back().push_back(d.In(dim));
+      types.push_back(ContractType(io.InputType(i)));
+    }
+    const int image = contract::ImageInput(kOp);
+    if (image >= 0 && image < static_cast<int>(in.size()) && in[image].size() == 4)
+      for (size_t k = 2; k < 4; ++k)
+        if (in[image][k].known && in[image][k].value % a.window_size != 0) return;
+    std::vector<std::vector<DimAlgebra::Expr>> out;
+    if (!contract::OutputShapes(kOp, a, in, out, d)) return;
+    const auto out_types = contract::OutputTypes(kOp, types);
+    for (size_t i = 0; i < out.size(); ++i) {
+      Shape shape;
+      for (const auto& e : out[i]) shape.push_back(d.Out(e));
+      io.SetOutput(i, shape, OnnxType(out_types[i]));
+    }
+  }
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // WindowMask(image) -> mask (nW, N, N) float32
 template <typename Target, typename TImage>
-struct WindowMask {
-  static constexpr const char* kName = "WindowMask";
-  WindowAttrs attrs;
-
-  WindowMask(const OrtApi*, const OrtKernelInfo* info) : attrs(WindowAttrs::Read(info, kName)) {}
+struct WindowMask : ContractOp<contract::Op::WindowMask> {
+  static constexpr contract::Op kOp = contract::Op::WindowMask;
+  WindowMask(const OrtApi*, const OrtKernelInfo* info) : ContractOp(info) {}
 
   Ort::Status Compute(OrtKernelContext* ctx, const Tensor<TImage>& image, Tensor<float>& mask) {
-    swb_window_geometry g{};
-    if (auto s = Geometry(kName, attrs, image.Shape(), -1, -1, g); !s.IsOK()) return s;
-    const int64_t nW = (g.height / g.window_size) * (g.width / g.window_size), N = g.window_size * g.window_size;
-    float* out = mask.Allocate({nW, N, N});
+    const Dims in{image.Shape()};
+    if (auto s = Check(in); !s.IsOK()) return s;
+    const swb_window_geometry g = contract::WindowGeometry(kOp, attrs, in);
+    float* out = mask.Allocate(OutDims(in)[0]);
     char msg[256];
-    return FromKernel(kName, Target::WindowMask(&g, SWB_F32, out, Target::Stream(ctx), msg, sizeof msg), msg);
-  }
-
-  static void InferShapes(ShapeIO& io) {
-    const auto& image = io.Input(0);
-    if (image.size() != 4) return;
-    const int64_t ws = io.Int("window_size");
-    if (ws < 1 || !FitsWindow(image[2], ws) || !FitsWindow(image[3], ws)) return;
-    DimAlgebra d;
-    const auto nW = DimAlgebra::Mul(DimAlgebra::Div(d.In(image[2]), ws), DimAlgebra::Div(d.In(image[3]), ws));
-    io.SetOutput(0, {d.Out(nW), ws * ws, ws * ws}, ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT);
+    return KernelResult(Target::WindowMask(&g, SWB_F32, out, Target::Stream(ctx), msg, sizeof msg), msg);
   }
 };
 
 // ---------------------------------------------------------------------------------------------------------------
 // RollPartition(x (B, H*W, C), image) -> windows (B*nW, N, C)
 template <typename Target, typename T, typename TImage>
-struct RollPartition {
-  static constexpr const char* kName = "RollPartition";
-  WindowAttrs attrs;
-
-  RollPartition(const OrtApi*, const OrtKernelInfo* info) : attrs(WindowAttrs::Read(info, kName)) {}
+struct RollPartition : ContractOp<contract::Op::RollPartition> {
+  static constexpr contract::Op kOp = contract::Op::RollPartition;
+  RollPartition(const OrtApi*, const OrtKernelInfo* info) : ContractOp(info) {}
 
   Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& x, const Tensor<TImage>& image, Tensor<T>& windows) {
-    const auto& xs = x.Shape();
-    if (xs.size() != 3) return OpError(kName, "x must be (B, H*W, C), got " + ShapeText(xs));
-    swb_window_geometry g{};
-    if (auto s = Geometry(kName, attrs, image.Shape(), xs[0], xs[2], g); !s.IsOK()) return s;
-    if (xs[1] != g.height * g.width)
-      return OpError(kName, "x " + ShapeText(xs) + " does not hold the H*W = " + std::to_string(g.height * g.width) +
-                                " tokens of image " + ShapeText(image.Shape()));
-    const int64_t nW = (g.height / g.window_size) * (g.width / g.window_size), N = g.window_size * g.window_size;
-    T* out = windows.Allocate({g.batch * nW, N, g.channels});
+    const Dims in{x.Shape(), image.Shape()};
+    if (auto s = Check(in); !s.IsOK()) return s;
+    const swb_window_geometry g = contract::WindowGeometry(kOp, attrs, in);
+    T* out = windows.Allocate(OutDims(in)[0]);
     char msg[256];
-    return FromKernel(kName, Target::RollPartition(&g, DType<T>::value, x.Data(), out, Target::Stream(ctx), msg, sizeof msg), msg);
-  }
-
-  static void InferShapes(ShapeIO& io) {
-    const auto& x = io.Input(0);
-    const auto& image = io.Input(1);
-    if (x.size() != 3 || image.size() != 4) return;
-    const int64_t ws = io.Int("window_size");
-    if (ws < 1 || !FitsWindow(image[2], ws) || !FitsWindow(image[3], ws)) return;
-    DimAlgebra d;
-    const auto nW = DimAlgebra::Mul(DimAlgebra::Div(d.In(image[2]), ws), DimAlgebra::Div(d.In(image[3]), ws));
-    io.SetOutput(0, {d.Out(DimAlgebra::Mul(d.In(x[0]), nW)), ws * ws, d.Out(d.In(x[2]))}, io.InputType(0));
+    return KernelResult(Target::RollPartition(&g, DType<T>::value, x.Data(), out, Target::Stream(ctx), msg, sizeof msg), msg);
   }
 };
 
 // ---------------------------------------------------------------------------------------------------------------
 // ReverseRollAdd(windows (B*nW, N, C), residual (B, H*W, C), image) -> y (B, H*W, C)
 template <typename Target, typename T, typename TImage>
-struct ReverseRollAdd {
-  static constexpr const char* kName = "ReverseRollAdd";
-  WindowAttrs attrs;
+struct ReverseRollAdd : ContractOp<contract::Op::ReverseRollAdd> {
+  static constexpr contract::Op kOp = contract::Op::ReverseRollAdd;
+  ReverseRollAdd(const OrtApi*, const OrtKernelInfo* info) : ContractOp(info) {}
 
-  ReverseRollAdd(const OrtApi*, const OrtKernelInfo* info) : attrs(WindowAttrs::Read(info, kName)) {}
-
-  Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& windows, const Tensor<T>& residual, const Tensor<TImage>& image, Tensor<T>& y) {
-    const auto& ws_shape = windows.Shape();
-    const auto& rs = residual.Shape();
-    if (rs.size() != 3) return OpError(kName, "residual must be (B, H*W, C), got " + ShapeText(rs));
-    swb_window_geometry g{};
-    if (auto s = Geometry(kName, attrs, image.Shape(), rs[0], rs[2], g); !s.IsOK()) return s;
-    const int64_t nW = (g.height / g.window_size) * (g.width / g.window_size), N = g.window_size * g.window_size;
-    if (rs[1] != g.height * g.width)
-      return OpError(kName, "residual " + ShapeText(rs) + " does not hold the H*W = " +
-                                std::to_string(g.height * g.width) + " tokens of image " + ShapeText(image.Shape()));
-    if (ws_shape != std::vector<int64_t>{g.batch * nW, N, g.channels})
-      return OpError(kName, "windows must be (B*nW, N, C) = " + ShapeText({g.batch * nW, N, g.channels}) + ", got " +
-                                ShapeText(ws_shape));
-    T* out = y.Allocate(rs);
+  Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& windows, const Tensor<T>& residual,
+                      const Tensor<TImage>& image, Tensor<T>& y) {
+    const Dims in{windows.Shape(), residual.Shape(), image.Shape()};
+    if (auto s = Check(in); !s.IsOK()) return s;
+    const swb_window_geometry g = contract::WindowGeometry(kOp, attrs, in);
+    T* out = y.Allocate(OutDims(in)[0]);
     char msg[256];
-    return FromKernel(kName,
-                      Target::ReverseRollAdd(&g, DType<T>::value, windows.Data(), residual.Data(), out, Target::Stream(ctx), msg, sizeof msg),
-                      msg);
-  }
-
-  static void InferShapes(ShapeIO& io) {
-    const auto& residual = io.Input(1);
-    if (residual.size() != 3) return;
-    DimAlgebra d;
-    io.SetOutput(0, d.Copy(residual), io.InputType(1));
+    return KernelResult(Target::ReverseRollAdd(&g, DType<T>::value, windows.Data(), residual.Data(), out, Target::Stream(ctx),
+                                         msg, sizeof msg),
+                  msg);
   }
 };
 
 // ---------------------------------------------------------------------------------------------------------------
 // QkvSplit(qkv (B_, N, 3C)) -> q, k, v (B_, heads, N, C/heads), q scaled
 template <typename Target, typename T>
-struct QkvSplit {
-  static constexpr const char* kName = "QkvSplit";
-  int64_t heads;
-  float scale;
-
-  QkvSplit(const OrtApi*, const OrtKernelInfo* info)
-      : heads(IntAttr(info, kName, "num_heads")), scale(FloatAttr(info, kName, "scale")) {}
+struct QkvSplit : ContractOp<contract::Op::QkvSplit> {
+  static constexpr contract::Op kOp = contract::Op::QkvSplit;
+  QkvSplit(const OrtApi*, const OrtKernelInfo* info) : ContractOp(info) {}
 
   Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& qkv, Tensor<T>& q, Tensor<T>& k, Tensor<T>& v) {
-    const auto& s = qkv.Shape();
-    if (s.size() != 3 || s[2] % 3 != 0)
-      return OpError(kName, "qkv must be (B_, N, 3C), got " + ShapeText(s));
-    const swb_qkv_geometry g{s[0], s[1], s[2] / 3, heads, 0, 0};
-    if (heads < 1 || g.channels % heads != 0)
-      return OpError(kName, "C = " + std::to_string(g.channels) + " is not a multiple of num_heads = " +
-                                std::to_string(heads));
-    const std::vector<int64_t> out_shape{g.batch_windows, heads, g.tokens, g.channels / heads};
-    T* qp = q.Allocate(out_shape);
-    T* kp = k.Allocate(out_shape);
-    T* vp = v.Allocate(out_shape);
+    const Dims in{qkv.Shape()};
+    if (auto s = Check(in); !s.IsOK()) return s;
+    const swb_qkv_geometry g = contract::QkvGeometry(kOp, attrs, in);
+    const auto out = OutDims(in);
+    T* qp = q.Allocate(out[0]);
+    T* kp = k.Allocate(out[1]);
+    T* vp = v.Allocate(out[2]);
     char msg[256];
-    return FromKernel(kName, Target::QkvSplit(&g, scale, DType<T>::value, qkv.Data(), qp, kp, vp, Target::Stream(ctx), msg, sizeof msg),
-                      msg);
-  }
-
-  static void InferShapes(ShapeIO& io) {
-    const auto& qkv = io.Input(0);
-    if (qkv.size() != 3) return;
-    const int64_t heads = io.Int("num_heads");
-    if (heads < 1) return;
-    DimAlgebra d;
-    const auto head_dim = DimAlgebra::Div(DimAlgebra::Div(d.In(qkv[2]), 3), heads);
-    const Shape out{d.Out(d.In(qkv[0])), heads, d.Out(d.In(qkv[1])), d.Out(head_dim)};
-    for (size_t i = 0; i < 3; ++i) io.SetOutput(i, out, io.InputType(0));
+    return KernelResult(Target::QkvSplit(&g, attrs.scale, DType<T>::value, qkv.Data(), qp, kp, vp, Target::Stream(ctx), msg,
+                                   sizeof msg),
+                  msg);
   }
 };
 
 // ---------------------------------------------------------------------------------------------------------------
 // LayerNormFp32(x (..., C), weight (C), bias (C)) -> y like x, float32 accumulation
 template <typename Target, typename T, typename TParam>
-struct LayerNormFp32 {
-  static constexpr const char* kName = "LayerNormFp32";
-  float epsilon;
+struct LayerNormFp32 : ContractOp<contract::Op::LayerNormFp32> {
+  static constexpr contract::Op kOp = contract::Op::LayerNormFp32;
+  LayerNormFp32(const OrtApi*, const OrtKernelInfo* info) : ContractOp(info) {}
 
-  LayerNormFp32(const OrtApi*, const OrtKernelInfo* info) {
-    const float default_epsilon = 1e-5f;
-    epsilon = FloatAttr(info, kName, "epsilon", &default_epsilon);
-  }
-
-  Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& x, const Tensor<TParam>& weight, const Tensor<TParam>& bias, Tensor<T>& y) {
-    const auto& s = x.Shape();
-    if (s.empty()) return OpError(kName, "x must have at least one dim");
-    const int64_t cols = s.back();
-    if (weight.NumberOfElement() != cols || bias.NumberOfElement() != cols)
-      return OpError(kName, "weight " + ShapeText(weight.Shape()) + " and bias " + ShapeText(bias.Shape()) +
-                                " must hold the last dim of x " + ShapeText(s));
-    const swb_rows_geometry g{cols == 0 ? 0 : x.NumberOfElement() / cols, cols, 0};
-    T* out = y.Allocate(s);
+  Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& x, const Tensor<TParam>& weight,
+                      const Tensor<TParam>& bias, Tensor<T>& y) {
+    const Dims in{x.Shape(), weight.Shape(), bias.Shape()};
+    if (auto s = Check(in); !s.IsOK()) return s;
+    const swb_rows_geometry g = contract::RowsGeometry(in);
+    T* out = y.Allocate(OutDims(in)[0]);
     char msg[256];
-    return FromKernel(kName,
-                      Target::LayerNormFp32(&g, epsilon, DType<T>::value, DType<TParam>::value, x.Data(), weight.Data(), bias.Data(), out, Target::Stream(ctx), msg, sizeof msg),
-                      msg);
-  }
-
-  static void InferShapes(ShapeIO& io) {
-    const auto& x = io.Input(0);
-    if (x.empty()) return;
-    DimAlgebra d;
-    io.SetOutput(0, d.Copy(x), io.InputType(0));
+    return KernelResult(Target::LayerNormFp32(&g, attrs.epsilon, DType<T>::value, DType<TParam>::value, x.Data(),
+                                        weight.Data(), bias.Data(), out, Target::Stream(ctx), msg, sizeof msg),
+                  msg);
   }
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// LnRollPartition(x (B, H*W, C), weight (C), bias (C), image) -> windows (B*nW, N, C): LayerNorm in float32, roll,
+// window partition
+template <typename Target, typename T, typename TImage>
+struct LnRollPartition : ContractOp<contract::Op::LnRollPartition> {
+  static constexpr contract::Op kOp = contract::Op::LnRollPartition;
+  LnRollPartition(const OrtApi*, const OrtKernelInfo* info) : ContractOp(info) {}
+
+  Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& x, const Tensor<T>& weight, const Tensor<T>& bias,
+                      const Tensor<TImage>& image, Tensor<T>& windows) {
+    const Dims in{x.Shape(), weight.Shape(), bias.Shape(), image.Shape()};
+    if (auto s = Check(in); !s.IsOK()) return s;
+    const swb_window_geometry g = contract::WindowGeometry(kOp, attrs, in);
+    T* out = windows.Allocate(OutDims(in)[0]);
+    char msg[256];
+    return KernelResult(Target::LnRollPartition(&g, attrs.epsilon, DType<T>::value, x.Data(), weight.Data(), bias.Data(), out,
+                                          Target::Stream(ctx), msg, sizeof msg),
+                  msg);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// WindowAttention(qkv (B_, N, 3C), bias float32 (heads, N, N), [mask float32 (nW, N, N)]) -> out (B_, N, C)
+template <typename Target, typename T>
+struct WindowAttention : ContractOp<contract::Op::WindowAttention> {
+  static constexpr contract::Op kOp = contract::Op::WindowAttention;
+  WindowAttention(const OrtApi*, const OrtKernelInfo* info) : ContractOp(info) {}
+
+  Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& qkv, const Tensor<float>& bias,
+                      std::optional<const Tensor<float>*> mask, Tensor<T>& out) {
+    const bool masked = mask.has_value() && *mask != nullptr;
+    Dims in{qkv.Shape(), bias.Shape()};
+    if (masked) in.push_back((*mask)->Shape());
+    if (auto s = Check(in); !s.IsOK()) return s;
+    const swb_qkv_geometry g = contract::QkvGeometry(kOp, attrs, in);
+    T* y = out.Allocate(OutDims(in)[0]);
+    const float* mask_data = masked ? (*mask)->Data() : nullptr;
+    const int64_t num_windows = masked ? in[2][0] : 0;
+    char msg[256];
+    return KernelResult(Target::WindowAttention(&g, attrs.scale, DType<T>::value, qkv.Data(), bias.Data(), mask_data,
+                                          num_windows, y, Target::Stream(ctx), msg, sizeof msg),
+                  msg);
+  }
+};
+
+// Kernel creation of a lite op that leaves out trailing inputs without a name. ONNX Runtime 1.31's lite API builds a
+// tensor for every input index below the node's input count, and crashes on an absent optional input written as an
+// empty name (WindowAttention "qkv, bias, ''"); counting only the named ones makes that input std::nullopt instead.
+// Otherwise what the lite API's own CreateKernel does (its Kernel record, from onnxruntime_lite_custom_op.h).
+template <typename Kernel>
+void CountNamedInputs(OrtCustomOp* op) {
+  using Lite = Ort::Custom::OrtLiteCustomStruct<Kernel>;
+  op->CreateKernel = [](const OrtCustomOp* self, const OrtApi* api, const OrtKernelInfo* info) -> void* {
+    auto kernel = std::make_unique<typename Lite::Kernel>();
+    Ort::ThrowOnError(api->KernelInfo_GetInputCount(info, &kernel->num_input_));
+    Ort::ThrowOnError(api->KernelInfo_GetOutputCount(info, &kernel->num_output_));
+    const Ort::ConstKernelInfo ki(info);
+    while (kernel->num_input_ > 0 && ki.GetInputName(kernel->num_input_ - 1).empty()) --kernel->num_input_;
+    kernel->custom_op_ = std::make_unique<Kernel>(api, info);
+    kernel->ep_ = static_cast<const Lite*>(self)->execution_provider_;
+    return kernel.release();
+  };
+}
 
 template <typename Target, template <typename...> class Op, typename... Ts>
 void AddOp(Ort::CustomOpDomain& domain, std::vector<std::unique_ptr<Ort::Custom::OrtLiteCustomOp>>& ops) {
   using Kernel = Op<Target, Ts...>;
-  ops.emplace_back(Ort::Custom::CreateLiteCustomOp<Kernel>(Kernel::kName, Target::kProvider));
+  ops.emplace_back(Ort::Custom::CreateLiteCustomOp<Kernel>(Kernel::Name(), Target::kProvider));
   InstallShapeInference<Kernel>(ops.back().get());
+  CountNamedInputs<Kernel>(ops.back().get());
   domain.Add(ops.back().get());
 }
 
@@ -234,6 +287,12 @@ void RegisterAll(Ort::CustomOpDomain& domain) {
   AddOp<Target, LayerNormFp32, F16, float>(domain, *ops);
   AddOp<Target, LayerNormFp32, F16, F16>(domain, *ops);
   AddOp<Target, LayerNormFp32, float, F16>(domain, *ops);
+  AddOp<Target, LnRollPartition, float, float>(domain, *ops);
+  AddOp<Target, LnRollPartition, float, F16>(domain, *ops);
+  AddOp<Target, LnRollPartition, F16, float>(domain, *ops);
+  AddOp<Target, LnRollPartition, F16, F16>(domain, *ops);
+  AddOp<Target, WindowAttention, float>(domain, *ops);
+  AddOp<Target, WindowAttention, F16>(domain, *ops);
 }
 
 }  // namespace swinbench

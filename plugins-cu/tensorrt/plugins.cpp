@@ -60,7 +60,12 @@ PluginFieldType FromFieldType(FieldType t) {
 void ReportError(const std::string& message) { std::fprintf(stderr, "swinbench tensorrt plugin: %s\n", message.c_str()); }
 
 // ---- the plugin -------------------------------------------------------------------------------------------------------
-SwinPlugin::SwinPlugin(Op op, const Attrs& attrs, std::string ns) : op_(op), attrs_(attrs), namespace_(std::move(ns)) {}
+SwinPlugin::SwinPlugin(Op op, const Attrs& attrs, std::string ns)
+    : op_(op), attrs_(attrs), namespace_(std::move(ns)), nb_inputs_(MaxInputs(op)) {}
+
+bool SwinPlugin::Arity(int32_t nbInputs, int32_t nbOutputs) const {
+  return nbInputs >= MinInputs(op_) && nbInputs <= MaxInputs(op_) && nbOutputs == NbOutputs(op_);
+}
 
 IPluginCapability* SwinPlugin::getCapabilityInterface(PluginCapabilityType type) noexcept {
   switch (type) {
@@ -73,7 +78,9 @@ IPluginCapability* SwinPlugin::getCapabilityInterface(PluginCapabilityType type)
 
 IPluginV3* SwinPlugin::clone() noexcept {
   try {
-    return new SwinPlugin(op_, attrs_, namespace_);
+    auto* copy = new SwinPlugin(op_, attrs_, namespace_);
+    copy->nb_inputs_ = nb_inputs_;
+    return copy;
   } catch (...) {
     return nullptr;
   }
@@ -86,12 +93,14 @@ int32_t SwinPlugin::getNbOutputs() const noexcept { return NbOutputs(op_); }
 
 int32_t SwinPlugin::configurePlugin(const DynamicPluginTensorDesc*, int32_t nbInputs, const DynamicPluginTensorDesc*,
                                     int32_t nbOutputs) noexcept {
-  return nbInputs == NbInputs(op_) && nbOutputs == NbOutputs(op_) ? 0 : -1;
+  if (!Arity(nbInputs, nbOutputs)) return -1;
+  nb_inputs_ = nbInputs;
+  return 0;
 }
 
 int32_t SwinPlugin::getOutputDataTypes(DataType* outputTypes, int32_t nbOutputs, const DataType* inputTypes,
                                        int32_t nbInputs) const noexcept {
-  if (nbInputs != NbInputs(op_) || nbOutputs != NbOutputs(op_)) return -1;
+  if (!Arity(nbInputs, nbOutputs)) return -1;
   std::vector<DType> in;
   for (int32_t i = 0; i < nbInputs; ++i) in.push_back(ToDType(inputTypes[i]));
   const auto out = OutputTypes(op_, in);
@@ -126,7 +135,7 @@ bool SwinPlugin::supportsFormatCombination(int32_t pos, const DynamicPluginTenso
   if (inOut[pos].desc.format != TensorFormat::kLINEAR) return false;
   std::vector<DType> earlier;
   for (int32_t i = 0; i < pos; ++i) earlier.push_back(ToDType(inOut[i].desc.type));
-  return SupportsType(op_, pos, earlier, ToDType(inOut[pos].desc.type));
+  return SupportsType(op_, nbInputs, pos, earlier, ToDType(inOut[pos].desc.type));
 }
 
 size_t SwinPlugin::getWorkspaceSize(const DynamicPluginTensorDesc*, int32_t, const DynamicPluginTensorDesc*,
@@ -144,6 +153,7 @@ int32_t SwinPlugin::onShapeChange(const PluginTensorDesc* in, int32_t nbInputs, 
       ReportError(error);
       return -1;
     }
+    nb_inputs_ = nbInputs;
     return 0;
   } catch (...) {
     return -1;
@@ -152,70 +162,74 @@ int32_t SwinPlugin::onShapeChange(const PluginTensorDesc* in, int32_t nbInputs, 
 
 int32_t SwinPlugin::enqueue(const PluginTensorDesc* inputDesc, const PluginTensorDesc* outputDesc,
                             const void* const* inputs, void* const* outputs, void*, cudaStream_t stream) noexcept {
-  char msg[256] = "";
-  int status = SWB_OK;
-  const Dims& d0 = inputDesc[0].dims;
-  const swb_dtype dtype = KernelDType(inputDesc[0].type);
-  switch (op_) {
-    case Op::WindowMask: {
-      const swb_window_geometry g{1, d0.d[2], d0.d[3], 1, attrs_.window_size, attrs_.shift_size, 0};
-      status = swb_window_mask_cuda(&g, KernelDType(outputDesc[0].type), outputs[0], stream, msg, sizeof msg);
-      break;
+  try {
+    std::vector<std::vector<int64_t>> in;  // checked by onShapeChange
+    for (int32_t i = 0; i < nb_inputs_; ++i) in.push_back(ToVector(inputDesc[i].dims));
+    char msg[256] = "";
+    int status = SWB_OK;
+    const swb_dtype dtype = KernelDType(inputDesc[0].type);
+    switch (op_) {
+      case Op::WindowMask: {
+        const swb_window_geometry g = contract::WindowGeometry(op_, attrs_, in);
+        status = swb_window_mask_cuda(&g, KernelDType(outputDesc[0].type), outputs[0], stream, msg, sizeof msg);
+        break;
+      }
+      case Op::RollPartition: {
+        const swb_window_geometry g = contract::WindowGeometry(op_, attrs_, in);
+        status = swb_roll_partition_cuda(&g, dtype, inputs[0], outputs[0], stream, msg, sizeof msg);
+        break;
+      }
+      case Op::ReverseRollAdd: {
+        const swb_window_geometry g = contract::WindowGeometry(op_, attrs_, in);
+        status = swb_reverse_roll_add_cuda(&g, dtype, inputs[0], inputs[1], outputs[0], stream, msg, sizeof msg);
+        break;
+      }
+      case Op::QkvSplit: {
+        const swb_qkv_geometry g = contract::QkvGeometry(op_, attrs_, in);
+        status = swb_qkv_split_cuda(&g, attrs_.scale, dtype, inputs[0], outputs[0], outputs[1], outputs[2], stream, msg,
+                                    sizeof msg);
+        break;
+      }
+      case Op::LayerNormFp32: {
+        const swb_rows_geometry g = contract::RowsGeometry(in);
+        status = swb_layer_norm_fp32_cuda(&g, attrs_.epsilon, dtype, KernelDType(inputDesc[1].type), inputs[0],
+                                          inputs[1], inputs[2], outputs[0], stream, msg, sizeof msg);
+        break;
+      }
+      case Op::LnRollPartition: {
+        const swb_window_geometry g = contract::WindowGeometry(op_, attrs_, in);
+        status = swb_ln_roll_partition_cuda(&g, attrs_.epsilon, dtype, KernelDType(inputDesc[1].type), inputs[0],
+                                            inputs[1], inputs[2], outputs[0], stream, msg, sizeof msg);
+        break;
+      }
+      case Op::WindowAttention: {
+        const swb_qkv_geometry g = contract::QkvGeometry(op_, attrs_, in);
+        const bool masked = nb_inputs_ == 3;
+        status = swb_window_attention_cuda(&g, attrs_.scale, dtype, inputs[0], static_cast<const float*>(inputs[1]),
+                                           masked ? static_cast<const float*>(inputs[2]) : nullptr,
+                                           masked ? in[2][0] : 0, outputs[0], stream, msg, sizeof msg);
+        break;
+      }
     }
-    case Op::RollPartition: {
-      const Dims& image = inputDesc[1].dims;
-      const swb_window_geometry g{d0.d[0], image.d[2], image.d[3], d0.d[2], attrs_.window_size, attrs_.shift_size, 0};
-      status = swb_roll_partition_cuda(&g, dtype, inputs[0], outputs[0], stream, msg, sizeof msg);
-      break;
+    if (status != SWB_OK) {
+      ReportError(std::string(OpName(op_)) + ": " + msg);
+      return -1;
     }
-    case Op::ReverseRollAdd: {
-      const Dims& residual = inputDesc[1].dims;
-      const Dims& image = inputDesc[2].dims;
-      const swb_window_geometry g{residual.d[0], image.d[2], image.d[3], residual.d[2], attrs_.window_size,
-                                  attrs_.shift_size, 0};
-      status = swb_reverse_roll_add_cuda(&g, dtype, inputs[0], inputs[1], outputs[0], stream, msg, sizeof msg);
-      break;
-    }
-    case Op::QkvSplit: {
-      const swb_qkv_geometry g{d0.d[0], d0.d[1], d0.d[2] / 3, attrs_.num_heads, 0, 0};
-      status = swb_qkv_split_cuda(&g, attrs_.scale, dtype, inputs[0], outputs[0], outputs[1], outputs[2], stream, msg,
-                                  sizeof msg);
-      break;
-    }
-    case Op::LayerNormFp32: {
-      int64_t rows = 1;
-      for (int32_t i = 0; i + 1 < d0.nbDims; ++i) rows *= d0.d[i];
-      const swb_rows_geometry g{rows, d0.d[d0.nbDims - 1], 0};
-      status = swb_layer_norm_fp32_cuda(&g, attrs_.epsilon, dtype, KernelDType(inputDesc[1].type), inputs[0], inputs[1],
-                                        inputs[2], outputs[0], stream, msg, sizeof msg);
-      break;
-    }
-  }
-  if (status != SWB_OK) {
-    ReportError(std::string(OpName(op_)) + ": " + msg);
+    return 0;
+  } catch (...) {
     return -1;
   }
-  return 0;
 }
 
 IPluginV3* SwinPlugin::attachToContext(IPluginResourceContext*) noexcept { return clone(); }
 
 const PluginFieldCollection* SwinPlugin::getFieldsToSerialize() noexcept {
   fields_.clear();
-  for (const auto& f : ToFields(op_, attrs_)) {
-    // The names must outlive the call: take them from the op's fixed schema strings.
-    fields_.emplace_back(nullptr, f.data, FromFieldType(f.type), f.length);
-  }
-  static const auto kNames = [] {
-    std::vector<std::vector<std::string>> names;
-    for (Op op : kOps) {
-      names.emplace_back();
-      for (const auto& [name, type] : FieldSchema(op)) names.back().push_back(name);
-    }
-    return names;
-  }();
-  const auto& names = kNames[static_cast<size_t>(op_)];
-  for (size_t i = 0; i < fields_.size(); ++i) fields_[i].name = names[i].c_str();
+  // the names come from the op's attribute schema (static strings), the values point into attrs_
+  const auto& schema = contract::AttrSchema(op_);
+  const auto fields = ToFields(op_, attrs_);
+  for (size_t i = 0; i < fields.size(); ++i)
+    fields_.emplace_back(schema[i].name, fields[i].data, FromFieldType(fields[i].type), fields[i].length);
   collection_.nbFields = static_cast<int32_t>(fields_.size());
   collection_.fields = fields_.data();
   return &collection_;

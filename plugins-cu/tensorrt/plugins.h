@@ -1,5 +1,5 @@
-// The swinbench ops as TensorRT 10 plugins (IPluginV3: OneCore + OneBuild + OneRuntime), one class for the five ops
-// driven by plugin_logic.h, and their creators (IPluginCreatorV3One) registered under the op names the ONNX emitter
+// The swinbench ops as TensorRT 10 plugins (IPluginV3: OneCore + OneBuild + OneRuntime), one class for the seven ops
+// driven by their contract (common/op_contracts.h through plugin_logic.h), and their creators (IPluginCreatorV3One) registered under the op names the ONNX emitter
 // writes. The ONNX parser looks a custom node up by (op_type, plugin_version "1", plugin_namespace ""), so every
 // creator is registered twice: under "" (what the parser asks for) and under "swinbench" (the ONNX domain).
 #pragma once
@@ -51,9 +51,12 @@ class SwinPlugin final : public nvinfer1::IPluginV3,
   const nvinfer1::PluginFieldCollection* getFieldsToSerialize() noexcept override;
 
  private:
+  bool Arity(int32_t nbInputs, int32_t nbOutputs) const;  // the op's input and output counts (contract)
+
   Op op_;
   Attrs attrs_;
   std::string namespace_;
+  int32_t nb_inputs_;  // inputs of the node (WindowAttention: 2 without a mask, 3 with one), from configure/onShapeChange
   std::vector<nvinfer1::PluginField> fields_;  // getFieldsToSerialize's storage (points into attrs_)
   nvinfer1::PluginFieldCollection collection_{};
 };
@@ -77,7 +80,7 @@ class SwinPluginCreator final : public nvinfer1::IPluginCreatorV3One {
   nvinfer1::PluginFieldCollection collection_{};
 };
 
-// Every creator (5 ops x 2 namespaces), built once and alive for the process.
+// Every creator (7 ops x 2 namespaces), built once and alive for the process.
 std::vector<nvinfer1::IPluginCreatorInterface*>& Creators();
 
 // Registers Creators() with TensorRT's global plugin registry (once; later calls return the first result).

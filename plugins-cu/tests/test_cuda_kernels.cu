@@ -282,6 +282,15 @@ void TimeBlockKernels() {
   report("ln_roll_partition", 2 * act, MedianMs([&] {
            swb_ln_roll_partition_cuda(&g, 1e-5f, SWB_F16, SWB_F16, x.p, gamma.p, beta.p, y.p, nullptr, g_msg, sizeof g_msg);
          }));
+  report("roll_partition", 2 * act, MedianMs([&] {
+           swb_roll_partition_cuda(&g, SWB_F16, x.p, y.p, nullptr, g_msg, sizeof g_msg);
+         }));
+  {
+    Device q(Bytes(SWB_F16, n)), k(Bytes(SWB_F16, n)), v(Bytes(SWB_F16, n));
+    report("qkv_split", 6 * act, MedianMs([&] {
+             swb_qkv_split_cuda(&qg, 0.18f, SWB_F16, qkv.p, q.p, k.p, v.p, nullptr, g_msg, sizeof g_msg);
+           }));
+  }
   report("reverse_roll_add", 3 * act, MedianMs([&] {
            swb_reverse_roll_add_cuda(&g, SWB_F16, x.p, r.p, y.p, nullptr, g_msg, sizeof g_msg);
          }));

@@ -1,4 +1,5 @@
-// The TensorRT plugins' plain logic (no TensorRT needed): output shapes, attribute fields, dtype rules, cache names.
+// The TensorRT plugins' plain logic (no TensorRT needed): the op contracts as the plugins see them (output shapes,
+// dtype rules), attribute fields and their (de)serialization, cache names.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -39,7 +40,7 @@ static void TestNames() {
   Op op;
   CHECK(!OpFromName("LayerNormalization", op));
   CHECK(std::string(kDomain) == "swinbench" && std::string(kPluginVersion) == "1");
-  CHECK(NbInputs(Op::ReverseRollAdd) == 3 && NbOutputs(Op::QkvSplit) == 3 && NbOutputs(Op::WindowMask) == 1);
+  CHECK(MaxInputs(Op::ReverseRollAdd) == 3 && NbOutputs(Op::QkvSplit) == 3 && NbOutputs(Op::WindowMask) == 1);
 }
 
 static void TestShapes() {
@@ -84,7 +85,12 @@ static void TestFields() {
     if (op == Op::QkvSplit) CHECK(back.num_heads == 6 && back.scale == 0.125f);
     if (op == Op::RollPartition) CHECK(back.window_size == 8 && back.shift_size == 4);
     if (op == Op::LayerNormFp32) CHECK(back.epsilon == 1e-6f);
+    if (op == Op::LnRollPartition) CHECK(back.window_size == 8 && back.shift_size == 4 && back.epsilon == 1e-6f);
+    if (op == Op::WindowAttention) CHECK(back.num_heads == 6 && back.scale == 0.125f);
   }
+  const auto ln_schema = FieldSchema(Op::LnRollPartition);
+  CHECK(ln_schema.size() == 3 && ln_schema[0].first == "window_size" && ln_schema[2].first == "epsilon" &&
+        ln_schema[0].second == FieldType::Int64 && ln_schema[2].second == FieldType::Float32);
   // What the ONNX parser may hand over: int32 ints and float64 floats.
   const int32_t ws = 8, shift = 0, heads = 3;
   const double scale = 0.5;
@@ -96,21 +102,25 @@ static void TestFields() {
   CHECK(r.num_heads == 3 && r.scale == 0.5f);
   CHECK(FromFields(Op::LayerNormFp32, {}, r, e) && r.epsilon == 1e-5f);  // default epsilon
   CHECK(!FromFields(Op::WindowMask, {{"window_size", FieldType::Int32, &ws, 1}}, r, e) && e.find("shift_size") != std::string::npos);
-  CHECK(!FromFields(Op::QkvSplit, {{"num_heads", FieldType::Float64, &scale, 1}, {"scale", FieldType::Float64, &scale, 1}}, r, e));
+  CHECK(!FromFields(Op::QkvSplit, {{"num_heads", FieldType::Float64, &scale, 1}, {"scale", FieldType::Float64, &scale, 1}}, r, e) &&
+        e.find("'num_heads' has the wrong type") != std::string::npos);
+  CHECK(FromFields(Op::WindowAttention, {{"num_heads", FieldType::Int32, &heads, 1}, {"scale", FieldType::Float64, &scale, 1}}, r, e));
+  CHECK(r.num_heads == 3 && r.scale == 0.5f);
+  CHECK(!FromFields(Op::WindowAttention, {{"num_heads", FieldType::Int32, &heads, 1}}, r, e) && e.find("'scale' is missing") != std::string::npos);
   const int32_t bad_shift = 8;
   CHECK(!FromFields(Op::WindowMask, {{"window_size", FieldType::Int32, &ws, 1}, {"shift_size", FieldType::Int32, &bad_shift, 1}}, r, e));
 }
 
 static void TestTypes() {
   using D = DType;
-  CHECK(SupportsType(Op::WindowMask, 0, {}, D::F16) && SupportsType(Op::WindowMask, 1, {D::F16}, D::F32));
-  CHECK(!SupportsType(Op::WindowMask, 1, {D::F32}, D::F16));
-  CHECK(SupportsType(Op::RollPartition, 1, {D::F16}, D::F32));    // image of another float type
-  CHECK(SupportsType(Op::RollPartition, 2, {D::F16, D::F32}, D::F16));
-  CHECK(!SupportsType(Op::RollPartition, 2, {D::F16, D::F32}, D::F32));
-  CHECK(!SupportsType(Op::ReverseRollAdd, 1, {D::F32}, D::F16));
-  CHECK(SupportsType(Op::QkvSplit, 3, {D::F16, D::F16, D::F16}, D::F16));
-  CHECK(!SupportsType(Op::LayerNormFp32, 0, {}, D::Other));
+  CHECK(SupportsType(Op::WindowMask, MaxInputs(Op::WindowMask), 0, {}, D::F16) && SupportsType(Op::WindowMask, MaxInputs(Op::WindowMask), 1, {D::F16}, D::F32));
+  CHECK(!SupportsType(Op::WindowMask, MaxInputs(Op::WindowMask), 1, {D::F32}, D::F16));
+  CHECK(SupportsType(Op::RollPartition, MaxInputs(Op::RollPartition), 1, {D::F16}, D::F32));    // image of another float type
+  CHECK(SupportsType(Op::RollPartition, MaxInputs(Op::RollPartition), 2, {D::F16, D::F32}, D::F16));
+  CHECK(!SupportsType(Op::RollPartition, MaxInputs(Op::RollPartition), 2, {D::F16, D::F32}, D::F32));
+  CHECK(!SupportsType(Op::ReverseRollAdd, MaxInputs(Op::ReverseRollAdd), 1, {D::F32}, D::F16));
+  CHECK(SupportsType(Op::QkvSplit, MaxInputs(Op::QkvSplit), 3, {D::F16, D::F16, D::F16}, D::F16));
+  CHECK(!SupportsType(Op::LayerNormFp32, MaxInputs(Op::LayerNormFp32), 0, {}, D::Other));
   CHECK(OutputTypes(Op::WindowMask, {D::F16}) == std::vector<D>{D::F32});
   CHECK(OutputTypes(Op::QkvSplit, {D::F16}) == std::vector<D>(3, D::F16));
 }

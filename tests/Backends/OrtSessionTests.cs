@@ -155,6 +155,71 @@ public class OrtSessionTests
         AssertExact(v, s.GetOutput("v"));
     }
 
+    private static void AssertClose(Tensor expected, (float[] Data, long[] Shape) actual, float tolerance)
+    {
+        Assert.Equal(expected.shape, actual.Shape);
+        var e = Data(expected);
+        var max = 0f;
+        for (var i = 0; i < e.Length; i++) max = Math.Max(max, Math.Abs(e[i] - actual.Data[i]));
+        Assert.True(max <= tolerance, $"max|d| = {max:E3} > {tolerance:E1}");
+    }
+
+    [Theory]
+    [MemberData(nameof(WindowCases))]
+    public void LnRollPartition_equals_layer_norm_then_roll_and_window_partition(int b, int h, int w, int c, int ws, int shift)
+    {
+        using var x = Rand(5, b, h * w, c) * 3 + 1;
+        using var weight = Rand(6, c);
+        using var bias = Rand(7, c);
+        using var normed = nn.functional.layer_norm(x, [c], weight, bias, 1e-5);
+        using var expected = WindowOps.Partition(Roll(normed.view(b, h, w, c), -shift), ws).view(-1, ws * ws, c);
+        var model = new OnnxTestModel()
+            .Input("x", Float, "B", "L", "C").Input("weight", Float, "C").Input("bias", Float, "C").Input("image", Float, "B", 3, "H", "W")
+            .Node(Domain, "LnRollPartition", ["x", "weight", "bias", "image"], ["windows"],
+                ("window_size", (long)ws), ("shift_size", (long)shift), ("epsilon", 1e-5f))
+            .Output("windows", Float)
+            .ToBytes();
+        using var s = Session(model);
+        s.SetInput("x", Data(x), x.shape);
+        s.SetInput("weight", Data(weight), weight.shape);
+        s.SetInput("bias", Data(bias), bias.shape);
+        s.SetInput("image", new float[b * 3 * h * w], [b, 3, h, w]);
+        s.Run();
+        AssertClose(expected, s.GetOutput("windows"), 1e-5f);
+    }
+
+    /// <summary>WindowAttention with the mask as a third input ("mask"), left out (null), or an empty name ("").</summary>
+    [Theory]
+    [InlineData(2, 4, 16, 24, 3, "mask")]
+    [InlineData(2, 4, 16, 24, 3, null)]
+    [InlineData(2, 4, 16, 24, 3, "")]
+    [InlineData(1, 6, 49, 60, 6, "mask")]
+    public void WindowAttention_equals_softmax_of_scaled_scores_plus_bias_and_mask_times_v(int b, int nW, int n, int c, int heads, string? maskName)
+    {
+        var d = c / heads;
+        var scale = 1f / MathF.Sqrt(d);
+        using var qkv = Rand(8, b * nW, n, 3 * c);
+        using var bias = Rand(9, heads, n, n);
+        using var maskValues = Rand(10, nW, n, n).gt(0.5).to(ScalarType.Float32) * -100f;
+        using var parts = qkv.reshape(b * nW, n, 3, heads, d).permute(2, 0, 3, 1, 4);
+        using var scores = (parts[0] * scale).matmul(parts[1].transpose(-2, -1)) + bias.unsqueeze(0);
+        using var masked = maskName == "mask" ? (scores.view(b, nW, heads, n, n) + maskValues.unsqueeze(1).unsqueeze(0)).view(b * nW, heads, n, n) : scores.alias();
+        using var expected = nn.functional.softmax(masked, -1).matmul(parts[2]).transpose(1, 2).reshape(b * nW, n, c);
+        string[] inputs = maskName is null ? ["qkv", "bias"] : ["qkv", "bias", maskName];
+        var builder = new OnnxTestModel().Input("qkv", Float, "BW", n, 3 * c).Input("bias", Float, heads, n, n);
+        if (maskName == "mask") builder.Input("mask", Float, nW, n, n);
+        var model = builder
+            .Node(Domain, "WindowAttention", inputs, ["y"], ("num_heads", (long)heads), ("scale", scale))
+            .Output("y", Float)
+            .ToBytes();
+        using var s = Session(model);
+        s.SetInput("qkv", Data(qkv), qkv.shape);
+        s.SetInput("bias", Data(bias), bias.shape);
+        if (maskName == "mask") s.SetInput("mask", Data(maskValues), maskValues.shape);
+        s.Run();
+        AssertClose(expected, s.GetOutput("y"), 1e-5f);
+    }
+
     [Fact]
     public void LayerNormFp32_matches_layer_norm()
     {

@@ -35,10 +35,10 @@ public class ExportOnnxCommandTests
             File.WriteAllText(config, m.Config.ToJson());
             var path = Path.Combine(dir.FullName, "tiny.onnx");
             var (code, stdout, stderr) = Invoke("--config", config, "--weights", m.Checkpoint, "--mask", "hoisted", "--layernorm", "decomposed",
-                "--precision", "fp16", "--keep-norms-fp32", "--custom-ops", "WindowMask,QkvSplit", "--out", path, "--report");
+                "--precision", "fp16", "--keep-norms-fp32", "--kernels", "window_mask,qkv_split", "--out", path, "--report");
             Assert.True(code == 0, stderr);
             Assert.True(new FileInfo(path).Length > 0);
-            Assert.Contains("hoisted/ln-decomposed/fp16+norms32/ops:WindowMask,QkvSplit", stdout);
+            Assert.Contains("hoisted/ln-decomposed/fp16+norms32/window_mask+qkv_split", stdout);
             Assert.Contains("swinbench::QkvSplit", stdout);
             Assert.Contains("shape nodes", stdout);
         }
@@ -51,7 +51,8 @@ public class ExportOnnxCommandTests
     [Theory]
     [InlineData("--mask sideways", "--mask")]
     [InlineData("--layernorm fp32", "--layernorm")]
-    [InlineData("--custom-ops Roll", "custom op 'Roll'")]
+    [InlineData("--kernels roll", "unknown kernel 'roll'")]
+    [InlineData("--kernels all", "kernel 'aligned_rows' cannot be exported to ONNX")]
     [InlineData("--keep-norms-fp32", "--precision fp16")]
     [InlineData("", "--out FILE, --report")]
     public void Bad_flags_are_one_line_errors(string flags, string message)

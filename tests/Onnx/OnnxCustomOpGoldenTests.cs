@@ -6,32 +6,34 @@ using SwinBench.Onnx;
 namespace SwinBench.Tests.Onnx;
 
 /// <summary>
-/// Graphs with the <c>swinbench</c> custom ops, run by ONNX Runtime (CPU EP) through <see cref="OrtSession"/> with the
+/// Graphs with kernels as <c>swinbench</c> ops, run by ONNX Runtime (CPU EP) through <see cref="OrtSession"/> with the
 /// op library of plugins-cu, against the official outputs of every golden model at every case size.
 /// </summary>
 public class OnnxCustomOpGoldenTests
 {
-    public static TheoryData<string, MaskMode, string> ModelsAndOps()
+    /// <summary>Every golden model with all exportable kernels, and each kernel alone on one model, in both mask modes.</summary>
+    public static TheoryData<string, MaskMode, string> ModelsAndKernels()
     {
         var data = new TheoryData<string, MaskMode, string>();
-        foreach (var m in Golden.Models)
+        var all = ModelOptions.TokenList(OnnxExportOptions.ExportableKernels).Replace(" ", "");
+        foreach (var mask in new[] { MaskMode.Hoisted, MaskMode.PerBlock })
         {
-            data.Add(m.Name, MaskMode.Hoisted, "all");
-            data.Add(m.Name, MaskMode.PerBlock, "all");
+            foreach (var m in Golden.Models)
+                data.Add(m.Name, mask, all);
+            foreach (var (flag, token) in ModelOptions.KernelTokens.Where(k => OnnxExportOptions.ExportableKernels.HasFlag(k.Flag)))
+                data.Add("tiny_classical_x4", mask, token);
         }
-        foreach (var op in new[] { "WindowMask", "RollPartition", "ReverseRollAdd", "QkvSplit", "LayerNormFp32" })
-            data.Add("tiny_classical_x4", MaskMode.Hoisted, op);
         return data;
     }
 
     [Theory]
-    [MemberData(nameof(ModelsAndOps))]
-    public void Custom_op_graph_matches_the_official_output(string model, MaskMode mask, string ops)
+    [MemberData(nameof(ModelsAndKernels))]
+    public void Kernel_graph_matches_the_official_output(string model, MaskMode mask, string kernels)
     {
         var library = OrtOpLibrary.Find();
         Assert.True(library is not null, "libswinbench_ort.so not found: run scripts/build-plugins.sh first");
         var golden = Golden.Model(model);
-        var options = new OnnxExportOptions { Mask = mask, CustomOps = OnnxExportOptions.ParseCustomOps(ops), ModelName = model };
+        var options = new OnnxExportOptions { Mask = mask, Kernels = ModelOptions.ParseKernels(kernels), ModelName = model };
         byte[] bytes;
         using (var net = OnnxExports.LoadGolden(model))
             bytes = OnnxExporter.Export(net, options);
@@ -46,7 +48,7 @@ public class OnnxCustomOpGoldenTests
             var (y, shape) = session.GetOutput();
             Assert.Equal(c.OutShape, shape);
             var maxDiff = OrtCpu.MaxAbsDiff(y, expected.Data);
-            Assert.True(maxDiff <= 1e-4, $"{model} {c.H}x{c.W} {mask} ops {ops}: max|d| = {maxDiff:E3} > 1e-4");
+            Assert.True(maxDiff <= 1e-4, $"{model} {c.H}x{c.W} {mask} kernels {kernels}: max|d| = {maxDiff:E3} > 1e-4");
         }
     }
 }

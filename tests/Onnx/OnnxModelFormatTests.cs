@@ -38,7 +38,7 @@ public class OnnxModelFormatTests
         Assert.Equal("fused", props["layernorm"]);
         Assert.Equal("fp32", props["precision"]);
         Assert.Equal("false", props["keep_norms_fp32"]);
-        Assert.Equal("none", props["custom_ops"]);
+        Assert.Equal("none", props["kernels"]);
         Assert.Equal("2", props["scale"]);
         Assert.Equal(OnnxExporter.SwinBenchVersion, props["swinbench_version"]);
         Assert.Equal(Golden.Model("tiny_lightweight_x2").Config, SwinIRConfig.FromJson(props["config"]));

@@ -12,6 +12,8 @@ public class OnnxNodeCountTests
 {
     private const string UpdateVariable = "SWINBENCH_UPDATE_NODE_COUNTS";
 
+    private const Kernels AllOps = OnnxExportOptions.ExportableKernels;
+
     /// <summary>The variants of the table, in order; the first is the official export path.</summary>
     public static IReadOnlyList<OnnxExportOptions> TableVariants { get; } = BuildVariants();
 
@@ -27,11 +29,11 @@ public class OnnxNodeCountTests
             hoisted with { Precision = Precision.Fp16 },
             hoisted with { Precision = Precision.Fp16, KeepNormsFp32 = true },
         };
-        foreach (var op in new[] { SwinBenchOps.WindowMask, SwinBenchOps.RollPartition, SwinBenchOps.ReverseRollAdd, SwinBenchOps.QkvSplit, SwinBenchOps.LayerNormFp32 })
-            list.Add(hoisted with { CustomOps = op });
-        list.Add(hoisted with { CustomOps = SwinBenchOps.All });
-        list.Add(new OnnxExportOptions { Mask = MaskMode.PerBlock, CustomOps = SwinBenchOps.All });
-        list.Add(hoisted with { Precision = Precision.Fp16, CustomOps = SwinBenchOps.All });
+        foreach (var (kernel, _) in ModelOptions.KernelTokens.Where(k => OnnxExportOptions.ExportableKernels.HasFlag(k.Flag)))
+            list.Add(hoisted with { Kernels = kernel });
+        list.Add(hoisted with { Kernels = AllOps });
+        list.Add(new OnnxExportOptions { Mask = MaskMode.PerBlock, Kernels = AllOps });
+        list.Add(hoisted with { Precision = Precision.Fp16, Kernels = AllOps });
         return list;
     }
 
@@ -59,16 +61,17 @@ public class OnnxNodeCountTests
     [Fact]
     public void Small_x2_with_every_swinbench_op_has_at_most_700_nodes()
     {
-        var r = Report(Small.Value, Hoisted with { CustomOps = SwinBenchOps.All });
+        var r = Report(Small.Value, Hoisted with { Kernels = AllOps });
         Assert.True(r.Nodes <= 700, $"SwinIR-S x2 with all swinbench ops: {r.Nodes} nodes > 700");
-        Assert.Equal(24 + 24 + 24 + 50 + 1, r.CustomNodes); // RollPartition, ReverseRollAdd, QkvSplit per block, 50 LayerNorms, one mask
+        // LnRollPartition, WindowAttention, ReverseRollAdd per block, 26 other LayerNorms, one mask
+        Assert.Equal(24 + 24 + 24 + 26 + 1, r.CustomNodes);
     }
 
     [Fact]
     public void Medium_x2_stays_within_its_targets()
     {
         Assert.True(Report(Medium.Value, Hoisted).Nodes <= 2000, $"SwinIR-M x2 hoisted/fused: {Report(Medium.Value, Hoisted).Nodes} nodes > 2000");
-        var allOps = Report(Medium.Value, Hoisted with { CustomOps = SwinBenchOps.All }).Nodes;
+        var allOps = Report(Medium.Value, Hoisted with { Kernels = AllOps }).Nodes;
         Assert.True(allOps <= 1000, $"SwinIR-M x2 with all swinbench ops: {allOps} nodes > 1000");
     }
 
@@ -86,7 +89,7 @@ public class OnnxNodeCountTests
             Assert.True(perMask >= 20, $"{preset} {ln}: per-block {perBlock} vs hoisted {hoisted} nodes: only {perMask:F1} more per extra mask");
             Assert.Equal(0, (perBlock - hoisted) % (shiftedBlocks - 1)); // the same mask subgraph, repeated
         }
-        var perBlockOps = Report(reports, PerBlock with { CustomOps = SwinBenchOps.All }).Count("swinbench::WindowMask");
+        var perBlockOps = Report(reports, PerBlock with { Kernels = AllOps }).Count("swinbench::WindowMask");
         Assert.Equal(shiftedBlocks, perBlockOps);
     }
 

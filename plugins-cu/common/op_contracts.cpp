@@ -1,0 +1,266 @@
+#include "op_contracts.h"
+
+#include <cstring>
+
+namespace swinbench::contract {
+
+namespace {
+
+struct OpSpec {
+  Op op;
+  const char* name;
+  int min_inputs;
+  int max_inputs;
+  int outputs;
+  int image_input;
+};
+
+constexpr OpSpec kSpecs[] = {
+    {Op::WindowMask, "WindowMask", 1, 1, 1, 0},
+    {Op::RollPartition, "RollPartition", 2, 2, 1, 1},
+    {Op::ReverseRollAdd, "ReverseRollAdd", 3, 3, 1, 2},
+    {Op::QkvSplit, "QkvSplit", 1, 1, 3, -1},
+    {Op::LayerNormFp32, "LayerNormFp32", 3, 3, 1, -1},
+    {Op::LnRollPartition, "LnRollPartition", 4, 4, 1, 3},
+    {Op::WindowAttention, "WindowAttention", 2, 3, 1, -1},
+};
+
+const OpSpec& Spec(Op op) {
+  for (const OpSpec& s : kSpecs)
+    if (s.op == op) return s;
+  return kSpecs[0];  // unreachable: every Op has a row
+}
+
+std::string DimsText(const std::vector<int64_t>& d) {
+  std::string s = "(";
+  for (size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + std::to_string(d[i]);
+  return s + ")";
+}
+
+}  // namespace
+
+const char* OpName(Op op) { return Spec(op).name; }
+
+bool OpFromName(const std::string& name, Op& op) {
+  for (const OpSpec& s : kSpecs)
+    if (name == s.name) {
+      op = s.op;
+      return true;
+    }
+  return false;
+}
+
+int MinInputs(Op op) { return Spec(op).min_inputs; }
+int MaxInputs(Op op) { return Spec(op).max_inputs; }
+int NbOutputs(Op op) { return Spec(op).outputs; }
+int ImageInput(Op op) { return Spec(op).image_input; }
+
+// ---- attributes -----------------------------------------------------------------------------------------------------
+const std::vector<AttrSpec>& AttrSchema(Op op) {
+  static const std::vector<AttrSpec> window = {{"window_size", AttrKind::Int, true}, {"shift_size", AttrKind::Int, true}};
+  static const std::vector<AttrSpec> heads = {{"num_heads", AttrKind::Int, true}, {"scale", AttrKind::Float, true}};
+  static const std::vector<AttrSpec> norm = {{"epsilon", AttrKind::Float, false}};
+  static const std::vector<AttrSpec> ln_window = {{"window_size", AttrKind::Int, true},
+                                                  {"shift_size", AttrKind::Int, true},
+                                                  {"epsilon", AttrKind::Float, false}};
+  switch (op) {
+    case Op::WindowMask:
+    case Op::RollPartition:
+    case Op::ReverseRollAdd: return window;
+    case Op::QkvSplit:
+    case Op::WindowAttention: return heads;
+    case Op::LayerNormFp32: return norm;
+    case Op::LnRollPartition: return ln_window;
+  }
+  return norm;
+}
+
+int64_t* IntSlot(Attrs& a, const char* name) {
+  if (std::strcmp(name, "window_size") == 0) return &a.window_size;
+  if (std::strcmp(name, "shift_size") == 0) return &a.shift_size;
+  if (std::strcmp(name, "num_heads") == 0) return &a.num_heads;
+  return nullptr;
+}
+
+float* FloatSlot(Attrs& a, const char* name) {
+  if (std::strcmp(name, "scale") == 0) return &a.scale;
+  if (std::strcmp(name, "epsilon") == 0) return &a.epsilon;
+  return nullptr;
+}
+
+bool CheckAttrs(Op op, const Attrs& a, std::string& error) {
+  const std::string name = OpName(op);
+  const bool windowed = ImageInput(op) >= 0;
+  if (windowed && a.window_size < 1) {
+    error = name + ": window_size must be >= 1, got " + std::to_string(a.window_size);
+    return false;
+  }
+  if (windowed && (a.shift_size < 0 || a.shift_size >= a.window_size)) {
+    error = name + ": shift_size must be in [0, window_size " + std::to_string(a.window_size) + "), got " +
+            std::to_string(a.shift_size);
+    return false;
+  }
+  if ((op == Op::QkvSplit || op == Op::WindowAttention) && a.num_heads < 1) {
+    error = name + ": num_heads must be >= 1, got " + std::to_string(a.num_heads);
+    return false;
+  }
+  if ((op == Op::LayerNormFp32 || op == Op::LnRollPartition) && !(a.epsilon >= 0.0f)) {
+    error = name + ": epsilon must be >= 0, got " + std::to_string(a.epsilon);
+    return false;
+  }
+  return true;
+}
+
+// ---- shapes ---------------------------------------------------------------------------------------------------------
+bool CheckInputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in, std::string& error) {
+  const std::string name = OpName(op);
+  const int count = static_cast<int>(in.size());
+  if (count < MinInputs(op) || count > MaxInputs(op)) {
+    error = name + ": takes " + std::to_string(MinInputs(op)) +
+            (MinInputs(op) == MaxInputs(op) ? "" : " to " + std::to_string(MaxInputs(op))) + " inputs, got " +
+            std::to_string(count);
+    return false;
+  }
+  const int image = ImageInput(op);
+  if (image >= 0) {
+    const auto& im = in[image];
+    if (im.size() != 4) {
+      error = name + ": image must be NCHW (rank 4), got " + DimsText(im);
+      return false;
+    }
+    if (im[2] < 1 || im[3] < 1 || im[2] % a.window_size != 0 || im[3] % a.window_size != 0) {
+      error = name + ": image H, W of " + DimsText(im) + " must be positive multiples of window_size " +
+              std::to_string(a.window_size);
+      return false;
+    }
+  }
+  const auto tokens = [&](const char* what, const std::vector<int64_t>& x) {  // (B, H*W, C) of the image
+    if (x.size() != 3 || x[0] < 1 || x[2] < 1) {
+      error = name + ": " + what + " must be (B, H*W, C), got " + DimsText(x);
+      return false;
+    }
+    if (x[1] != in[image][2] * in[image][3]) {
+      error = name + ": " + what + " " + DimsText(x) + " does not hold the H*W = " +
+              std::to_string(in[image][2] * in[image][3]) + " tokens of image " + DimsText(in[image]);
+      return false;
+    }
+    return true;
+  };
+  const auto channels = [&](const char* what, const std::vector<int64_t>& v, int64_t c) {
+    if (v != std::vector<int64_t>{c}) {
+      error = name + ": " + what + " must be (" + std::to_string(c) + "), got " + DimsText(v);
+      return false;
+    }
+    return true;
+  };
+  const auto qkv = [&](const std::vector<int64_t>& x) {
+    if (x.size() != 3 || x[0] < 1 || x[1] < 1 || x[2] < 1 || x[2] % (3 * a.num_heads) != 0) {
+      error = name + ": qkv must be (B_, N, 3C) with C a multiple of num_heads " + std::to_string(a.num_heads) +
+              ", got " + DimsText(x);
+      return false;
+    }
+    return true;
+  };
+  switch (op) {
+    case Op::WindowMask: return true;
+    case Op::RollPartition: return tokens("x", in[0]);
+    case Op::LnRollPartition:
+      return tokens("x", in[0]) && channels("weight", in[1], in[0][2]) && channels("bias", in[2], in[0][2]);
+    case Op::ReverseRollAdd: {
+      if (!tokens("residual", in[1])) return false;
+      const int64_t nW = (in[2][2] / a.window_size) * (in[2][3] / a.window_size);
+      const std::vector<int64_t> expect{in[1][0] * nW, a.window_size * a.window_size, in[1][2]};
+      if (in[0] != expect) {
+        error = name + ": windows must be (B*nW, N, C) = " + DimsText(expect) + ", got " + DimsText(in[0]);
+        return false;
+      }
+      return true;
+    }
+    case Op::QkvSplit: return qkv(in[0]);
+    case Op::LayerNormFp32:
+      if (in[0].empty() || in[0].back() < 1) {
+        error = name + ": x must be (..., C) with C >= 1, got " + DimsText(in[0]);
+        return false;
+      }
+      return channels("weight", in[1], in[0].back()) && channels("bias", in[2], in[0].back());
+    case Op::WindowAttention: {
+      if (!qkv(in[0])) return false;
+      const int64_t n = in[0][1];
+      const std::vector<int64_t> bias{a.num_heads, n, n};
+      if (in[1] != bias) {
+        error = name + ": bias must be (num_heads, N, N) = " + DimsText(bias) + ", got " + DimsText(in[1]);
+        return false;
+      }
+      if (count == 3) {
+        const auto& m = in[2];
+        if (m.size() != 3 || m[0] < 1 || m[1] != n || m[2] != n || in[0][0] % m[0] != 0) {
+          error = name + ": mask must be (nW, N, N) with N = " + std::to_string(n) + " and nW dividing B_ = " +
+                  std::to_string(in[0][0]) + ", got " + DimsText(m);
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+  return true;
+}
+
+std::vector<std::vector<int64_t>> OutputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in) {
+  IntAlgebra alg;
+  std::vector<std::vector<int64_t>> out;
+  OutputShapes(op, a, in, out, alg);
+  return out;
+}
+
+// ---- dtypes ---------------------------------------------------------------------------------------------------------
+namespace {
+enum class Kind { T, Image, F32, Param };
+
+Kind KindAt(Op op, int nb_inputs, int pos) {
+  if (pos == ImageInput(op)) return Kind::Image;
+  if (pos >= nb_inputs) return op == Op::WindowMask ? Kind::F32 : Kind::T;  // outputs
+  if (op == Op::WindowAttention && pos >= 1) return Kind::F32;              // bias, mask
+  if (op == Op::LayerNormFp32 && pos >= 1) return Kind::Param;              // weight, bias
+  return Kind::T;
+}
+}  // namespace
+
+bool SupportsType(Op op, int nb_inputs, int pos, const std::vector<DType>& earlier, DType t) {
+  if (t == DType::Other) return false;
+  switch (KindAt(op, nb_inputs, pos)) {
+    case Kind::Image:
+    case Kind::Param: return true;
+    case Kind::F32: return t == DType::F32;
+    case Kind::T:
+      for (int i = 0; i < pos && i < static_cast<int>(earlier.size()); ++i)  // the same as the first T tensor
+        if (KindAt(op, nb_inputs, i) == Kind::T) return t == earlier[i];
+      return true;
+  }
+  return false;
+}
+
+std::vector<DType> OutputTypes(Op op, const std::vector<DType>& in) {
+  if (op == Op::WindowMask) return {DType::F32};
+  const DType t = in.empty() ? DType::F32 : in[0];  // every op but WindowMask has its first T at input 0
+  return std::vector<DType>(NbOutputs(op), t);
+}
+
+// ---- kernel geometry --------------------------------------------------------------------------------------------------
+swb_window_geometry WindowGeometry(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in) {
+  const auto& image = in[ImageInput(op)];
+  const std::vector<int64_t>& tokens = op == Op::ReverseRollAdd ? in[1] : in[0];  // (B, H*W, C)
+  if (op == Op::WindowMask) return {1, image[2], image[3], 1, a.window_size, a.shift_size, 0};
+  return {tokens[0], image[2], image[3], tokens[2], a.window_size, a.shift_size, 0};
+}
+
+swb_qkv_geometry QkvGeometry(Op, const Attrs& a, const std::vector<std::vector<int64_t>>& in) {
+  return {in[0][0], in[0][1], in[0][2] / 3, a.num_heads, 0, 0};
+}
+
+swb_rows_geometry RowsGeometry(const std::vector<std::vector<int64_t>>& in) {
+  int64_t rows = 1;
+  for (size_t i = 0; i + 1 < in[0].size(); ++i) rows *= in[0][i];
+  return {rows, in[0].back(), 0};
+}
+
+}  // namespace swinbench::contract

@@ -1,0 +1,153 @@
+// The contract of every swinbench op (harness/Onnx/CUSTOM_OPS.md), written once for both adapters: the ONNX Runtime
+// custom ops (ort/) and the TensorRT plugins (tensorrt/). Names, input and output counts, attributes with their types
+// and defaults, the output-shape rule (a template over a dimension algebra, so ONNX Runtime runs it on symbolic dims,
+// TensorRT on IDimensionExpr and the tests on int64), the input checks, the dtype rule, and the kernel geometry built
+// from concrete dims. Plain C++: no ONNX Runtime or TensorRT type; tested by tests/test_op_contracts.cpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "swinbench_plugins.h"
+
+namespace swinbench::contract {
+
+constexpr const char* kDomain = "swinbench";
+constexpr int kVersion = 1;
+
+enum class Op { WindowMask, RollPartition, ReverseRollAdd, QkvSplit, LayerNormFp32, LnRollPartition, WindowAttention };
+constexpr Op kOps[] = {Op::WindowMask,    Op::RollPartition,   Op::ReverseRollAdd, Op::QkvSplit,
+                       Op::LayerNormFp32, Op::LnRollPartition, Op::WindowAttention};
+
+const char* OpName(Op op);
+bool OpFromName(const std::string& name, Op& op);
+int MinInputs(Op op);  // inputs a node must have (WindowAttention's trailing mask is optional)
+int MaxInputs(Op op);
+int NbOutputs(Op op);
+// The index of the input of which only dims 2 and 3 (H, W) are read, never the data; -1 when the op has none.
+int ImageInput(Op op);
+
+// ---- attributes -----------------------------------------------------------------------------------------------------
+struct Attrs {
+  int64_t window_size = 0;
+  int64_t shift_size = 0;
+  int64_t num_heads = 0;
+  float scale = 0.0f;
+  float epsilon = 1e-5f;
+};
+
+enum class AttrKind { Int, Float };  // ONNX INT (int64) and FLOAT (float32)
+struct AttrSpec {
+  const char* name;
+  AttrKind kind;
+  bool required;  // false: the default of Attrs applies when absent (only epsilon)
+};
+
+// The attributes of op, in order.
+const std::vector<AttrSpec>& AttrSchema(Op op);
+// Where attribute name lives in attrs (nullptr when attrs has no such field, or it is of the other kind).
+int64_t* IntSlot(Attrs& attrs, const char* name);
+float* FloatSlot(Attrs& attrs, const char* name);
+
+// Reads the attributes of op through the adapter's getters, bool get_int(const char*, int64_t&) and
+// bool get_float(const char*, float&) (false: absent), applies the defaults and checks the values.
+// False with "Op: attribute 'name' is missing" (or the check's message) in error.
+template <typename GetInt, typename GetFloat>
+bool ReadAttrs(Op op, GetInt&& get_int, GetFloat&& get_float, Attrs& attrs, std::string& error);
+bool CheckAttrs(Op op, const Attrs& attrs, std::string& error);
+
+// ---- output shapes ----------------------------------------------------------------------------------------------------
+// A dimension algebra: D is a dimension value, A supplies Const(int64), Mul(D, D), FloorDiv(D, D).
+// in holds the dims of the inputs present; returns the output dims, or false when the input count or a rank is wrong.
+template <typename D, typename A>
+bool OutputShapes(Op op, const Attrs& a, const std::vector<std::vector<D>>& in, std::vector<std::vector<D>>& out, A& alg);
+
+// The algebra on concrete sizes.
+struct IntAlgebra {
+  int64_t Const(int64_t v) const { return v; }
+  int64_t Mul(int64_t x, int64_t y) const { return x * y; }
+  int64_t FloorDiv(int64_t x, int64_t y) const { return y == 0 ? 0 : x / y; }
+};
+
+// Checks concrete input dims (H, W multiples of ws, H*W tokens, 3C divisible by 3*heads, weight/bias/mask shapes, ...).
+// False with a message naming the op, the input and its shape.
+bool CheckInputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in, std::string& error);
+// The output dims of checked concrete input dims.
+std::vector<std::vector<int64_t>> OutputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in);
+
+// ---- dtypes --------------------------------------------------------------------------------------------------------
+// T is F32 or F16, the same for every T tensor of one node; the image input is any float type; WindowMask's output,
+// WindowAttention's bias and mask are F32; LayerNormFp32's weight and bias are F32 or F16 whatever T is.
+enum class DType { F32, F16, Other };
+// Whether the tensor at position pos (inputs, then outputs, of a node with nb_inputs inputs) may have dtype t, given
+// the dtypes of the earlier positions (TensorRT's supportsFormatCombination asks in that order).
+bool SupportsType(Op op, int nb_inputs, int pos, const std::vector<DType>& earlier, DType t);
+// The output dtypes from the input dtypes.
+std::vector<DType> OutputTypes(Op op, const std::vector<DType>& in);
+
+// ---- kernel geometry from checked concrete input dims -------------------------------------------------------------
+swb_window_geometry WindowGeometry(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in);  // window ops
+swb_qkv_geometry QkvGeometry(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in);  // QkvSplit, WindowAttention
+swb_rows_geometry RowsGeometry(const std::vector<std::vector<int64_t>>& in);                       // LayerNormFp32
+
+// ---- templates --------------------------------------------------------------------------------------------------------
+template <typename GetInt, typename GetFloat>
+bool ReadAttrs(Op op, GetInt&& get_int, GetFloat&& get_float, Attrs& attrs, std::string& error) {
+  attrs = Attrs{};
+  for (const AttrSpec& spec : AttrSchema(op)) {
+    const bool found = spec.kind == AttrKind::Int ? get_int(spec.name, *IntSlot(attrs, spec.name))
+                                                  : get_float(spec.name, *FloatSlot(attrs, spec.name));
+    if (!found && spec.required) {
+      error = std::string(OpName(op)) + ": attribute '" + spec.name + "' is missing";
+      return false;
+    }
+  }
+  return CheckAttrs(op, attrs, error);
+}
+
+template <typename D, typename A>
+bool OutputShapes(Op op, const Attrs& a, const std::vector<std::vector<D>>& in, std::vector<std::vector<D>>& out, A& alg) {
+  out.clear();
+  const int count = static_cast<int>(in.size());
+  if (count < MinInputs(op) || count > MaxInputs(op)) return false;
+  const int image = ImageInput(op);
+  if (image >= 0 && in[image].size() != 4) return false;
+  const auto windows = [&] {  // nW = (H / ws) * (W / ws)
+    const D ws = alg.Const(a.window_size);
+    return alg.Mul(alg.FloorDiv(in[image][2], ws), alg.FloorDiv(in[image][3], ws));
+  };
+  const D n = alg.Const(a.window_size * a.window_size);
+  switch (op) {
+    case Op::WindowMask:  // image (B, C, H, W) -> (nW, N, N)
+      out.push_back({windows(), n, n});
+      return true;
+    case Op::RollPartition:    // x (B, H*W, C), image -> (B*nW, N, C)
+    case Op::LnRollPartition:  // x (B, H*W, C), weight, bias, image -> (B*nW, N, C)
+      if (in[0].size() != 3) return false;
+      out.push_back({alg.Mul(in[0][0], windows()), n, in[0][2]});
+      return true;
+    case Op::ReverseRollAdd:  // windows, residual (B, H*W, C), image -> residual's shape
+      if (in[1].size() != 3) return false;
+      out.push_back(in[1]);
+      return true;
+    case Op::QkvSplit: {  // qkv (B_, N, 3C) -> 3 x (B_, heads, N, 3C / (3 * heads))
+      if (in[0].size() != 3) return false;
+      const std::vector<D> part = {in[0][0], alg.Const(a.num_heads), in[0][1],
+                                   alg.FloorDiv(in[0][2], alg.Const(3 * a.num_heads))};
+      out = {part, part, part};
+      return true;
+    }
+    case Op::LayerNormFp32:  // x (..., C), weight, bias -> x's shape
+      if (in[0].empty()) return false;
+      out.push_back(in[0]);
+      return true;
+    case Op::WindowAttention:  // qkv (B_, N, 3C), bias, [mask] -> (B_, N, C)
+      if (in[0].size() != 3) return false;
+      out.push_back({in[0][0], in[0][1], alg.FloorDiv(in[0][2], alg.Const(3))});
+      return true;
+  }
+  return false;
+}
+
+}  // namespace swinbench::contract

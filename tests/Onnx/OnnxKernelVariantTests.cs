@@ -1,0 +1,63 @@
+using SwinBench.Backends;
+using SwinBench.Model;
+using SwinBench.Onnx;
+using static TorchSharp.torch;
+
+namespace SwinBench.Tests.Onnx;
+
+/// <summary>
+/// A variant means the same on both CPU backends: the TorchSharp model with a kernel set (its plugins-cu CPU references)
+/// against the ONNX graph of the same options run by ONNX Runtime with the op library, opened through
+/// <see cref="SessionFactory"/>, on a tiny random model at an odd size (padding, shifted and unshifted blocks).
+/// </summary>
+public class OnnxKernelVariantTests
+{
+    private static readonly ModelSpec Tiny = new(new SwinIRConfig
+    {
+        Upscale = 2, InChans = 3, ImgSize = 16, WindowSize = 4, ImgRange = 1.0, Depths = [2, 2], EmbedDim = 24,
+        NumHeads = [6, 4], MlpRatio = 2, Upsampler = "pixelshuffledirect", ResiConnection = "1conv",
+    }, Seed: 11, Name: "tiny-kernels");
+
+    public static TheoryData<MaskMode, string> KernelSets()
+    {
+        var data = new TheoryData<MaskMode, string>();
+        foreach (var mask in new[] { MaskMode.PerBlock, MaskMode.Hoisted })
+        {
+            foreach (var (flag, token) in ModelOptions.KernelTokens.Where(k => OnnxExportOptions.ExportableKernels.HasFlag(k.Flag)))
+                data.Add(mask, token);
+            data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.ExportableKernels).Replace(" ", ""));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelSets))]
+    public void Ort_graph_equals_the_torchsharp_model_with_the_same_kernels(MaskMode mask, string kernels)
+    {
+        Assert.True(OrtOpLibrary.Find() is not null, "libswinbench_ort.so not found: run scripts/build-plugins.sh first");
+        var options = new ModelOptions { Mask = mask, Kernels = ModelOptions.ParseKernels(kernels) };
+        manual_seed(5);
+        using var x = rand(2, 3, 11, 14);
+        var input = x.data<float>().ToArray();
+        var outputs = new List<(float[] Data, long[] Shape)>();
+        foreach (var backend in new[] { Backend.TorchSharp, Backend.OnnxRuntime })
+        {
+            using var session = SessionFactory.Open(new Variant("v", options, backend), Tiny, "cpu");
+            session.SetInput(input, x.shape);
+            session.Run();
+            outputs.Add(session.GetOutput());
+        }
+        Assert.Equal([2L, 3, 22, 28], outputs[0].Shape);
+        Assert.Equal(outputs[0].Shape, outputs[1].Shape);
+        var maxDiff = OrtCpu.MaxAbsDiff(outputs[1].Data, outputs[0].Data);
+        Assert.True(maxDiff <= 1e-4, $"{options.Label}: ort vs torchsharp max|d| = {maxDiff:E3} > 1e-4");
+    }
+
+    [Fact]
+    public void Aligned_rows_on_onnx_runtime_is_refused_by_name()
+    {
+        var options = new ModelOptions { Kernels = Kernels.All };
+        var e = Assert.Throws<ArgumentException>(() => SessionFactory.Open(new Variant("v", options, Backend.OnnxRuntime), Tiny, "cpu"));
+        Assert.Contains("'aligned_rows'", e.Message);
+    }
+}
