@@ -36,8 +36,7 @@ public static class AccuracyCommand
             var images = manifest.Get(r.GetValue(dataset)!);
             if (r.GetValue(limit) < 0) throw new ArgumentException($"--limit must be >= 0, got {r.GetValue(limit)}");
             if (r.GetValue(limit) > 0) images = images.Take(r.GetValue(limit)).ToList();
-            var variant = variants.Resolve(r);
-            var device = variants.ResolveDevice(r);
+            var (variant, device) = variants.ResolveAvailable(r);
             var weightsFile = r.GetValue(weights);
             if (weightsFile is { Exists: false }) throw new FileNotFoundException($"--weights: file not found: {weightsFile.FullName}");
             var spec = new ModelSpec(t.Preset.Config, weightsFile?.FullName, t.Preset.WrapKey, Name: t.Preset.Name);

@@ -85,12 +85,16 @@ public sealed class VariantSelection(string mask = "perblock", string precision 
         return probe with { Name = probe.Label };
     }
 
-    /// <summary>The <c>--device</c> value, checked (a CUDA request without CUDA is a clear error).</summary>
-    public string ResolveDevice(ParseResult r)
+    /// <summary>
+    /// The variant and the <c>--device</c> value, checked before anything runs: a backend, device or kernel that cannot
+    /// run here is a <see cref="Backends.BackendUnavailableException"/> saying which and why.
+    /// </summary>
+    public (Variant Variant, string Device) ResolveAvailable(ParseResult r)
     {
-        var device = r.GetValue(Device)!;
-        Backends.TorchDevices.Resolve(device);
-        return device.Trim().ToLowerInvariant();
+        var variant = Resolve(r);
+        var device = r.GetValue(Device)!.Trim().ToLowerInvariant();
+        Backends.SessionFactory.CheckAvailable(variant, device);
+        return (variant, device);
     }
 
     private static Model.Backend ParseBackend(string text)

@@ -41,8 +41,7 @@ public static class GoldenCommand
         {
             var folder = r.GetValue(dir)?.FullName ?? RepoPaths.GoldenDir
                 ?? throw new DirectoryNotFoundException("no golden fixtures: pass --fixtures DIR");
-            var variant = variants.Resolve(r);
-            var device = variants.ResolveDevice(r);
+            var (variant, device) = variants.ResolveAvailable(r);
             var tol = r.GetValue(tolerance) ?? (variant.Precision == Precision.Fp16 ? Fp16Tolerance : Fp32Tolerance);
             if (!(tol > 0)) throw new ArgumentException($"--tolerance must be positive, got {tol}");
             var size = r.GetValue(extra);

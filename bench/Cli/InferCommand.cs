@@ -32,8 +32,7 @@ public static class InferCommand
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             var spec = model.ResolveSpec(r);
-            var variant = variants.Resolve(r);
-            var device = variants.ResolveDevice(r);
+            var (variant, device) = variants.ResolveAvailable(r);
             var inPath = r.GetValue(input)!.FullName;
             var outPath = r.GetValue(output)!.FullName;
             ArrayFiles.CheckWritable(outPath);

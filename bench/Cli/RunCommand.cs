@@ -65,7 +65,7 @@ public sealed class SweepOptions
     public Option<int?> Iterations { get; } = new("--iterations") { Description = "override the sweep's timed iterations per variant" };
     public Option<string?> Size { get; } = new("--size")
     {
-        Description = $"replace the sweep's dataset sizes by one synthetic input of HxW pixels (e.g. 64x64; each side <= {SizeLimits.MaxSide}, H*W <= 2^26)",
+        Description = $"replace the sweep's dataset sizes by one synthetic input of HxW pixels (e.g. 64x64; each side <= {SizeLimits.MaxSide}, H*W <= 2^25)",
     };
 
     /// <summary>Adds every sweep option.</summary>
@@ -141,7 +141,7 @@ public sealed class SweepOptions
         if (parts.Length != 2 || !int.TryParse(parts[0], out var h) || !int.TryParse(parts[1], out var w) || h <= 0 || w <= 0)
         {
             if (parts.Length == 2 && long.TryParse(parts[0], out var lh) && long.TryParse(parts[1], out var lw) && lh > 0 && lw > 0)
-                throw new ArgumentException($"--size '{text}' is too large: each side must be <= {SizeLimits.MaxSide} and H*W <= {SizeLimits.MaxPixels} (2^26) pixels");
+                throw new ArgumentException($"--size '{text}' is too large: each side must be <= {SizeLimits.MaxSide} and H*W <= {SizeLimits.MaxPixels} (2^25) pixels");
             throw new ArgumentException($"--size '{text}' must be HxW with positive integers, e.g. 64x64");
         }
         SizeLimits.Check("--size", h, w);
