@@ -52,6 +52,8 @@ public static class InferCommand
             Console.WriteLine($"variant {variant.Label} on {device}{(t > 0 ? $", tile {t} overlap {ov}" : "")}");
             var (h, w) = ((int)x.shape[2], (int)x.shape[3]);
             var tiles = TiledInference.TileCount(h, w, t, ov);
+            var (th, tw) = TiledInference.TileShape(h, w, tiles > 1 ? t : 0);
+            runner.Open(th, tw); // before tiling: the tiles run inside dispose scopes, which must not own the model
             var sw = Stopwatch.StartNew();
             using var y = tiles > 1
                 ? CliProgress.Run($"infer {h}x{w} in {tiles} tiles", "tiles",

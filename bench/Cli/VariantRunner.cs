@@ -22,7 +22,10 @@ public sealed class VariantRunner(Variant variant, ModelSpec model, string devic
     /// <summary>The open session (after the first run), for its backend, device and memory.</summary>
     public IInferenceSession? Session => _session;
 
-    /// <summary>Opens the session now for inputs of <paramref name="height"/> × <paramref name="width"/>.</summary>
+    /// <summary>
+    /// Opens the session now for inputs of <paramref name="height"/> × <paramref name="width"/>. Call it outside any
+    /// TorchSharp dispose scope (a TorchSharp session's model would be disposed with the scope).
+    /// </summary>
     public IInferenceSession Open(long height, long width)
     {
         if (_session is not null && (Variant.Backend != Backend.TensorRt || _size == (height, width))) return _session;
