@@ -24,7 +24,7 @@ public static class AccuracyCommand
         var variants = new VariantSelection(mask: "hoisted", precision: "fp16");
         var limit = new Option<int>("--limit") { Description = "first N images only (0 = all)", DefaultValueFactory = _ => 0 };
         var common = new SweepOptions();
-        var cmd = new Command("accuracy", $"full dataset pass: PSNR/SSIM vs ground truth and fidelity of a variant vs the FP32 original ({VariantSelection.OnnxNote})");
+        var cmd = new Command("accuracy", "full dataset pass: PSNR/SSIM vs ground truth and fidelity of a variant vs the FP32 original");
         foreach (var o in new Option[] { task, dataset, weights }) cmd.Options.Add(o);
         variants.AddTo(cmd);
         cmd.Options.Add(limit);

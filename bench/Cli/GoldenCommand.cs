@@ -32,7 +32,7 @@ public static class GoldenCommand
             DefaultValueFactory = _ => 256,
         };
         var tolerance = new Option<double?>("--tolerance") { Description = $"max |d| for PASS (default {Fp32Tolerance:G} for fp32, {Fp16Tolerance:G} for fp16)" };
-        var cmd = new Command("golden", $"check one variant against the official SwinIR outputs, PASS/FAIL per row ({VariantSelection.OnnxNote})");
+        var cmd = new Command("golden", "check one variant against the official SwinIR outputs, PASS/FAIL per row and overall");
         cmd.Options.Add(dir);
         variants.AddTo(cmd);
         cmd.Options.Add(tolerance);

@@ -22,7 +22,7 @@ public static class InferCommand
         var output = new Option<FileInfo>("--output", "-o") { Description = ".npy or image, chosen by extension", Required = true };
         var tile = new Option<int>("--tile") { Description = "tile size for tiled inference (a positive multiple of the window; 0 = whole image)", DefaultValueFactory = _ => 0 };
         var overlap = new Option<int>("--tile-overlap") { Description = "overlap of neighbouring tiles, in [0, tile) (with --tile)", DefaultValueFactory = _ => 32 };
-        var cmd = new Command("infer", $"run one SwinIR model on one input ({VariantSelection.OnnxNote})");
+        var cmd = new Command("infer", "run one SwinIR model on one input");
         model.AddTo(cmd);
         variants.AddTo(cmd);
         cmd.Options.Add(input);
