@@ -10,10 +10,11 @@ public static class DatasetsCommand
     {
         var common = new SweepOptions();
         var cmd = new Command("datasets", "list datasets: images present, sizes, megapixels");
-        common.AddTo(cmd);
+        common.AddTo(cmd, common.DataRoot, common.ManifestFile);
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             var manifest = common.Manifest(r);
+            if (r.GetValue(common.DataRoot) is { Exists: false } missing) throw new DirectoryNotFoundException($"--data-root not found: {missing.FullName}");
             var root = r.GetValue(common.DataRoot)?.FullName ?? ImageSource.DefaultDataRoot();
             var source = new ImageSource(root);
             Console.WriteLine($"manifest {manifest.Source}; data root {root ?? "(none: synthetic images)"}");

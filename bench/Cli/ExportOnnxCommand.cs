@@ -10,6 +10,7 @@ public static class ExportOnnxCommand
     public static Command Create()
     {
         var model = new ModelSelection();
+        var variant = new VariantSelection();
         var layerNorm = new Option<string>("--layernorm") { Description = "fused (LayerNormalization) or decomposed", DefaultValueFactory = _ => "fused" };
         var keepNorms = new Option<bool>("--keep-norms-fp32") { Description = "with --precision fp16: LayerNorm and Softmax in float32" };
         var kernels = new Option<string>("--kernels")
@@ -21,8 +22,9 @@ public static class ExportOnnxCommand
         var output = new Option<FileInfo?>("--out", "-o") { Description = "the .onnx file to write (written atomically)" };
         var report = new Option<bool>("--report") { Description = "print the node counts: total, by op type, shape computation" };
         var cmd = new Command("export-onnx", "write a SwinIR model as ONNX (opset 17, dynamic N/H/W) in one variant");
-        foreach (var o in new Option[] { model.Preset, model.Config, model.Weights, model.WrapKey, model.Seed, model.Mask, model.Precision })
-            cmd.Options.Add(o);
+        model.AddTo(cmd);
+        cmd.Options.Add(variant.Mask);
+        cmd.Options.Add(variant.Precision);
         cmd.Options.Add(layerNorm);
         cmd.Options.Add(keepNorms);
         cmd.Options.Add(kernels);
@@ -36,9 +38,9 @@ public static class ExportOnnxCommand
             var (config, name, wrapKey) = model.ResolveConfig(r);
             var options = new OnnxExportOptions
             {
-                Mask = Choice(r.GetValue(model.Mask)!, "--mask", ("perblock", MaskMode.PerBlock), ("hoisted", MaskMode.Hoisted)),
+                Mask = Choice(r.GetValue(variant.Mask)!, "--mask", ("perblock", MaskMode.PerBlock), ("hoisted", MaskMode.Hoisted)),
                 LayerNorm = Choice(r.GetValue(layerNorm)!, "--layernorm", ("fused", OnnxLayerNorm.Fused), ("decomposed", OnnxLayerNorm.Decomposed)),
-                Precision = Choice(r.GetValue(model.Precision)!, "--precision", ("fp32", Precision.Fp32), ("fp16", Precision.Fp16)),
+                Precision = Choice(r.GetValue(variant.Precision)!, "--precision", ("fp32", Precision.Fp32), ("fp16", Precision.Fp16)),
                 KeepNormsFp32 = r.GetValue(keepNorms),
                 Kernels = ModelOptions.ParseKernels(r.GetValue(kernels)!),
                 ModelName = name,

@@ -7,50 +7,74 @@ using static TorchSharp.torch;
 
 namespace SwinBench.Cli;
 
-/// <summary><c>swinbench infer</c>: one model on one input, written to one output.</summary>
+/// <summary>
+/// <c>swinbench infer</c>: one model on one input, written to one output, on any backend. The variant is opened through
+/// <see cref="SessionFactory"/> (see <see cref="VariantRunner"/>); the ONNX graph of ort and tensorrt is exported in
+/// memory on every run (<see cref="VariantSelection.OnnxNote"/>).
+/// </summary>
 public static class InferCommand
 {
     public static Command Create()
     {
         var model = new ModelSelection();
+        var variants = new VariantSelection();
         var input = new Option<FileInfo>("--input", "-i") { Description = ".npy (float32 NCHW in [0,1]) or PNG/BMP/JPEG/TIFF image", Required = true };
         var output = new Option<FileInfo>("--output", "-o") { Description = ".npy or image, chosen by extension", Required = true };
-        var tile = new Option<int>("--tile") { Description = "tile size for tiled inference (multiple of the window; 0 = whole image)", DefaultValueFactory = _ => 0 };
-        var overlap = new Option<int>("--tile-overlap") { Description = "overlap of neighbouring tiles", DefaultValueFactory = _ => 32 };
+        var tile = new Option<int>("--tile") { Description = "tile size for tiled inference (a positive multiple of the window; 0 = whole image)", DefaultValueFactory = _ => 0 };
+        var overlap = new Option<int>("--tile-overlap") { Description = "overlap of neighbouring tiles, in [0, tile) (with --tile)", DefaultValueFactory = _ => 32 };
         var cmd = new Command("infer", "run one SwinIR model on one input");
         model.AddTo(cmd);
+        variants.AddTo(cmd);
         cmd.Options.Add(input);
         cmd.Options.Add(output);
         cmd.Options.Add(tile);
         cmd.Options.Add(overlap);
         cmd.SetAction(r => CliErrors.Run(() =>
         {
-            var (config, name, wrapKey) = model.ResolveConfig(r);
-            var options = model.ResolveOptions(r);
-            var device = TorchDevices.Resolve(r.GetValue(model.Device)!);
+            var spec = model.ResolveSpec(r);
+            var (variant, device) = variants.ResolveAvailable(r);
             var inPath = r.GetValue(input)!.FullName;
             var outPath = r.GetValue(output)!.FullName;
             ArrayFiles.CheckWritable(outPath);
             var t = r.GetValue(tile);
             var ov = r.GetValue(overlap);
-            if (t > 0) TiledInference.Validate(t, ov, config.WindowSize);
+            TiledInference.Validate(t, ov, spec.Config.WindowSize);
+            if (t == 0 && r.GetResult(overlap) is { Implicit: false }) throw new ArgumentException("--tile-overlap applies only with --tile");
 
             using var x = ArrayFiles.ReadNchw(inPath);
-            if (x.shape[1] != config.InChans)
-                throw new InvalidInputException($"{inPath}: input has {x.shape[1]} channel(s), the model expects in_chans = {config.InChans}");
-            var (net, weights) = ModelFactory.Create(config, options, r.GetValue(model.Weights)?.FullName, wrapKey, r.GetValue(model.Seed));
-            using var runner = new TorchSharpRunner(net, device, t, ov);
-            Console.WriteLine($"model   {name}: {config}");
-            Console.WriteLine($"weights {weights.Description}");
-            Console.WriteLine($"variant {options.Label} on {device}{(t > 0 ? $", tile {t} overlap {ov}" : "")}");
+            if (x.shape[1] != spec.Config.InChans)
+                throw new InvalidInputException($"{inPath}: input has {x.shape[1]} channel(s), the model expects in_chans = {spec.Config.InChans}");
+            var badInput = NonFinite(x);
+            if (badInput > 0) Console.Error.WriteLine($"warning: {inPath}: input has {badInput} non-finite value(s) (NaN or Inf) of {x.numel()}");
+            using var runner = new VariantRunner(variant, spec, device);
+            Console.WriteLine($"model   {spec.Name}: {spec.Config}");
+            Console.WriteLine($"weights {spec.WeightsDescription}");
+            Console.WriteLine($"variant {variant.Label} on {device}{(t > 0 ? $", tile {t} overlap {ov}" : "")}");
+            var (h, w) = ((int)x.shape[2], (int)x.shape[3]);
+            var tiles = TiledInference.TileCount(h, w, t, ov);
+            var (th, tw) = TiledInference.TileShape(h, w, tiles > 1 ? t : 0);
+            runner.Open(th, tw); // before tiling: the tiles run inside dispose scopes, which must not own the model
             var sw = Stopwatch.StartNew();
-            using var y = runner.Run(x);
+            using var y = tiles > 1
+                ? CliProgress.Run($"infer {h}x{w} in {tiles} tiles", "tiles",
+                    progress => TiledInference.Run(runner.Run, x, t, ov, spec.Config.OutputScale, progress))
+                : runner.Run(x);
             sw.Stop();
+            var badOutput = NonFinite(y);
+            if (badOutput > 0) Console.Error.WriteLine($"warning: output has {badOutput} non-finite value(s) (NaN or Inf) of {y.numel()}");
+            else if (badInput > 0) Console.Error.WriteLine("warning: the output has no non-finite values, but is computed from a non-finite input");
             ArrayFiles.WriteNchw(outPath, y);
             Console.WriteLine($"input [{string.Join(", ", x.shape)}] -> output [{string.Join(", ", y.shape)}] in {sw.Elapsed.TotalMilliseconds:F0} ms (first run, includes warm-up)");
             Console.WriteLine($"wrote {outPath}");
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>How many values of <paramref name="x"/> are NaN or ±Inf.</summary>
+    internal static long NonFinite(Tensor x)
+    {
+        using var finite = x.isfinite();
+        return x.numel() - finite.sum().item<long>();
     }
 }

@@ -34,38 +34,58 @@ public static class RunCommand
             var filters = r.GetValue(filter) ?? [];
             var name = r.GetValue(sweepOpt) ?? (filters.Length > 0 ? "all" : throw new ArgumentException("give --sweep NAME, --filter GLOB or --list"));
             var sweep = common.Apply(r, Sweep.Get(name, manifest));
-            var outDir = common.OutDir(r, sweep);
-            Console.WriteLine($"sweep {sweep.Name}: {sweep.Cases.Count} cases on {sweep.Device} -> {outDir}");
-            var rows = SweepRunner.Run(sweep, outDir, filters, Console.WriteLine);
-            if (rows.Count == 0) throw new ArgumentException($"--filter {string.Join(" ", filters)} matched no benchmark of sweep {sweep.Name}");
-            var report = ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
-            // a backend that cannot run here (status "unavailable: ...") is recorded, not a failure
-            return report != 0 ? report : rows.All(x => x.IsOk || x.Status.StartsWith("unavailable:", StringComparison.Ordinal)) ? 0 : 1;
+            var (outDir, existed) = common.OutDir(r, sweep);
+            return ResultsFolder.Run(outDir, existed, () =>
+            {
+                Console.WriteLine($"sweep {sweep.Name}: {sweep.Cases.Count} cases on {sweep.Device} -> {outDir}");
+                var rows = SweepRunner.Run(sweep, outDir, filters, Console.WriteLine);
+                if (rows.Count == 0) throw new ArgumentException($"--filter {string.Join(" ", filters)} matched no benchmark of sweep {sweep.Name}");
+                var report = ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
+                // a backend that cannot run here (status "unavailable: ...") is recorded, not a failure
+                return report != 0 ? report : rows.All(x => x.IsOk || x.Status.StartsWith("unavailable:", StringComparison.Ordinal)) ? 0 : 1;
+            });
         }));
         return cmd;
     }
 }
 
-/// <summary>Options shared by the sweep verbs: output folder, data root, device, official weights.</summary>
+/// <summary>
+/// Options of the sweep verbs (<c>quick</c>, <c>run</c>: all of them); <c>accuracy</c> and <c>datasets</c> add only the
+/// ones they read (<see cref="AddTo(Command, Option[])"/>).
+/// </summary>
 public sealed class SweepOptions
 {
     public Option<DirectoryInfo?> Out { get; } = new("--out") { Description = "results folder (default: results/local/<date>_<machine>_<commit>)" };
     public Option<DirectoryInfo?> DataRoot { get; } = new("--data-root") { Description = "folder with the dataset images (default: ../shared/datasets if present); absent images are synthesized at the manifest sizes" };
     public Option<bool> Synthetic { get; } = new("--synthetic") { Description = "ignore real images: synthetic images of the manifest sizes" };
-    public Option<string?> Device { get; } = new("--device") { Description = "override the sweep's device (cpu, cuda, cuda:N)" };
+    public Option<string?> Device { get; } = new("--device") { Description = "override the sweep's device (cpu, cuda, cuda:N); refused when not here" };
     public Option<string[]> Weights { get; } = new("--weights") { Description = "official weights as PRESET=FILE (repeatable)", AllowMultipleArgumentsPerToken = true };
     public Option<FileInfo?> ManifestFile { get; } = new("--manifest") { Description = "dataset manifest (default: datasets/manifest.csv)" };
     public Option<string[]> Tasks { get; } = new("--tasks") { Description = "only these tasks of the sweep, e.g. lightweight-x2 color-dn15", AllowMultipleArgumentsPerToken = true };
     public Option<int?> Iterations { get; } = new("--iterations") { Description = "override the sweep's timed iterations per variant" };
-    public Option<string?> Size { get; } = new("--size") { Description = "replace the sweep's dataset sizes by one synthetic input of HxW pixels (e.g. 64x64)" };
-
-    public void AddTo(Command cmd)
+    public Option<string?> Size { get; } = new("--size")
     {
-        foreach (var o in new Option[] { Out, DataRoot, Synthetic, Device, Weights, ManifestFile, Tasks, Iterations, Size }) cmd.Options.Add(o);
+        Description = $"replace the sweep's dataset sizes by one synthetic input of HxW pixels (e.g. 64x64; each side <= {SizeLimits.MaxSide}, H*W <= 2^25)",
+    };
+
+    /// <summary>Adds every sweep option.</summary>
+    public void AddTo(Command cmd) => AddTo(cmd, Out, DataRoot, Synthetic, Device, Weights, ManifestFile, Tasks, Iterations, Size);
+
+    /// <summary>Adds only <paramref name="options"/> (some of this object's).</summary>
+    public void AddTo(Command cmd, params Option[] options)
+    {
+        foreach (var o in options) cmd.Options.Add(o);
     }
 
     public DatasetManifest Manifest(ParseResult r) =>
         r.GetValue(ManifestFile) is { } f ? DatasetManifest.Load(f.FullName) : DatasetManifest.Default;
+
+    /// <summary>The data root: null with --synthetic, else --data-root (which must exist) or the default.</summary>
+    public string? DataRootOf(ParseResult r)
+    {
+        if (r.GetValue(DataRoot) is { } d && !d.Exists) throw new DirectoryNotFoundException($"--data-root not found: {d.FullName}");
+        return r.GetValue(Synthetic) ? null : r.GetValue(DataRoot)?.FullName ?? ImageSource.DefaultDataRoot();
+    }
 
     public Sweep Apply(ParseResult r, Sweep sweep)
     {
@@ -79,8 +99,7 @@ public sealed class SweepOptions
             if (!File.Exists(file)) throw new FileNotFoundException($"--weights {preset}: file not found: {file}");
             weights[preset] = Path.GetFullPath(file);
         }
-        var dataRoot = r.GetValue(Synthetic) ? null : r.GetValue(DataRoot)?.FullName ?? ImageSource.DefaultDataRoot();
-        if (r.GetValue(DataRoot) is { } d && !d.Exists) throw new DirectoryNotFoundException($"--data-root not found: {d.FullName}");
+        var dataRoot = DataRootOf(r);
         var tasks = r.GetValue(Tasks) ?? [];
         foreach (var t in tasks) Workloads.BenchTask.Get(t);
         var cases = tasks.Length == 0 ? sweep.Cases : sweep.Cases.Where(c => tasks.Contains(c.Task.Name, StringComparer.OrdinalIgnoreCase)).ToList();
@@ -92,29 +111,104 @@ public sealed class SweepOptions
         }
         var iterations = r.GetValue(Iterations) ?? sweep.IterationCount;
         if (iterations < 1) throw new ArgumentException($"--iterations must be >= 1, got {iterations}");
+        var device = r.GetValue(Device)?.Trim().ToLowerInvariant() ?? sweep.Device;
+        Backends.TorchDevices.Resolve(device); // refuse a device that is not here before anything is printed or created
         return sweep with
         {
             Cases = cases,
             IterationCount = iterations,
-            Device = r.GetValue(Device) ?? sweep.Device,
+            Device = device,
+            Description = device == sweep.Device ? sweep.Description : OnDevice(sweep.Description, device),
             DataRoot = dataRoot,
             Weights = weights,
             Manifest = Manifest(r),
         };
     }
 
-    private static (int H, int W) ParseSize(string text)
+    /// <summary>A sweep description whose "CPU: " or "CUDA: " prefix names another device than the one it runs on.</summary>
+    private static string OnDevice(string description, string device)
     {
-        var parts = text.ToLowerInvariant().Split('x');
-        if (parts.Length == 2 && int.TryParse(parts[0], out var h) && int.TryParse(parts[1], out var w) && h > 0 && w > 0) return (h, w);
-        throw new ArgumentException($"--size '{text}' must be HxW with positive integers, e.g. 64x64");
+        var tag = device.StartsWith("cuda", StringComparison.Ordinal) ? "CUDA" : "CPU";
+        foreach (var prefix in new[] { "CPU: ", "CUDA: " })
+            if (description.StartsWith(prefix, StringComparison.Ordinal)) return $"{tag} ({device}): {description[prefix.Length..]}";
+        return $"{description} (on {device})";
     }
 
-    public string OutDir(ParseResult r, Sweep sweep)
+    /// <summary>Parses HxW, bounded by <see cref="SizeLimits"/>.</summary>
+    public static (int H, int W) ParseSize(string text)
     {
-        if (r.GetValue(Out) is { } o) return o.FullName;
+        var parts = text.ToLowerInvariant().Split('x');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var h) || !int.TryParse(parts[1], out var w) || h <= 0 || w <= 0)
+        {
+            if (parts.Length == 2 && long.TryParse(parts[0], out var lh) && long.TryParse(parts[1], out var lw) && lh > 0 && lw > 0)
+                throw new ArgumentException($"--size '{text}' is too large: each side must be <= {SizeLimits.MaxSide} and H*W <= {SizeLimits.MaxPixels} (2^25) pixels");
+            throw new ArgumentException($"--size '{text}' must be HxW with positive integers, e.g. 64x64");
+        }
+        SizeLimits.Check("--size", h, w);
+        return (h, w);
+    }
+
+    /// <summary>The results folder (--out, or a new one under results/local named after the sweep and device), and whether it existed before.</summary>
+    public (string Dir, bool Existed) OutDir(ParseResult r, string name, string device)
+    {
+        if (r.GetValue(Out) is { } o) return (o.FullName, o.Exists);
         var root = RepoPaths.RepoRoot is { } repo ? Path.Combine(repo, "results", "local") : Path.Combine(Directory.GetCurrentDirectory(), "results", "local");
-        var tag = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu";
-        return ResultsStore.NewRunDirectory(root, $"{tag}-{sweep.Name}");
+        var tag = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu";
+        var dir = ResultsStore.NewRunDirectory(root, $"{tag}-{name}");
+        return (dir, Directory.EnumerateFileSystemEntries(dir).Any());
+    }
+
+    public (string Dir, bool Existed) OutDir(ParseResult r, Sweep sweep) => OutDir(r, sweep.Name, sweep.Device);
+}
+
+/// <summary>
+/// Runs a verb that writes into a results folder so that a failure leaves no empty or half-written folder: on an
+/// exception, what the verb added is removed, and the folder too when it did not exist before (an empty new run folder
+/// counts as not existing). A sweep that already appended finished cases to results.csv keeps them and gets its report.
+/// </summary>
+public static class ResultsFolder
+{
+    public static int Run(string dir, bool existed, Func<int> action)
+    {
+        var before = Directory.Exists(dir) ? Directory.EnumerateFileSystemEntries(dir).ToHashSet() : [];
+        try
+        {
+            return action();
+        }
+        catch
+        {
+            var store = new ResultsStore(dir);
+            var kept = before.Contains(store.CsvPath) ? 0 : SafeCount(store);
+            if (kept > 0)
+            {
+                Console.Error.WriteLine($"interrupted: keeping the {kept} finished row(s) in {store.CsvPath}, with their report");
+                ResultsVerbs.Execute(dir, withReport: true, TextWriter.Null, Console.Error);
+            }
+            else Clean(dir, existed, before);
+            throw;
+        }
+    }
+
+    private static int SafeCount(ResultsStore store)
+    {
+        try
+        {
+            return store.Read().Count;
+        }
+        catch (InvalidDataException)
+        {
+            return 0;
+        }
+    }
+
+    private static void Clean(string dir, bool existed, HashSet<string> before)
+    {
+        if (!Directory.Exists(dir)) return;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(dir).Where(e => !before.Contains(e)).ToList())
+        {
+            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
+        if (!existed && !Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
     }
 }

@@ -31,8 +31,7 @@ public static class OrtAvailability
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or OnnxRuntimeException)
         {
-            var reason = OrtErrors.Clean(e.InnerException?.Message ?? e.Message);
-            return [$"ort-cpu: unavailable: {reason}", "ort-cuda: unavailable: ONNX Runtime did not load"];
+            return [$"ort-cpu: unavailable: {LoadFailure(e)}", "ort-cuda: unavailable: ONNX Runtime did not load"];
         }
         return
         [
@@ -40,6 +39,27 @@ public static class OrtAvailability
             CudaUnavailableReason() is { } why ? $"ort-cuda: unavailable: {why}" : $"ort-cuda: available ({CudaInfo.DeviceCount()} device(s))",
             OrtOpLibrary.Find() is { } library ? $"ort-ops: {library}" : $"ort-ops: not built ({OrtOpLibrary.BuildHint})",
         ];
+    }
+
+    /// <summary>The native library ONNX Runtime's .NET binding loads.</summary>
+    public const string NativeLibrary = "libonnxruntime.so";
+
+    /// <summary>How to get the native library, for the line of <c>swinbench env</c>.</summary>
+    public const string InstallHint =
+        "it ships in the Microsoft.ML.OnnxRuntime(.Gpu) NuGet package's runtimes/<rid>/native folder: run 'dotnet build' so it is copied " +
+        "next to swinbench.dll, or put the folder holding it on LD_LIBRARY_PATH";
+
+    /// <summary>
+    /// One line saying why ONNX Runtime did not load: the library name and how to get it when the native library is
+    /// missing (the raw .NET message lists every probed path), else ONNX Runtime's own reason.
+    /// </summary>
+    public static string LoadFailure(Exception e)
+    {
+        var inner = e;
+        while (inner is TypeInitializationException { InnerException: { } next }) inner = next;
+        return inner is DllNotFoundException
+            ? $"{NativeLibrary} could not be loaded for {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}; {InstallHint}"
+            : OrtErrors.Clean(inner.Message);
     }
 
     /// <summary>Why the CUDA EP cannot run here (ONNX Runtime's own reason), or null when it can. Probed once per process.</summary>

@@ -11,6 +11,11 @@ public sealed record ModelSpec(SwinIRConfig Config, string? Weights = null, stri
 {
     /// <summary>The TorchSharp model with these options (the weights loaded, or the seeded init).</summary>
     public SwinIR Create(ModelOptions options) => ModelFactory.Create(Config, options, Weights, WrapKey, Seed).Model;
+
+    /// <summary>The weights for logs: the checkpoint's file name, or the seeded random init.</summary>
+    public string WeightsDescription => Weights is null
+        ? $"random init (seed {Seed}); outputs are not meaningful restorations"
+        : Path.GetFileName(Weights) + (WrapKey is null ? "" : $" (key '{WrapKey}')");
 }
 
 /// <summary>
@@ -35,10 +40,58 @@ public static class SessionFactory
             _ => throw new ArgumentOutOfRangeException(nameof(variant)),
         };
 
-    /// <summary>The ONNX model SwinBench exports for these options (the weights of <paramref name="model"/>).</summary>
-    public static byte[] ExportOnnx(ModelOptions options, ModelSpec model)
+    /// <summary>
+    /// Throws <see cref="BackendUnavailableException"/>, saying which and why, when <see cref="Open"/> could not run the
+    /// variant here (the device, the backend, a kernel without a library or without an ONNX op), without building
+    /// anything: verbs call it before they print or write.
+    /// </summary>
+    public static void CheckAvailable(Variant variant, string device)
     {
-        var export = OnnxExportOptions.For(options, model.Name);
+        var backend = variant.BackendToken;
+        var kernels = variant.Options.Kernels;
+        switch (variant.Backend)
+        {
+            case Backend.TorchSharp:
+                TorchDevices.Resolve(device);
+                if (kernels != Kernels.None)
+                {
+                    var status = Native.PluginLibrary.Probe();
+                    if (!status.Available) throw new BackendUnavailableException($"{backend}: kernels {ModelOptions.TokenList(kernels)}: {status.Reason}");
+                }
+                break;
+            case Backend.OnnxRuntime:
+                if (OrtAvailability.Version is null) throw new BackendUnavailableException($"{backend}: ONNX Runtime did not load");
+                if (IsCuda(device) && OrtAvailability.CudaUnavailableReason() is { } why) throw new BackendUnavailableException($"ort: CUDA EP unavailable: {why}");
+                ExportOptions(variant.Options, "", backend);
+                if (kernels != Kernels.None && OrtOpLibrary.Find() is null) OrtOpLibrary.Require();
+                break;
+            case Backend.TensorRt:
+                if (TensorRtUnavailableReason(device) is { } reason) throw new BackendUnavailableException($"{backend}: {reason}");
+                ExportOptions(variant.Options, "", backend);
+                break;
+        }
+    }
+
+    private static OnnxExportOptions ExportOptions(ModelOptions options, string modelName, string backend)
+    {
+        try
+        {
+            return OnnxExportOptions.For(options, modelName);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new BackendUnavailableException($"{backend}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The ONNX model SwinBench exports for these options (the weights of <paramref name="model"/>), built in memory on
+    /// every call and never cached, so a session always runs the weights file as it is now. A kernel the exporter has no
+    /// op for is a <see cref="BackendUnavailableException"/> naming the kernel.
+    /// </summary>
+    public static byte[] ExportOnnx(ModelOptions options, ModelSpec model, string backend = "ort")
+    {
+        var export = ExportOptions(options, model.Name, backend);
         using var net = model.Create(options with { Kernels = Kernels.None });
         return OnnxExporter.Export(net, export);
     }
@@ -69,7 +122,7 @@ public static class SessionFactory
         if (height <= 0 || width <= 0) throw new ArgumentException("tensorrt: the engine's input height and width are required");
         var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "swinbench-trt")).FullName;
         var onnx = Path.Combine(dir, $"{model.Name}-{options.Label}.onnx".Replace('/', '_').Replace(' ', '_'));
-        File.WriteAllBytes(onnx, ExportOnnx(options, model));
+        File.WriteAllBytes(onnx, ExportOnnx(options, model, "tensorrt"));
         return TensorRtSession.FromFile(onnx, new TensorRtOptions
         {
             MinHeight = height, OptHeight = height, MaxHeight = height,
