@@ -16,7 +16,7 @@ public static class GoldenCommand
 {
     public static Command Create()
     {
-        var dir = new Option<DirectoryInfo?>("--fixtures") { Description = "golden fixtures folder (default: ../shared/fixtures/golden)" };
+        var dir = new Option<DirectoryInfo?>("--fixtures") { Description = "golden fixtures folder (default: tests/fixtures/golden of the checkout)" };
         var device = new Option<string>("--device") { Description = "also compare this device against the CPU (cuda, cuda:N)", DefaultValueFactory = _ => "cpu" };
         var plugins = new Option<string>("--plugins") { Description = "plugin kernels for the device runs: none, all, or a list (mask,lnroll,...)", DefaultValueFactory = _ => "none" };
         var extra = new Option<int>("--extra-size") { Description = "side of an extra synthetic input for the largest fixture model (0 = none)", DefaultValueFactory = _ => 256 };

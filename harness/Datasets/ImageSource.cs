@@ -30,17 +30,10 @@ public sealed class ImageSource
     public string? DataRoot { get; }
 
     /// <summary>
-    /// The default data root: the <c>datasets</c> folder of the shared folder found by <see cref="RepoPaths.FindSharedDir"/>
-    /// (<c>&lt;repo&gt;/../shared/datasets</c>, or <c>$SWINBENCH_SHARED/datasets</c>), or null when it does not exist.
+    /// The default data root: <see cref="RepoPaths.DatasetsDir"/> (<c>&lt;repo&gt;/../shared/datasets</c> when present, or
+    /// <c>$SWINBENCH_SHARED/datasets</c>), or null when there is none, which means synthetic images of the manifest sizes.
     /// </summary>
-    public static string? DefaultDataRoot()
-    {
-        string? shared = RepoPaths.FindSharedDir();
-        if (shared is null)
-            return null;
-        string datasets = Path.Combine(shared, "datasets");
-        return Directory.Exists(datasets) ? datasets : null;
-    }
+    public static string? DefaultDataRoot() => RepoPaths.DatasetsDir;
 
     /// <summary>The path the real file of <paramref name="entry"/> would have, or null without a data root.</summary>
     public string? PathOf(DatasetImage entry)

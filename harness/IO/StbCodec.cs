@@ -25,7 +25,10 @@ internal static class StbCodec
         }
         if (info is not { } header)
             throw new InputFileException(path, $"corrupt or unreadable {kind} image: not a PNG, JPEG or BMP stream");
-        if (header.Width <= 0 || header.Height <= 0)
+        // A BMP header's negative height marks a top-down bitmap (rows stored top to bottom); stb's info reports it
+        // signed, while its decoder handles both orders.
+        long height = IsBmp(bytes) ? Math.Abs((long)header.Height) : header.Height;
+        if (header.Width <= 0 || height <= 0)
             throw new InputFileException(path, $"corrupt {kind} image: size {header.Width}x{header.Height}");
 
         CheckComplete(bytes, path);
@@ -59,7 +62,7 @@ internal static class StbCodec
     {
         if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8)
             CheckJpegComplete(bytes, path);
-        else if (bytes.Length >= 2 && bytes[0] == (byte)'B' && bytes[1] == (byte)'M')
+        else if (IsBmp(bytes))
             CheckBmpComplete(bytes, path);
     }
 
@@ -84,6 +87,8 @@ internal static class StbCodec
                 return;
         throw new InputFileException(path, $"corrupt or unreadable JPEG image: truncated (no end-of-image marker after the last scan, {bytes.Length} bytes)");
     }
+
+    private static bool IsBmp(byte[] bytes) => bytes.Length >= 2 && bytes[0] == (byte)'B' && bytes[1] == (byte)'M';
 
     /// <summary>An uncompressed BMP must hold the rows its header promises.</summary>
     private static void CheckBmpComplete(byte[] bytes, string path)
