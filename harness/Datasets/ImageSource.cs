@@ -21,9 +21,14 @@ public sealed record SourcedImage(DatasetImage Entry, ImageData Image, bool IsRe
 public sealed class ImageSource
 {
     /// <summary>Creates a source reading real images under <paramref name="dataRoot"/>; null means synthetic images only.</summary>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="dataRoot"/> is given but does not exist (a mistyped
+    /// data root would otherwise silently mean synthetic images).</exception>
     public ImageSource(string? dataRoot)
     {
         DataRoot = string.IsNullOrWhiteSpace(dataRoot) ? null : Path.GetFullPath(dataRoot);
+        if (DataRoot is not null && !Directory.Exists(DataRoot))
+            throw new DirectoryNotFoundException(
+                $"data root not found: {DataRoot} (a folder of <dataset>/<name>.<format> images; leave it out for synthetic images)");
     }
 
     /// <summary>The folder holding one sub-folder per dataset, or null.</summary>

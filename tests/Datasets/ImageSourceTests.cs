@@ -107,6 +107,15 @@ public class ImageSourceTests
     }
 
     [Fact]
+    public void MissingDataRoot_IsAnErrorNotSilentlySynthetic()
+    {
+        using var dir = new TempDir();
+        string missing = Path.Combine(dir.Path, "datasets-typo");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => new ImageSource(missing));
+        Assert.Contains("data root not found: " + missing, e.Message);
+    }
+
+    [Fact]
     public void NoDataRoot_GivesSyntheticImagesOnly()
     {
         var source = new ImageSource(null);
