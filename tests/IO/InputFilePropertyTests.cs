@@ -11,7 +11,9 @@ namespace SwinBench.Tests.IO;
 /// written here from small generated images are damaged by random byte edits and by edits of their header fields
 /// (sizes, dimensions, offsets, dtype strings, shapes). Every damaged file must either load as a sane image or fail
 /// with an <see cref="InputFileException"/>: never another exception, a hang, or managed allocations beyond a
-/// bound derived from the file's length (<see cref="DecodeLimits.MaxSamples"/>). Fixed seeds, a few seconds per format.
+/// bound derived from the file's length (<see cref="DecodeLimits.MaxSamples"/>). Allocations are counted on the
+/// loading thread (<see cref="GC.GetAllocatedBytesForCurrentThread"/>), since xunit runs other test classes in parallel
+/// and a process-wide count would include theirs. Fixed seeds, a few seconds per format.
 /// </summary>
 public sealed class InputFilePropertyTests
 {
@@ -284,37 +286,35 @@ public sealed class InputFilePropertyTests
 
     private static void AssertLoader(string name, Func<string, Action> load, string path, int length, string kind, long bound)
     {
+        var task = Task.Factory.StartNew(() =>
         {
-            var task = Task.Factory.StartNew(() =>
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                Exception? error = null;
-                Action? check = null;
-                try { check = load(path); }
-                catch (Exception e) { error = e; }
-                return (Allocated: GC.GetAllocatedBytesForCurrentThread() - before, Error: error, Check: check);
-            }, TaskCreationOptions.LongRunning);
-            if (!task.Wait(HangLimit))
-                Assert.Fail($"{name} did not finish within {HangLimit.TotalSeconds} s (a hang) on a {length}-byte {kind} file");
-            var (allocated, error, check) = task.Result;
-            switch (error)
-            {
-                case null:
-                    check!();
-                    break;
-                case InputFileException e:
-                    Assert.Equal(path, e.FilePath);
-                    Assert.StartsWith(path + ": ", e.Message);
-                    Assert.DoesNotContain('\n', e.Message);
-                    Assert.NotEqual("", e.Problem);
-                    break;
-                default:
-                    Assert.Fail($"{name} threw {error.GetType().Name} instead of InputFileException: {error.Message}\n{error.StackTrace}");
-                    break;
-            }
-            Assert.True(allocated <= bound,
-                $"{name} allocated {allocated} bytes for a {length}-byte {kind} file (bound {bound})");
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Exception? error = null;
+            Action? check = null;
+            try { check = load(path); }
+            catch (Exception e) { error = e; }
+            return (Allocated: GC.GetAllocatedBytesForCurrentThread() - before, Error: error, Check: check);
+        }, TaskCreationOptions.LongRunning);
+        if (!task.Wait(HangLimit))
+            Assert.Fail($"{name} did not finish within {HangLimit.TotalSeconds} s (a hang) on a {length}-byte {kind} file");
+        var (allocated, error, check) = task.Result;
+        switch (error)
+        {
+            case null:
+                check!();
+                break;
+            case InputFileException e:
+                Assert.Equal(path, e.FilePath);
+                Assert.StartsWith(path + ": ", e.Message);
+                Assert.DoesNotContain('\n', e.Message);
+                Assert.NotEqual("", e.Problem);
+                break;
+            default:
+                Assert.Fail($"{name} threw {error.GetType().Name} instead of InputFileException: {error.Message}\n{error.StackTrace}");
+                break;
         }
+        Assert.True(allocated <= bound,
+            $"{name} allocated {allocated} bytes for a {length}-byte {kind} file (bound {bound})");
     }
 
     private static void CheckImage(ImageData image, string extension, ImageData? expected)
