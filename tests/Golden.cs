@@ -9,7 +9,8 @@ namespace SwinBench.Tests;
 public static class Golden
 {
     public static string Dir => RepoPaths.GoldenDir
-        ?? throw new DirectoryNotFoundException("golden fixtures not found: expected ../shared/fixtures/golden beside the repo or SWINBENCH_SHARED");
+        ?? throw new DirectoryNotFoundException(
+            $"golden fixtures not found: expected {RepoPaths.RepoGoldenDir} in the repository (or $SWINBENCH_SHARED/fixtures/golden)");
 
     private static readonly Lazy<IReadOnlyList<GoldenModel>> _models = new(() => GoldenIndex.Load(Dir));
 

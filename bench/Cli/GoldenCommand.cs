@@ -24,7 +24,7 @@ public static class GoldenCommand
 
     public static Command Create()
     {
-        var dir = new Option<DirectoryInfo?>("--fixtures") { Description = "golden fixtures folder (default: the repository's golden fixtures)" };
+        var dir = new Option<DirectoryInfo?>("--fixtures") { Description = "golden fixtures folder (default: tests/fixtures/golden of the checkout)" };
         var variants = new VariantSelection();
         var extra = new Option<int>("--extra-size")
         {

@@ -21,26 +21,24 @@ public sealed record SourcedImage(DatasetImage Entry, ImageData Image, bool IsRe
 public sealed class ImageSource
 {
     /// <summary>Creates a source reading real images under <paramref name="dataRoot"/>; null means synthetic images only.</summary>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="dataRoot"/> is given but does not exist (a mistyped
+    /// data root would otherwise silently mean synthetic images).</exception>
     public ImageSource(string? dataRoot)
     {
         DataRoot = string.IsNullOrWhiteSpace(dataRoot) ? null : Path.GetFullPath(dataRoot);
+        if (DataRoot is not null && !Directory.Exists(DataRoot))
+            throw new DirectoryNotFoundException(
+                $"data root not found: {DataRoot} (a folder of <dataset>/<name>.<format> images; leave it out for synthetic images)");
     }
 
     /// <summary>The folder holding one sub-folder per dataset, or null.</summary>
     public string? DataRoot { get; }
 
     /// <summary>
-    /// The default data root: the <c>datasets</c> folder of the shared folder found by <see cref="RepoPaths.FindSharedDir"/>
-    /// (<c>&lt;repo&gt;/../shared/datasets</c>, or <c>$SWINBENCH_SHARED/datasets</c>), or null when it does not exist.
+    /// The default data root: <see cref="RepoPaths.DatasetsDir"/> (<c>&lt;repo&gt;/../shared/datasets</c> when present, or
+    /// <c>$SWINBENCH_SHARED/datasets</c>), or null when there is none, which means synthetic images of the manifest sizes.
     /// </summary>
-    public static string? DefaultDataRoot()
-    {
-        string? shared = RepoPaths.FindSharedDir();
-        if (shared is null)
-            return null;
-        string datasets = Path.Combine(shared, "datasets");
-        return Directory.Exists(datasets) ? datasets : null;
-    }
+    public static string? DefaultDataRoot() => RepoPaths.DatasetsDir;
 
     /// <summary>The path the real file of <paramref name="entry"/> would have, or null without a data root.</summary>
     public string? PathOf(DatasetImage entry)

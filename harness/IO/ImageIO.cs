@@ -27,6 +27,10 @@ public sealed record ImageWriteOptions(int JpegQuality = 95, bool TiffPackBits =
 /// <item><term>.npy</term><description>A float32 array of shape [1, C, H, W] or [C, H, W] (see <see cref="Npy"/>);
 /// values are kept as they are, with no rounding or clamping.</description></item>
 /// </list>
+/// <para>Reads check a file's structure and claimed size before decoding: segments, chunks, strips and directory
+/// entries must lie inside the file, and a header may not claim a larger image than a file of its length can hold
+/// (see <see cref="DecodeLimits"/>), so a damaged header is an <see cref="InputFileException"/>, never an allocation
+/// of the claimed size. A BMP may store its rows bottom-up (positive height) or top-down (negative height).</para>
 /// <para>Writes quantize like the official SwinIR test script: clamp to [0, 1], multiply by 255, round half to even
 /// (NumPy's <c>round</c>), see <see cref="ToByte"/>. Every write goes to a temporary file in the destination folder
 /// that is then renamed over the destination.</para>

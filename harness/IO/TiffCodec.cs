@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using BitMiracle.LibTiff.Classic;
 
 namespace SwinBench.IO;
@@ -9,6 +10,7 @@ internal static class TiffCodec
 
     public static ImageData Decode(byte[] bytes, string path)
     {
+        CheckFirstDirectory(bytes, path);
         CollectingErrorHandler.Clear();
         using var stream = new MemoryStream(bytes, writable: false);
         Tiff? tiff;
@@ -27,7 +29,7 @@ internal static class TiffCodec
         {
             try
             {
-                return DecodeFirstImage(tiff, path);
+                return DecodeFirstImage(tiff, path, bytes.Length);
             }
             catch (InputFileException)
             {
@@ -40,7 +42,56 @@ internal static class TiffCodec
         }
     }
 
-    private static ImageData DecodeFirstImage(Tiff tiff, string path)
+    /// <summary>
+    /// Checks the first image file directory before LibTiff reads it: the directory and the values of each of its
+    /// entries must lie inside the file. LibTiff allocates an entry's values by their claimed count before it reads
+    /// them, so a damaged count would otherwise cost an allocation of that size.
+    /// </summary>
+    private static void CheckFirstDirectory(byte[] bytes, string path)
+    {
+        if (bytes.Length < 8 || !(bytes[0] == bytes[1] && bytes[0] is (byte)'I' or (byte)'M'))
+            return; // LibTiff names what is wrong with the header itself
+        bool big = bytes[0] == (byte)'M';
+        ulong U16(long at) => big ? BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan((int)at)) : BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan((int)at));
+        ulong U32(long at) => big ? BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan((int)at)) : BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)at));
+        ulong U64(long at) => big ? BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan((int)at)) : BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)at));
+
+        ulong magic = U16(2);
+        bool bigTiff = magic == 43;
+        if (magic != 42 && !bigTiff)
+            return;
+        if (bigTiff && bytes.Length < 16)
+            throw Corrupt(path, $"truncated BigTIFF header ({bytes.Length} bytes)");
+        ulong directory = bigTiff ? U64(8) : U32(4);
+        int countSize = bigTiff ? 8 : 2, entrySize = bigTiff ? 20 : 12, inline = bigTiff ? 8 : 4;
+        ulong length = (ulong)bytes.Length;
+        if (directory > length - (ulong)countSize)
+            throw Corrupt(path, $"the first directory at offset {directory} lies beyond the end of the {bytes.Length}-byte file");
+        ulong entries = bigTiff ? U64((long)directory) : U16((long)directory);
+        if (entries > (length - directory - (ulong)countSize) / (ulong)entrySize)
+            throw Corrupt(path, $"the first directory claims {entries} entries, beyond the end of the {bytes.Length}-byte file");
+        for (ulong i = 0; i < entries; i++)
+        {
+            long entry = (long)(directory + (ulong)countSize + i * (ulong)entrySize);
+            ulong tag = U16(entry), type = U16(entry + 2);
+            ulong count = bigTiff ? U64(entry + 4) : U32(entry + 4);
+            ulong typeSize = type switch
+            {
+                1 or 2 or 6 or 7 => 1,
+                3 or 8 => 2,
+                4 or 9 or 11 or 13 => 4,
+                5 or 10 or 12 or 16 or 17 or 18 => 8,
+                _ => 0, // an unknown type: LibTiff skips the entry
+            };
+            if (typeSize == 0 || count <= (ulong)inline / typeSize)
+                continue; // the values fit in the entry itself
+            ulong offset = bigTiff ? U64(entry + 12) : U32(entry + 8);
+            if (count > length / typeSize || offset > length - count * typeSize)
+                throw Corrupt(path, $"tag {tag} claims {count} values at offset {offset}, beyond the end of the {bytes.Length}-byte file");
+        }
+    }
+
+    private static ImageData DecodeFirstImage(Tiff tiff, string path, long fileLength)
     {
         int width = RequiredInt(tiff, TiffTag.IMAGEWIDTH, path);
         int height = RequiredInt(tiff, TiffTag.IMAGELENGTH, path);
@@ -70,6 +121,8 @@ internal static class TiffCodec
         };
         bool invert = photometric == Photometric.MINISWHITE;
         int bytesPerSample = bitsPerSample / 8;
+        DecodeLimits.Check(path, "TIFF", width, height, (long)samplesPerPixel * bytesPerSample, fileLength);
+        CheckStrips(tiff, path, fileLength);
         float maxValue = bitsPerSample == 8 ? 255f : 65535f;
 
         var pixels = new float[checked(channels * height * width)];
@@ -97,6 +150,24 @@ internal static class TiffCodec
                 }
         }
         return new ImageData(channels, height, width, pixels);
+    }
+
+    /// <summary>
+    /// Every strip must lie inside the file: LibTiff allocates a strip's claimed byte count before it reads the strip.
+    /// </summary>
+    private static void CheckStrips(Tiff tiff, string path, long fileLength)
+    {
+        long[]? offsets = tiff.GetField(TiffTag.STRIPOFFSETS) is { Length: > 0 } field ? field[0].TolongArray() : null;
+        int strips = tiff.NumberOfStrips();
+        if (offsets is null || offsets.Length < strips)
+            throw Corrupt(path, $"the image needs {strips} strips but the file lists {offsets?.Length ?? 0}");
+        for (int strip = 0; strip < strips; strip++)
+        {
+            long size = tiff.RawStripSize(strip);
+            long offset = offsets[strip];
+            if (size < 0 || offset < 0 || size > fileLength - offset)
+                throw Corrupt(path, $"strip {strip} claims {size} bytes at offset {offset}, beyond the end of the {fileLength}-byte file");
+        }
     }
 
     /// <summary>A sample divided by the largest value (a division, like the PNG path, so 8-bit levels are exactly k / 255f).</summary>

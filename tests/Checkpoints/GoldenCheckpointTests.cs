@@ -4,7 +4,7 @@ using Xunit;
 
 namespace SwinBench.Tests.Checkpoints;
 
-/// <summary>Loads the real SwinIR checkpoints written by torch.save in the shared golden fixtures.</summary>
+/// <summary>Loads the real SwinIR checkpoints written by torch.save in the golden fixtures (tests/fixtures/golden).</summary>
 public sealed class GoldenCheckpointTests
 {
     /// <summary>Model names from index.json; a missing fixture directory becomes one failing case instead of no cases.</summary>
@@ -13,7 +13,7 @@ public sealed class GoldenCheckpointTests
         var data = new TheoryData<string>();
         if (GoldenFixtures.DirectoryOrNull is null)
         {
-            data.Add("<golden fixtures not found: set SWINBENCH_SHARED>");
+            data.Add("<golden fixtures not found: expected tests/fixtures/golden in the repository>");
             return data;
         }
         foreach (var model in GoldenFixtures.Models()) data.Add(model.Name);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace SwinBench.Tests.Checkpoints;
 
 /// <summary>
-/// The shared golden fixtures for the checkpoint tests (a view of <see cref="Golden"/>).
+/// The golden fixtures (tests/fixtures/golden) for the checkpoint tests (a view of <see cref="Golden"/>).
 /// </summary>
 internal static class GoldenFixtures
 {

@@ -1,3 +1,5 @@
+using SwinBench.Datasets;
+using SwinBench.IO;
 using SwinBench.Results;
 
 namespace SwinBench.Tests.Cli;
@@ -72,11 +74,19 @@ public sealed class AccuracyCliTests : IDisposable
     [Fact]
     public void Accuracy_pass_writes_a_totals_row()
     {
+        // a data root of the two images the pass reads, written here at their manifest sizes
+        string root = Path.Combine(_tmp, "datasets");
+        foreach (var entry in DatasetManifest.Default.Get("Set14").Take(2))
+        {
+            Directory.CreateDirectory(Path.Combine(root, entry.Dataset));
+            ImageIO.Write(Path.Combine(root, entry.RelativePath), SyntheticImage.Generate(entry.Channels, entry.Height, entry.Width, seed: 7));
+        }
         var r = SwinBenchProcess.Run("accuracy", "--task", "lightweight-x2", "--dataset", "Set14", "--limit", "2",
-            "--precision", "fp32", "--mask", "hoisted", "--out", _tmp);
+            "--precision", "fp32", "--mask", "hoisted", "--data-root", root, "--out", Path.Combine(_tmp, "out"));
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("baboon", r.Stdout);
-        var row = Assert.Single(new ResultsStore(_tmp).Read());
+        Assert.DoesNotContain("synthetic", r.Stdout);
+        var row = Assert.Single(new ResultsStore(Path.Combine(_tmp, "out")).Read());
         Assert.Equal(("all", "*", 2, "Set14"), (row.SizeClass, row.Image, row.Images, row.Dataset));
         Assert.True(double.IsPositiveInfinity(row.FidelityPsnrDb), "hoisted FP32 equals the original");
         Assert.True(row.MedianMs > 0);

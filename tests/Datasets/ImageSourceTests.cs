@@ -8,36 +8,82 @@ public class ImageSourceTests
 {
     private static DatasetImage Entry(string dataset, string name) => DatasetManifest.Default.Find(dataset, name);
 
-    [Fact]
-    public void DefaultDataRoot_IsTheSharedDatasetsFolder()
+    /// <summary>Writes a stand-in for a dataset file (<c>&lt;root&gt;/&lt;dataset&gt;/&lt;name&gt;.&lt;extension&gt;</c>) and returns its path.</summary>
+    internal static string WriteDatasetFile(string root, string dataset, string name, string extension, ImageData image)
     {
-        string? root = ImageSource.DefaultDataRoot();
-        Assert.NotNull(root);
-        Assert.Equal(Path.GetFullPath(TestData.DatasetsDir), Path.GetFullPath(root));
-        Assert.True(File.Exists(Path.Combine(root, "Set5", "baby.png")));
+        Directory.CreateDirectory(Path.Combine(root, dataset));
+        string path = Path.Combine(root, dataset, name + extension);
+        ImageIO.Write(path, image);
+        return path;
+    }
+
+    [Fact]
+    public void DefaultDataRoot_IsTheDatasetsFolderOfTheSharedFolderBesideTheCheckout()
+    {
+        using var dir = new TempDir();
+        string repo = Path.Combine(dir.Path, "repo");
+        Directory.CreateDirectory(Path.Combine(repo, "tests"));
+        File.WriteAllText(Path.Combine(repo, "SwinBench.sln"), "");
+        string start = Path.Combine(repo, "tests");
+
+        Assert.Null(RepoPaths.FindSharedDir(start, fromEnvironment: null)); // a clone alone: synthetic images
+
+        string shared = Path.Combine(dir.Path, "shared");
+        Directory.CreateDirectory(Path.Combine(shared, "datasets"));
+        Assert.Equal(shared, RepoPaths.FindSharedDir(start, fromEnvironment: null));
+
+        string elsewhere = Path.Combine(dir.Path, "elsewhere");
+        Assert.Null(RepoPaths.FindSharedDir(start, fromEnvironment: elsewhere)); // a set variable never falls back
+        Directory.CreateDirectory(elsewhere);
+        Assert.Equal(elsewhere, RepoPaths.FindSharedDir(start, fromEnvironment: elsewhere));
+    }
+
+    [Fact]
+    public void GoldenFixtures_AreTheRepositorysUnlessTheSharedFolderHasItsOwn()
+    {
+        using var dir = new TempDir();
+        string repo = Path.Combine(dir.Path, "repo");
+        string inRepo = Path.Combine(repo, "tests", "fixtures", "golden");
+        Assert.Null(RepoPaths.FindGoldenDir(repo, fromEnvironment: null));
+        Directory.CreateDirectory(inRepo);
+        Assert.Equal(inRepo, RepoPaths.FindGoldenDir(repo, fromEnvironment: null));
+
+        string shared = Path.Combine(dir.Path, "shared");
+        Directory.CreateDirectory(shared);
+        Assert.Equal(inRepo, RepoPaths.FindGoldenDir(repo, fromEnvironment: shared)); // no fixtures there
+        Directory.CreateDirectory(Path.Combine(shared, "fixtures", "golden"));
+        Assert.Equal(Path.Combine(shared, "fixtures", "golden"), RepoPaths.FindGoldenDir(repo, fromEnvironment: shared));
     }
 
     [Fact]
     public void RealImage_IsReadWhenPresent()
     {
-        var source = new ImageSource(TestData.DatasetsDir);
+        using var dir = new TempDir();
+        ImageData written = SyntheticImage.Generate(3, 512, 512, seed: 11);
+        string path = WriteDatasetFile(dir.Path, "Set5", "baby", ".png", written);
+        var source = new ImageSource(dir.Path);
         SourcedImage baby = source.Load(Entry("Set5", "baby"));
 
         Assert.True(baby.IsReal);
-        Assert.Equal(Path.Combine(Path.GetFullPath(TestData.DatasetsDir), "Set5", "baby.png"), baby.Path);
+        Assert.Equal(path, baby.Path);
         Assert.Equal((3, 512, 512), (baby.Image.Channels, baby.Image.Height, baby.Image.Width));
-        Assert.Equal(ImageIO.Read(baby.Path!), baby.Image);
+        Assert.Equal(ImageIO.Read(path), baby.Image);
+        Assert.True(baby.Image.Pixels.Zip(written.Pixels, (a, b) => Math.Abs(a - b)).Max() <= 0.5f / 255 + 1e-6f);
         Assert.NotEqual(SyntheticImage.For(baby.Entry), baby.Image);
     }
 
     [Fact]
     public void RealTiffAndGrayImages_KeepTheirManifestShape()
     {
-        var source = new ImageSource(TestData.DatasetsDir);
+        using var dir = new TempDir();
+        WriteDatasetFile(dir.Path, "McMaster", "1", ".tif", SyntheticImage.Generate(3, 500, 500, seed: 12));
+        WriteDatasetFile(dir.Path, "Set14", "bridge", ".png", SyntheticImage.Generate(1, 512, 512, seed: 13));
+        var source = new ImageSource(dir.Path);
         SourcedImage mcmaster = source.Load(Entry("McMaster", "1"));
         SourcedImage bridge = source.Load(Entry("Set14", "bridge"));
         Assert.True(mcmaster.IsReal);
         Assert.EndsWith("1.tif", mcmaster.Path);
+        Assert.Equal((3, 500, 500), (mcmaster.Image.Channels, mcmaster.Image.Height, mcmaster.Image.Width));
         Assert.True(bridge.IsReal);
         Assert.Equal(1, bridge.Image.Channels);
     }
@@ -45,8 +91,10 @@ public class ImageSourceTests
     [Fact]
     public void AbsentImage_IsSyntheticOfTheManifestSize()
     {
-        var source = new ImageSource(TestData.DatasetsDir);
-        DatasetImage entry = Entry("Urban100", "img_001"); // not in the shared subset
+        using var dir = new TempDir();
+        WriteDatasetFile(dir.Path, "Urban100", "img_002", ".png", SyntheticImage.Generate(3, 8, 8, seed: 14)); // a subset
+        var source = new ImageSource(dir.Path);
+        DatasetImage entry = Entry("Urban100", "img_001");
         Assert.False(source.HasReal(entry));
 
         SourcedImage image = source.Load(entry);
@@ -56,6 +104,15 @@ public class ImageSourceTests
         Assert.Equal((3, 644, 1024), (image.Image.Channels, image.Image.Height, image.Image.Width));
         Assert.Equal(SyntheticImage.For(entry), image.Image);
         Assert.Contains("synthetic", image.ToString());
+    }
+
+    [Fact]
+    public void MissingDataRoot_IsAnErrorNotSilentlySynthetic()
+    {
+        using var dir = new TempDir();
+        string missing = Path.Combine(dir.Path, "datasets-typo");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => new ImageSource(missing));
+        Assert.Contains("data root not found: " + missing, e.Message);
     }
 
     [Fact]
@@ -104,17 +161,5 @@ public class ImageSourceTests
 
         Assert.True(image.IsReal);
         Assert.Equal(path, image.Path);
-    }
-
-    [Fact]
-    public void EveryRealFileOfTheSharedSubset_MatchesTheManifest()
-    {
-        var source = new ImageSource(TestData.DatasetsDir);
-        var real = DatasetManifest.Default.Images.Where(source.HasReal).ToList();
-
-        // Set5 (5) + Set14 (14) + McMaster (18) + the Urban100 subset (11).
-        Assert.Equal(48, real.Count);
-        foreach (DatasetImage entry in real)
-            Assert.True(source.Load(entry).IsReal); // throws on any size mismatch
     }
 }

@@ -8,6 +8,13 @@ public class WorkloadTests
 {
     private static readonly DatasetManifest Manifest = DatasetManifest.Default;
 
+    /// <summary>Writes a generated stand-in of the manifest size for a dataset image under <paramref name="root"/>.</summary>
+    private static void WriteDatasetFile(string root, DatasetImage entry, int seed)
+    {
+        Directory.CreateDirectory(Path.Combine(root, entry.Dataset));
+        ImageIO.Write(Path.Combine(root, entry.RelativePath), SyntheticImage.Generate(entry.Channels, entry.Height, entry.Width, seed));
+    }
+
     [Fact]
     public void Cases_take_the_median_and_largest_input_of_each_dataset()
     {
@@ -35,9 +42,11 @@ public class WorkloadTests
     [Fact]
     public void Sr_input_is_the_matlab_bicubic_downscale_of_the_cropped_real_image()
     {
-        var source = new ImageSource(RepoPaths.DatasetsDir);
-        var task = BenchTask.Get("classical-x3");
+        using var root = new TempDir();
         var comic = Manifest.Find("Set14", "comic");
+        WriteDatasetFile(root.Path, comic, seed: 21);
+        var source = new ImageSource(root.Path);
+        var task = BenchTask.Get("classical-x3");
         var size = task.Kind.InputSize(comic);
         var c = new BenchCase(task, "Set14", "image", "comic", size.Height, size.Width);
         var made = CaseInputs.Make(c, source, Manifest);
@@ -54,10 +63,12 @@ public class WorkloadTests
     [Fact]
     public void Gray_images_are_expanded_for_rgb_models_and_noise_is_deterministic()
     {
-        var source = new ImageSource(RepoPaths.DatasetsDir);
-        var task = BenchTask.Get("color-dn25");
+        using var root = new TempDir();
         var bridge = Manifest.Find("Set14", "bridge");
         Assert.Equal(1, bridge.Channels);
+        WriteDatasetFile(root.Path, bridge, seed: 22);
+        var source = new ImageSource(root.Path);
+        var task = BenchTask.Get("color-dn25");
         var c = new BenchCase(task, "Set14", "image", "bridge", bridge.Height, bridge.Width);
         var a = CaseInputs.Make(c, source, Manifest);
         var b = CaseInputs.Make(c, source, Manifest);
