@@ -1,0 +1,73 @@
+using SwinBench.Datasets;
+using SwinBench.Model;
+using SwinBench.Peers;
+using SwinBench.Results;
+using SwinBench.Workloads;
+
+namespace SwinBench.Benchmarks;
+
+/// <summary>
+/// The peers question: how fast is the same SwinIR in PyTorch (eager FP32 per-block, eager FP16 hoisted, and
+/// torch.compile's default, max-autotune-no-cudagraphs and reduce-overhead modes), on the sweep's cases? Not a
+/// BenchmarkDotNet class: the peers run in a Python process (<see cref="PeerRunner"/>), which times with CUDA events.
+/// Each case's rows (backend <c>pytorch</c>) are appended to the sweep's results.csv as soon as the case finishes.
+/// </summary>
+public static class PeersQuestion
+{
+    /// <summary>The question's sweep: classical x2 and lightweight x2 at 384x512 and 114x172, and at Set5's and Urban100's median sizes.</summary>
+    public static Sweep Sweep(DatasetManifest m)
+    {
+        string[] tasks = ["classical-x2", "lightweight-x2"];
+        var cases = tasks.SelectMany(t => new[] { BenchCase.Custom(BenchTask.Get(t), 384, 512), BenchCase.Custom(BenchTask.Get(t), 114, 172) }
+                .Concat(BenchCase.For(BenchTask.Get(t), m, new[] { "Set5", "Urban100" }.Where(m.Contains), SizePick.Median)))
+            .ToList();
+        return new Sweep("peers-gpu",
+            "CUDA: SwinBench's PyTorch SwinIR as the peer (eager FP32 per-block, eager FP16 hoisted, torch.compile default / max-autotune-no-cudagraphs / reduce-overhead, FP16); classical x2 and lightweight x2 at 384x512, 114x172 and the Set5/Urban100 medians",
+            [typeof(PeersQuestion)], cases, [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 5, IterationCount: 20);
+    }
+
+    /// <summary>
+    /// Runs the peers on the sweep's cases and appends their rows to <paramref name="outDir"/>/results.csv, one case at a
+    /// time (speedups within the PyTorch rows of the case, baseline eager FP32 per-block). Returns the rows written.
+    /// </summary>
+    public static IReadOnlyList<ResultRow> Run(Sweep sweep, string outDir, PeerRunnerOptions options, Action<string> log)
+    {
+        var store = new ResultsStore(outDir);
+        var env = EnvironmentInfo.Capture();
+        var runId = $"{sweep.Name}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}";
+        var cases = sweep.Cases
+            .Select(c => new PeerCase(c, sweep.Weights.TryGetValue(c.Task.PresetName, out var w) ? w : null))
+            .ToList();
+        var byId = cases.ToDictionary(c => c.Id);
+        var runner = new PeerRunner(options with
+        {
+            Device = sweep.Device,
+            Warmup = sweep.WarmupCount,
+            Iterations = sweep.IterationCount,
+        });
+        var pending = new Dictionary<string, List<ResultRow>>();
+        var written = new List<ResultRow>();
+        void Flush(List<ResultRow> rows)
+        {
+            ResultMath.FillSpeedups(rows);
+            store.Append(rows);
+            written.AddRange(rows);
+        }
+        log($"peers: {cases.Count} cases x {runner.Options.Modes.Count} modes on {sweep.Device} with {options.Python} -> {outDir}");
+        runner.Run(cases, m =>
+        {
+            if (!byId.TryGetValue(m.Case, out var c))
+            {
+                log($"peers: ignoring a row for an unknown case '{m.Case}'");
+                return;
+            }
+            if (!pending.TryGetValue(m.Case, out var rows)) pending[m.Case] = rows = [];
+            rows.Add(PeerRows.ToRow(m, c, runId, env));
+            if (rows.Count != runner.Options.Modes.Count) return;
+            pending.Remove(m.Case);
+            Flush(rows);
+        }, line => log("  | " + line));
+        foreach (var rows in pending.Values) Flush(rows);
+        return written;
+    }
+}
