@@ -463,6 +463,70 @@ def read_npy(path):
     return t.reshape(shape).float()
 
 
+def write_npy(path, tensor):
+    """Writes a tensor as a little-endian float32 C-order .npy file (version 1.0)."""
+    t = tensor.detach().to(torch.float32).contiguous().cpu()
+    shape = tuple(t.shape)
+    header = "{'descr': '<f4', 'fortran_order': False, 'shape': %s, }" % (shape,)
+    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+    payload = t.numpy().tobytes() if hasattr(t, "numpy") and _has_numpy() else _float32_bytes(t)
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode("latin1") + payload)
+
+
+def _has_numpy():
+    try:
+        import numpy  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def _float32_bytes(t):
+    return struct.pack(f"<{t.numel()}f", *t.flatten().tolist())
+
+
+# Tiny configs of the architectures the official golden fixtures do not cover: real-SR nearest+conv with 3conv,
+# grayscale denoising, JPEG (window 7, img_range 255), pixelshuffle x3 and x8.
+PEER_FIXTURES = {
+    "peer_realsr_x4_3conv": (dict(upscale=4, in_chans=3, img_size=16, window_size=8, img_range=1.0, depths=[2], embed_dim=24,
+                                  num_heads=[6], mlp_ratio=2, upsampler="nearest+conv", resi_connection="3conv"), [(12, 20)]),
+    "peer_gray_dn": (dict(upscale=1, in_chans=1, img_size=32, window_size=8, img_range=1.0, depths=[2, 2], embed_dim=24,
+                          num_heads=[6, 6], mlp_ratio=2, upsampler="", resi_connection="1conv"), [(19, 27)]),
+    "peer_color_jpeg": (dict(upscale=1, in_chans=3, img_size=14, window_size=7, img_range=255.0, depths=[2], embed_dim=24,
+                             num_heads=[6], mlp_ratio=2, upsampler="", resi_connection="1conv"), [(21, 25)]),
+    "peer_classical_x3": (dict(upscale=3, in_chans=3, img_size=16, window_size=8, img_range=1.0, depths=[2], embed_dim=24,
+                               num_heads=[6], mlp_ratio=2, upsampler="pixelshuffle", resi_connection="1conv"), [(16, 13)]),
+    "peer_classical_x8": (dict(upscale=8, in_chans=3, img_size=16, window_size=8, img_range=1.0, depths=[2], embed_dim=24,
+                               num_heads=[6], mlp_ratio=2, upsampler="pixelshuffle", resi_connection="1conv"), [(9, 16)]),
+}
+
+
+def export_fixtures(out_dir, seed=0):
+    """Writes PEER_FIXTURES as a fixture folder in the golden format (index.json, <name>.pth with the weights under
+    'params', <name>_<H>x<W>_in/out.npy): this model's FP32 CPU outputs for a seeded init, for the C# port to match."""
+    os.makedirs(out_dir, exist_ok=True)
+    set_tf32(False)
+    index = {"_about": "Outputs of SwinBench's PyTorch SwinIR (peers/swinir_torch.py) on CPU in float32, seeded random weights."}
+    for i, (name, (cfg, sizes)) in enumerate(PEER_FIXTURES.items()):
+        model = seeded_init(SwinIR(cfg, mask="perblock"), seed + i).eval()
+        torch.save({"params": model.state_dict()}, os.path.join(out_dir, name + ".pth"))
+        gen = torch.Generator().manual_seed(seed + 100 + i)
+        cases = []
+        for h, w in sizes:
+            x = torch.rand(1, cfg["in_chans"], h, w, generator=gen)
+            with torch.no_grad():
+                y = model(x)
+            stem = f"{name}_{h}x{w}"
+            write_npy(os.path.join(out_dir, stem + "_in.npy"), x)
+            write_npy(os.path.join(out_dir, stem + "_out.npy"), y)
+            cases.append(dict(input=stem + "_in.npy", output=stem + "_out.npy", H=h, W=w, out_shape=list(y.shape)))
+        index[name] = dict(config=cfg, wrap_key="params", cases=cases)
+    with open(os.path.join(out_dir, "index.json"), "w", encoding="utf-8") as f:
+        json.dump(index, f, indent=1)
+    return index
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # golden check
 
@@ -523,7 +587,12 @@ def _main():
     p = argparse.ArgumentParser(description="golden check of SwinBench's PyTorch SwinIR")
     p.add_argument("--golden", default=None, help="fixture folder (default: tests/fixtures/golden or ../shared/fixtures/golden)")
     p.add_argument("--device", default="cpu")
+    p.add_argument("--export", metavar="DIR", help="instead: write the peer fixtures (architectures the official ones lack) to DIR")
     a = p.parse_args()
+    if a.export:
+        export_fixtures(a.export)
+        print(f"peer fixtures written to {a.export}")
+        return 0
     results = golden_check(a.golden, device=a.device)
     for r in results:
         print(f"{'ok  ' if r['ok'] else 'FAIL'} {r['model']:<26} {r['case']:<40} {r['mask']:<9} max|d| = {r['max_abs_diff']:.3e}")

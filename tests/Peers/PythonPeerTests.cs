@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SwinBench.Fixtures;
 using SwinBench.IO;
+using SwinBench.Model;
 using SwinBench.Peers;
 using SwinBench.Workloads;
 
@@ -95,6 +97,33 @@ public sealed class PythonPeerTests
         Assert.InRange(eager.GoldenMaxAbsDiff, 0.9e-3, 1.1e-3);
         Assert.StartsWith("failed: golden check: max|d| = ", eager.Status);
         Assert.Contains("2 of 2 failed", eager.Status); // one case, both mask modes
+    }
+
+    [Fact]
+    public void The_csharp_port_matches_the_pytorch_peer_on_the_architectures_the_official_fixtures_lack()
+    {
+        var python = RequireTorchPython();
+        using var dir = new TempDir();
+        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(TestData.RepoRoot, "peers", "swinir_torch.py"));
+        psi.ArgumentList.Add("--export");
+        psi.ArgumentList.Add(dir.Path);
+        using (var p = Process.Start(psi)!)
+        {
+            var stderr = p.StandardError.ReadToEndAsync();
+            p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, stderr.Result);
+        }
+        var models = GoldenIndex.Load(dir.Path);
+        Assert.Equal(["nearest+conv", "", "", "pixelshuffle", "pixelshuffle"], models.Select(m => m.Config.Upsampler));
+        foreach (var m in models)
+        foreach (var c in m.Cases)
+        foreach (var mask in new[] { MaskMode.PerBlock, MaskMode.Hoisted })
+        {
+            var diff = Golden.MaxDiff(m, c, ModelOptions.Original with { Mask = mask });
+            Assert.True(diff <= 1e-4f, $"{m.Name} {Path.GetFileName(c.Input)} {mask}: max|d| = {diff:E3}");
+        }
     }
 
     [Fact]
