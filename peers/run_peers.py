@@ -265,7 +265,7 @@ def run_case(torch, sw, case, req, device, golden, env):
         m = m.to(device)
         return m.half() if spec["precision"] == "fp16" else m
 
-    with torch.inference_mode():
+    with torch.no_grad():  # no_grad rather than inference_mode: parameters, masks and inputs stay ordinary tensors
         if any(MODES[m]["precision"] == "fp16" for m in req["modes"]):
             reference = model_for(MODES[REFERENCE_MODE])(x32).float()
         for mode in req["modes"]:
@@ -311,6 +311,7 @@ def run_mode(torch, spec, model_for, x32, req, device, timer, reference):
         torch.cuda.reset_peak_memory_stats()
     if spec["compile"] is not None:
         model(x)  # fills the hoisted mask cache eagerly, so the traced graph reads it as a buffer
+        import torch._dynamo
         torch._dynamo.reset()
         kwargs = dict(dynamic=False, fullgraph=False)
         if spec["compile"] != "default":
