@@ -127,17 +127,44 @@ public sealed class PythonPeerTests
     }
 
     [Fact]
+    public void Run_peers_statistics_match_a_direct_computation_with_the_tabulated_t_quantile()
+    {
+        var python = AnyPython.Value ?? throw SkipException("no python3 >= 3.8 here");
+        double[] times = [12.5, 10.25, 11.0, 14.75, 10.5, 13.0, 11.25, 12.0, 10.75, 30.0];
+        var text = RunPython(python, $"import json, run_peers; print(json.dumps(run_peers.summarize({JsonSerializer.Serialize(times)})))");
+        var s = JsonNode.Parse(text)!;
+        var sorted = times.Order().ToArray();
+        var mean = times.Average();
+        var sd = Math.Sqrt(times.Sum(t => (t - mean) * (t - mean)) / (times.Length - 1));
+        const double t9 = 4.780912585; // Student's t, 0.9995 quantile, 9 degrees of freedom (tables)
+        Assert.Equal(mean, s["mean_ms"]!.GetValue<double>(), 1e-12);
+        Assert.Equal((sorted[4] + sorted[5]) / 2, s["median_ms"]!.GetValue<double>(), 1e-12);
+        Assert.Equal(sorted[0] + 0.45 * (sorted[1] - sorted[0]), s["p5_ms"]!.GetValue<double>(), 1e-12); // position 9 * 0.05
+        Assert.Equal(sorted[8] + 0.55 * (sorted[9] - sorted[8]), s["p95_ms"]!.GetValue<double>(), 1e-12); // position 9 * 0.95
+        Assert.Equal(t9 * sd / Math.Sqrt(times.Length), s["ci999_ms"]!.GetValue<double>(), 1e-6);
+        Assert.Equal(times.Length, s["iterations"]!.GetValue<int>());
+    }
+
+    /// <summary>Runs a snippet with peers/ on the import path; returns stdout (asserts exit code 0).</summary>
+    private static string RunPython(string python, string code)
+    {
+        var peers = Path.Combine(TestData.RepoRoot, "peers");
+        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add($"import sys; sys.path.insert(0, {JsonSerializer.Serialize(peers)}); {code}");
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, stderr.Result);
+        return stdout;
+    }
+
+    [Fact]
     public void Run_peers_modes_are_PeerMode_All()
     {
         var python = AnyPython.Value ?? throw SkipException("no python3 >= 3.8 here");
-        var peers = Path.Combine(TestData.RepoRoot, "peers");
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"import sys, json; sys.path.insert(0, {JsonSerializer.Serialize(peers)}); import run_peers; print(json.dumps(run_peers.MODES))");
-        using var p = Process.Start(psi)!;
-        var text = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.Equal(0, p.ExitCode);
+        var text = RunPython(python, "import json, run_peers; print(json.dumps(run_peers.MODES))");
         var modes = JsonNode.Parse(text)!.AsObject();
         Assert.Equal(PeerMode.All.Select(m => m.Name), modes.Select(kv => kv.Key));
         foreach (var m in PeerMode.All)
