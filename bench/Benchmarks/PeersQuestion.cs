@@ -30,8 +30,9 @@ public static class PeersQuestion
     }
 
     /// <summary>
-    /// Runs the peers on the sweep's cases and appends their rows to <paramref name="outDir"/>/results.csv, one case at a
-    /// time (speedups within the PyTorch rows of the case, baseline eager FP32 per-block). Returns the rows written.
+    /// Runs the peers on the sweep's cases and merges each row into <paramref name="outDir"/>/results.csv as soon as it
+    /// arrives, with the speedups of its case's PyTorch rows recomputed (baseline eager FP32 per-block), so a run that is
+    /// stopped keeps every mode that finished. Returns one row per (case, mode), in order.
     /// </summary>
     public static IReadOnlyList<ResultRow> Run(Sweep sweep, string outDir, PeerRunnerOptions options, Action<string> log)
     {
@@ -48,29 +49,20 @@ public static class PeersQuestion
             Warmup = sweep.WarmupCount,
             Iterations = sweep.IterationCount,
         });
-        var pending = new Dictionary<string, List<ResultRow>>();
-        var written = new List<ResultRow>();
-        void Flush(List<ResultRow> rows)
-        {
-            ResultMath.FillSpeedups(rows);
-            store.Append(rows);
-            written.AddRange(rows);
-        }
+        var rowsByCase = cases.ToDictionary(c => c.Id, _ => new SortedDictionary<int, ResultRow>());
         log($"peers: {cases.Count} cases x {runner.Options.Modes.Count} modes on {sweep.Device} with {options.Python} -> {outDir}");
         runner.Run(cases, m =>
         {
-            if (!byId.TryGetValue(m.Case, out var c))
+            if (!byId.TryGetValue(m.Case, out var c) || !runner.Options.Modes.Any(x => x.Name == m.Mode))
             {
-                log($"peers: ignoring a row for an unknown case '{m.Case}'");
+                log($"peers: ignoring a row for an unknown case or mode: '{m.Case}' {m.Mode}");
                 return;
             }
-            if (!pending.TryGetValue(m.Case, out var rows)) pending[m.Case] = rows = [];
-            rows.Add(PeerRows.ToRow(m, c, runId, env));
-            if (rows.Count != runner.Options.Modes.Count) return;
-            pending.Remove(m.Case);
-            Flush(rows);
+            var rows = rowsByCase[m.Case];
+            rows[runner.Options.Modes.ToList().FindIndex(x => x.Name == m.Mode)] = PeerRows.ToRow(m, c, runId, env);
+            ResultMath.FillSpeedups(rows.Values);
+            store.Append(rows.Values);
         }, line => log("  | " + line));
-        foreach (var rows in pending.Values) Flush(rows);
-        return written;
+        return cases.SelectMany(c => rowsByCase[c.Id].Values).ToList();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SwinBench.Benchmarks;
@@ -128,6 +129,21 @@ public sealed class PeerRunnerTests : IDisposable
         var status = Assert.Single(rows).Status;
         Assert.StartsWith("failed: run_peers.py wrote an unreadable row: ", status);
         Assert.Contains("median_ms", status);
+    }
+
+    [Fact]
+    public void A_script_stopped_by_the_timeout_keeps_the_rows_it_wrote_in_results_csv()
+    {
+        var python = FakePython(Echo(Line(Light, "eager-fp32-perblock", median: 40)) + "sleep 60");
+        var sweep = PeersQuestion.Sweep(SwinBench.Datasets.DatasetManifest.Default) with { Cases = [Light.Case] };
+        var options = Runner(python, "eager-fp32-perblock", "compile-default").Options with { Timeout = TimeSpan.FromSeconds(2) };
+        var outDir = _dir.File("results");
+        var clock = Stopwatch.StartNew();
+        var written = PeersQuestion.Run(sweep, outDir, options, _ => { });
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the runner waited {clock.Elapsed} for a 2 s timeout");
+        var rows = new ResultsStore(outDir).Read();
+        Assert.Equal(["ok", "error: pytorch: run_peers.py did not finish within 2 s"], rows.Select(r => r.Status));
+        Assert.Equal(rows.Select(r => r.Status), written.Select(r => r.Status));
     }
 
     [Fact]
