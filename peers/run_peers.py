@@ -6,7 +6,7 @@ and --size describe one case instead.
 
 Output: one JSON object per (case, mode) on stdout, nothing else there (progress goes to stderr). Each row has
 "status": "ok", "unavailable: pytorch: <reason>" or "failed: <reason>", the latency statistics over the timed
-iterations (CUDA events on a GPU), the compile time of compiled modes, the fidelity of FP16 modes against the FP32 eager
+iterations (CUDA events on a GPU) and the samples themselves, the compile time of compiled modes, the fidelity of FP16 modes against the FP32 eager
 output, and the golden check's largest difference (run first, FP32, on the same device).
 
 Modes (FP16 modes use the hoisted mask; TF32 is off):
@@ -339,6 +339,7 @@ def run_mode(torch, spec, model_for, x32, req, device, timer, reference):
         times.append(ms)
     y = y.float().clone()  # CUDA-graph outputs are overwritten by the next replay
     out.update(summarize(times))
+    out["samples_ms"] = times
     if device.type == "cuda":
         out["max_allocated_mb"] = torch.cuda.max_memory_allocated(device) / 2 ** 20
     if reference is not None and spec["precision"] == "fp16":

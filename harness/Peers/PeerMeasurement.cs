@@ -39,6 +39,9 @@ public sealed record PeerMeasurement
     public int Iterations { get; init; }
     public int Warmup { get; init; }
 
+    /// <summary>The timed iterations in milliseconds, in order (empty when not measured).</summary>
+    public IReadOnlyList<double> SamplesMs { get; init; } = [];
+
     /// <summary>Seconds of the first call of a compiled mode (tracing, compiling, autotuning); NaN for eager modes.</summary>
     public double CompileSeconds { get; init; } = double.NaN;
 
@@ -83,7 +86,8 @@ public sealed record PeerMeasurement
                 Status = Str(o, "status"),
                 MedianMs = Num(o, "median_ms"), MeanMs = Num(o, "mean_ms"), P5Ms = Num(o, "p5_ms"), P95Ms = Num(o, "p95_ms"),
                 MinMs = Num(o, "min_ms"), MaxMs = Num(o, "max_ms"), StdevMs = Num(o, "stdev_ms"), Ci999Ms = Num(o, "ci999_ms"),
-                Iterations = Int(o, "iterations"), Warmup = Int(o, "warmup"), CompileSeconds = Num(o, "compile_s"),
+                Iterations = Int(o, "iterations"), Warmup = Int(o, "warmup"), SamplesMs = Samples(o, "samples_ms"),
+                CompileSeconds = Num(o, "compile_s"),
                 FidelityPsnrDb = Num(o, "fidelity_psnr_db"), FidelityMaxAbs = Num(o, "fidelity_max_abs"),
                 PeakMemoryMB = Num(o, "peak_memory_mb"), MaxAllocatedMB = Num(o, "max_allocated_mb"),
                 GoldenStatus = Str(o, "golden_status"), GoldenMaxAbsDiff = Num(o, "golden_max_abs_diff"),
@@ -114,6 +118,16 @@ public sealed record PeerMeasurement
             JsonValueKind.String when v.GetString() is "-inf" => double.NegativeInfinity,
             _ => throw new FormatException($"peer row field '{name}' must be a number, null, \"inf\" or \"-inf\", got {v}"),
         };
+    }
+
+    private static double[] Samples(JsonElement o, string name)
+    {
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return [];
+        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number))
+            throw new FormatException($"peer row field '{name}' must be an array of numbers, got {Excerpt(v.GetRawText())}");
+        var samples = v.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var bad = Array.FindIndex(samples, x => !double.IsFinite(x) || x < 0);
+        return bad < 0 ? samples : throw new FormatException($"peer row field '{name}': sample {bad} is {samples[bad]}; samples must be finite and >= 0 ms");
     }
 
     private static int Int(JsonElement o, string name)

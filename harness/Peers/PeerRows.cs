@@ -3,18 +3,23 @@ using SwinBench.Results;
 namespace SwinBench.Peers;
 
 /// <summary>
-/// Peer measurements as rows of results.csv, beside SwinBench's own variants: backend <c>pytorch</c>, the mode name as
-/// the variant, the mode's step (0: the eager FP32 per-block baseline of the PyTorch group), and the PyTorch side's
-/// versions in the environment columns (libtorch: torch's version, CUDA: torch's CUDA).
+/// Peer measurements as rows of results.csv, beside SwinBench's own variants: question <c>peers</c>, backend
+/// <c>pytorch</c>, the mode name as the variant, the mode's step (0: eager FP32 per-block, the question's baseline), and
+/// the PyTorch side's versions in the environment columns (libtorch: torch's version, CUDA: torch's CUDA).
 /// </summary>
 public static class PeerRows
 {
     /// <summary>The backend column of peer rows.</summary>
     public const string Backend = "pytorch";
 
+    /// <summary>The question column of peer rows.</summary>
+    public const string Question = "peers";
+
     /// <summary>
-    /// The row of one measurement. Statuses map to the CSV vocabulary: <c>ok</c> and <c>unavailable: pytorch: …</c>
-    /// stay, <c>failed: X</c> becomes <c>error: pytorch: X</c>.
+    /// The row of one measurement: question <c>peers</c> with eager FP32 per-block as its baseline. The latency columns
+    /// are <see cref="LatencyStatistics"/> of the script's samples (the one definition results files use), or the script's
+    /// own summary for a row without samples. Statuses map to the CSV vocabulary: <c>ok</c> and
+    /// <c>unavailable: pytorch: …</c> stay, <c>failed: X</c> becomes <c>error: pytorch: X</c>.
     /// </summary>
     public static ResultRow ToRow(PeerMeasurement m, PeerCase c, string runId, EnvironmentInfo env)
     {
@@ -31,10 +36,12 @@ public static class PeerRows
         {
             RunId = runId,
             TimestampUtc = DateTime.UtcNow,
+            Question = Question,
             Task = c.Case.Task.Name,
             Model = c.Case.Task.ModelName,
             Variant = m.Mode,
             Step = mode?.Step ?? -1,
+            IsBaseline = mode?.Step == 0,
             Mask = m.Mask,
             LayerNorm = "fused",
             Plugins = "none",
@@ -51,15 +58,18 @@ public static class PeerRows
             Megapixels = c.Case.Megapixels,
             MeanMs = m.MeanMs,
             MedianMs = m.MedianMs,
+            P5Ms = m.P5Ms,
             P95Ms = m.P95Ms,
             MinMs = m.MinMs,
+            Ci999HalfwidthMs = m.Ci999Ms,
             Samples = m.Iterations,
             FidelityPsnrDb = m.FidelityPsnrDb,
             FidelityMaxAbs = m.FidelityMaxAbs,
             PeakMemoryMB = m.PeakMemoryMB,
+            MemoryScope = double.IsFinite(m.PeakMemoryMB) && device == "cuda" ? "device-in-use" : "",
             Status = Status(m.Status),
         }.WithEnvironment(peerEnv);
-        return row;
+        return m.SamplesMs.Count > 0 ? LatencyStatistics.Of(m.SamplesMs).ApplyTo(row) : row;
     }
 
     /// <summary>The CSV status of a peer status (see <see cref="ToRow"/>).</summary>

@@ -45,6 +45,7 @@ public sealed class PeerRunnerTests : IDisposable
         {
             o["median_ms"] = median; o["mean_ms"] = median + 0.5; o["p5_ms"] = median - 1; o["p95_ms"] = median + 2;
             o["min_ms"] = median - 1.5; o["ci999_ms"] = 0.25; o["iterations"] = 20; o["peak_memory_mb"] = 1234.5;
+            o["samples_ms"] = new JsonArray(median + 3, median - 1, median, median + 0.5);
         }
         if (extra is not null)
             foreach (var (k, v) in JsonSerializer.SerializeToNode(extra)!.AsObject()) o[k] = v?.DeepClone();
@@ -86,6 +87,7 @@ public sealed class PeerRunnerTests : IDisposable
         Assert.Equal((8.0, 8.5, 7.0, 10.0, 6.5, 0.25, 20, 2), (fp32.MedianMs, fp32.MeanMs, fp32.P5Ms, fp32.P95Ms, fp32.MinMs, fp32.Ci999Ms, fp32.Iterations, fp32.Warmup));
         Assert.Equal(("Fake GPU", "2.11.0+cu130", "13.0", 1234.5), (fp32.DeviceName, fp32.Torch, fp32.Cuda, fp32.PeakMemoryMB));
         Assert.True(double.IsNaN(fp32.CompileSeconds));
+        Assert.Equal([11.0, 7.0, 8.0, 8.5], fp32.SamplesMs);
         Assert.True(double.IsPositiveInfinity(rows[1].FidelityPsnrDb));
         Assert.Equal("unavailable: pytorch: FP16 is not supported on cpu", rows[3].Status);
         Assert.True(double.IsNaN(rows[3].MedianMs));
@@ -175,6 +177,8 @@ public sealed class PeerRunnerTests : IDisposable
         Assert.Contains("no 'status'", Assert.Throws<FormatException>(() => PeerMeasurement.Parse("{\"case\": \"a\", \"mode\": \"m\"}")).Message);
         Assert.Contains("'h' must be an integer", Assert.Throws<FormatException>(() =>
             PeerMeasurement.Parse("{\"case\": \"a\", \"mode\": \"m\", \"status\": \"ok\", \"h\": 1.5}")).Message);
+        Assert.Contains("sample 1 is -2", Assert.Throws<FormatException>(() =>
+            PeerMeasurement.Parse("{\"case\": \"a\", \"mode\": \"m\", \"status\": \"ok\", \"samples_ms\": [1, -2]}")).Message);
     }
 
     [Fact]
@@ -193,9 +197,17 @@ public sealed class PeerRunnerTests : IDisposable
         Assert.Equal(3, rows.Count);
         Assert.Equal(written.Select(r => r.Variant), rows.Select(r => r.Variant));
         Assert.All(rows, r => Assert.Equal(("pytorch", "lightweight-x2", "SwinIR-S", 24, 32, "cuda"), (r.Backend, r.Task, r.Model, r.H, r.W, r.Device)));
+        Assert.All(rows, r => Assert.Equal("peers", r.Question));
         var (fp32, fp16, compiled) = (rows[0], rows[1], rows[2]);
+        Assert.Equal((true, false, false), (fp32.IsBaseline, fp16.IsBaseline, compiled.IsBaseline));
+        // the latency columns are the CSV's own statistics of the samples, not the script's summary
+        var stats = LatencyStatistics.Of([13.0, 9.0, 10.0, 10.5]);
+        Assert.Equal((stats.MedianMs, stats.MeanMs, stats.P5Ms, stats.P95Ms, stats.MinMs, stats.Ci999HalfwidthMs, 4),
+            (fp16.MedianMs, fp16.MeanMs, fp16.P5Ms, fp16.P95Ms, fp16.MinMs, fp16.Ci999HalfwidthMs, fp16.Samples));
+        Assert.Equal("device-in-use", fp16.MemoryScope);
         Assert.Equal((0, "perblock", "fp32", 1.0), (fp32.Step, fp32.Mask, fp32.Precision, fp32.Speedup));
-        Assert.Equal((1, "hoisted", "fp16", 4.0, 61.5), (fp16.Step, fp16.Mask, fp16.Precision, fp16.Speedup, fp16.FidelityPsnrDb));
+        Assert.Equal((1, "hoisted", "fp16", 61.5), (fp16.Step, fp16.Mask, fp16.Precision, fp16.FidelityPsnrDb));
+        Assert.Equal(LatencyStatistics.Of([43.0, 39.0, 40.0, 40.5]).MedianMs / stats.MedianMs, fp16.Speedup, 1e-12);
         Assert.Equal("2.11.0+cu130 (pytorch)", fp16.Libtorch);
         Assert.Equal("error: pytorch: RuntimeError: boom", compiled.Status);
         Assert.True(double.IsNaN(compiled.Speedup));

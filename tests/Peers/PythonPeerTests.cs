@@ -5,6 +5,7 @@ using SwinBench.Fixtures;
 using SwinBench.IO;
 using SwinBench.Model;
 using SwinBench.Peers;
+using SwinBench.Results;
 using SwinBench.Workloads;
 
 namespace SwinBench.Tests.Peers;
@@ -127,22 +128,27 @@ public sealed class PythonPeerTests
     }
 
     [Fact]
-    public void Run_peers_statistics_match_a_direct_computation_with_the_tabulated_t_quantile()
+    public void Run_peers_statistics_are_the_results_files_statistics()
     {
         var python = AnyPython.Value ?? throw SkipException("no python3 >= 3.8 here");
         double[] times = [12.5, 10.25, 11.0, 14.75, 10.5, 13.0, 11.25, 12.0, 10.75, 30.0];
         var text = RunPython(python, $"import json, run_peers; print(json.dumps(run_peers.summarize({JsonSerializer.Serialize(times)})))");
         var s = JsonNode.Parse(text)!;
-        var sorted = times.Order().ToArray();
-        var mean = times.Average();
-        var sd = Math.Sqrt(times.Sum(t => (t - mean) * (t - mean)) / (times.Length - 1));
-        const double t9 = 4.780912585; // Student's t, 0.9995 quantile, 9 degrees of freedom (tables)
-        Assert.Equal(mean, s["mean_ms"]!.GetValue<double>(), 1e-12);
-        Assert.Equal((sorted[4] + sorted[5]) / 2, s["median_ms"]!.GetValue<double>(), 1e-12);
-        Assert.Equal(sorted[0] + 0.45 * (sorted[1] - sorted[0]), s["p5_ms"]!.GetValue<double>(), 1e-12); // position 9 * 0.05
-        Assert.Equal(sorted[8] + 0.55 * (sorted[9] - sorted[8]), s["p95_ms"]!.GetValue<double>(), 1e-12); // position 9 * 0.95
-        Assert.Equal(t9 * sd / Math.Sqrt(times.Length), s["ci999_ms"]!.GetValue<double>(), 1e-6);
+        var expected = LatencyStatistics.Of(times);
+        Assert.Equal(expected.MeanMs, s["mean_ms"]!.GetValue<double>(), 1e-12);
+        Assert.Equal(expected.MedianMs, s["median_ms"]!.GetValue<double>(), 1e-12);
+        Assert.Equal(expected.P5Ms, s["p5_ms"]!.GetValue<double>(), 1e-12);
+        Assert.Equal(expected.P95Ms, s["p95_ms"]!.GetValue<double>(), 1e-12);
+        Assert.Equal(expected.MinMs, s["min_ms"]!.GetValue<double>(), 1e-12);
+        Assert.Equal(expected.Ci999HalfwidthMs, s["ci999_ms"]!.GetValue<double>(), 1e-6);
+        Assert.Equal(4.780912585 * 1.0, s["ci999_ms"]!.GetValue<double>() / (Std(times) / Math.Sqrt(times.Length)), 1e-5); // t(0.9995, 9), tables
         Assert.Equal(times.Length, s["iterations"]!.GetValue<int>());
+    }
+
+    private static double Std(double[] v)
+    {
+        var mean = v.Average();
+        return Math.Sqrt(v.Sum(t => (t - mean) * (t - mean)) / (v.Length - 1));
     }
 
     /// <summary>Runs a snippet with peers/ on the import path; returns stdout (asserts exit code 0).</summary>
