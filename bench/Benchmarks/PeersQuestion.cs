@@ -29,6 +29,9 @@ public static class PeersQuestion
             [typeof(PeersQuestion)], cases, [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 5, IterationCount: 20);
     }
 
+    /// <summary>Whether <paramref name="sweep"/> is this question's (its runs go through <see cref="Run"/>, not BenchmarkDotNet).</summary>
+    public static bool Runs(Sweep sweep) => sweep.Benchmarks.Contains(typeof(PeersQuestion));
+
     /// <summary>
     /// Runs the peers on the sweep's cases and merges each row into <paramref name="outDir"/>/results.csv as soon as it
     /// arrives, with the speedups of its case's PyTorch rows recomputed (baseline eager FP32 per-block), so a run that is

@@ -46,16 +46,21 @@ public static class PeersCommand
                 GoldenDir = r.GetValue(golden),
                 Timeout = seconds is { } s ? TimeSpan.FromSeconds(s) : null,
             };
-            var outDir = common.OutDir(r, sweep);
-            var rows = PeersQuestion.Run(sweep, outDir, options, Console.WriteLine);
-            Console.WriteLine();
-            Console.WriteLine($"{"case",-40} {"mode",-36} {"median ms",10} {"p95 ms",9} {"speedup",8} {"PSNR vs FP32",13}  status");
-            foreach (var x in rows)
-                Console.WriteLine($"{$"{x.Task} {x.Dataset}/{x.SizeClass} {x.H}x{x.W}",-40} {x.Variant,-36} {x.MedianMs,10:F2} {x.P95Ms,9:F2} {x.Speedup,7:F2}x {QuickCommand.Db(x.FidelityPsnrDb),13}  {x.Status}");
-            var report = ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
-            // a peer that cannot run here (status "unavailable: ...") is recorded, not a failure
-            return report != 0 ? report : rows.All(x => x.IsOk || x.Status.StartsWith("unavailable:", StringComparison.Ordinal)) ? 0 : 1;
+            return Execute(sweep, common.OutDir(r, sweep), options);
         }));
         return cmd;
+    }
+
+    /// <summary>Runs the peers question on <paramref name="sweep"/>'s cases into <paramref name="outDir"/>, prints a table, writes the report; the exit code.</summary>
+    public static int Execute(Sweep sweep, string outDir, PeerRunnerOptions options)
+    {
+        var rows = PeersQuestion.Run(sweep, outDir, options, Console.WriteLine);
+        Console.WriteLine();
+        Console.WriteLine($"{"case",-40} {"mode",-36} {"median ms",10} {"p95 ms",9} {"speedup",8} {"PSNR vs FP32",13}  status");
+        foreach (var x in rows)
+            Console.WriteLine($"{$"{x.Task} {x.Dataset}/{x.SizeClass} {x.H}x{x.W}",-40} {x.Variant,-36} {x.MedianMs,10:F2} {x.P95Ms,9:F2} {x.Speedup,7:F2}x {QuickCommand.Db(x.FidelityPsnrDb),13}  {x.Status}");
+        var report = ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
+        // a peer that cannot run here (status "unavailable: ...") is recorded, not a failure
+        return report != 0 ? report : rows.All(x => x.IsOk || x.Status.StartsWith("unavailable:", StringComparison.Ordinal)) ? 0 : 1;
     }
 }
