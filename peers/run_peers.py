@@ -213,7 +213,7 @@ def compile_unavailable_reason(torch):
 def is_missing_backend(e):
     """Whether a compile failure means a missing toolchain (Triton, a C++ compiler) rather than a bug."""
     text = str(e).lower()
-    return any(s in text for s in ("triton", "no working c++ compiler", "cannot find a working", "invalid cxx", "no module named"))
+    return any(s in text for s in ("triton", "c compiler", "c++ compiler", "cannot find a working", "invalid cxx", "no module named"))
 
 
 class Timer:
