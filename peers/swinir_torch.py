@@ -384,18 +384,22 @@ WRAP_KEYS = ("params", "params_ema", "state_dict")
 
 
 def seeded_init(model, seed):
-    """A seeded random init: default module init from torch.manual_seed(seed), plus the bias tables (zeros by default)
-    drawn from N(0, 0.02) so that attention is not uniform."""
+    """The official initialization scheme, seeded (as ModelFactory.CreateRandom): convolutions PyTorch's default, Linear
+    weights and relative position bias tables ~ truncated N(0, 0.02), Linear biases 0, LayerNorm 1/0. The same
+    distributions as the C# port's seeded init, not the same values (the draws come in another order)."""
     gen_state = torch.random.get_rng_state()
     try:
         torch.manual_seed(seed)
-        for m in model.modules():
-            if hasattr(m, "reset_parameters") and m is not model:
-                m.reset_parameters()
         with torch.no_grad():
+            for m in model.modules():
+                if isinstance(m, nn.Linear):
+                    nn.init.trunc_normal_(m.weight, std=0.02)
+                    nn.init.zeros_(m.bias)
+                elif isinstance(m, (nn.Conv2d, nn.LayerNorm)):
+                    m.reset_parameters()
             for name, p in model.named_parameters():
                 if name.endswith("relative_position_bias_table"):
-                    p.normal_(0.0, 0.02)
+                    nn.init.trunc_normal_(p, std=0.02)
     finally:
         torch.random.set_rng_state(gen_state)
     return model
@@ -504,14 +508,18 @@ PEER_FIXTURES = {
 
 def export_fixtures(out_dir, seed=0):
     """Writes PEER_FIXTURES as a fixture folder in the golden format (index.json, <name>.pth with the weights under
-    'params', <name>_<H>x<W>_in/out.npy): this model's FP32 CPU outputs for a seeded init, for the C# port to match."""
+    'params', <name>_<H>x<W>_in/out.npy): this model's FP32 CPU outputs for a seeded init with every parameter
+    perturbed, for the C# port to match."""
     os.makedirs(out_dir, exist_ok=True)
     set_tf32(False)
-    index = {"_about": "Outputs of SwinBench's PyTorch SwinIR (peers/swinir_torch.py) on CPU in float32, seeded random weights."}
+    index = {"_about": "Outputs of SwinBench's PyTorch SwinIR (peers/swinir_torch.py) on CPU in float32, seeded perturbed weights."}
     for i, (name, (cfg, sizes)) in enumerate(PEER_FIXTURES.items()):
         model = seeded_init(SwinIR(cfg, mask="perblock"), seed + i).eval()
-        torch.save({"params": model.state_dict()}, os.path.join(out_dir, name + ".pth"))
         gen = torch.Generator().manual_seed(seed + 100 + i)
+        with torch.no_grad():  # every parameter perturbed (biases, LayerNorms), so each one matters to the outputs
+            for p in model.parameters():
+                p.add_(torch.randn(p.shape, generator=gen) * 0.02)
+        torch.save({"params": model.state_dict()}, os.path.join(out_dir, name + ".pth"))
         cases = []
         for h, w in sizes:
             x = torch.rand(1, cfg["in_chans"], h, w, generator=gen)
