@@ -131,3 +131,38 @@ public class SweepRunnerTests
 
 [CollectionDefinition(nameof(BenchRunCollection), DisableParallelization = true)]
 public sealed class BenchRunCollection;
+
+/// <summary>Rows measured outside BenchmarkDotNet join a question's run and get its baseline's speedups.</summary>
+public class PeerRowTests
+{
+    [Fact]
+    public void A_peer_row_appended_to_a_question_gets_a_speedup_over_its_baseline()
+    {
+        var dir = Directory.CreateTempSubdirectory("swinbench-peers-").FullName;
+        try
+        {
+            var q = BackendBenchmarks.Definition;
+            var c = BenchCase.Custom(BenchTask.Get("lightweight-x2"), 24, 32);
+            var baseline = LatencyStatistics.Of([99.0, 100, 101]).ApplyTo(RowBuilder.Describe(q, q.Baseline, c, "cpu") with { RunId = "run-a" });
+            var store = new ResultsStore(dir);
+            store.Append([baseline]);
+            Assert.Equal("run-a", store.LatestRunId("backends"));
+            Assert.Null(store.LatestRunId("ablation"));
+
+            var peer = RowBuilder.Peer(q, "pytorch", q.Baseline.Options, c, "cpu", [24.0, 25, 26], store.LatestRunId("backends")!);
+            Assert.Equal(("pytorch", "pytorch:hoisted/fp32/ln-fused", q.Variants.Count, 25.0), (peer.Backend, peer.Variant, peer.Step, peer.MedianMs));
+            var rows = store.AppendToQuestion([peer]);
+
+            var back = Assert.Single(new ResultsStore(dir).Read(), r => r.Backend == "pytorch");
+            Assert.Equal(4.0, back.Speedup);
+            Assert.True(back.SpeedupLow < 4 && back.SpeedupHigh > 4);
+            Assert.Equal(2, rows.Count);
+            Assert.Equal("row 'x' names no question; set ResultRow.Question",
+                Assert.Throws<ArgumentException>(() => store.AppendToQuestion([peer with { Question = "", Variant = "x" }])).Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -13,7 +13,7 @@ public sealed class SweepCliTests : IDisposable
     public void Quick_writes_csv_charts_and_report_and_plot_regenerates_charts_from_the_csv()
     {
         var outDir = Path.Combine(_tmp, "quick");
-        var r = SwinBenchProcess.Run("quick", "--size", "24x32", "--out", outDir);
+        var r = SwinBenchProcess.Run("quick", "--size", "24x32", "--iterations", "2", "--out", outDir);
         Assert.True(r.ExitCode == 0, r.ToString());
         var csv = Path.Combine(outDir, "results.csv");
         var header = File.ReadLines(csv).First().Split(',');
