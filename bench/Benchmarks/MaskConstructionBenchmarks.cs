@@ -24,8 +24,7 @@ public class MaskConstructionBenchmarks : Question
     private long _h, _w, _ws, _shift;
     private bool _kernel;
 
-    [GlobalSetup]
-    public override void Setup()
+    protected override void SetUp()
     {
         var run = BenchRun.Current;
         _device = TorchDevices.Resolve(run.Sweep.Device);
@@ -61,13 +60,11 @@ public class MaskConstructionBenchmarks : Question
 
     private Tensor KernelMask() => TensorOps.WindowMask(_h, _w, _ws, _shift, ScalarType.Float32, _device);
 
-    [Benchmark]
-    public override void Forward()
+    protected override void Measure()
     {
         using var m = _kernel ? KernelMask() : HostConstructionMask();
         TorchDevices.Synchronize(_device);
     }
 
-    [GlobalCleanup]
-    public override void Cleanup() { }
+    protected override void TearDown() { }
 }

@@ -37,7 +37,16 @@ public abstract class Question
     protected MeasurementKey Key => new(Spec.Name, Variant, Case);
 
     [GlobalSetup]
-    public virtual void Setup()
+    public void Setup() => SetUp();
+
+    [Benchmark]
+    public void Forward() => Measure();
+
+    [GlobalCleanup]
+    public void Cleanup() => TearDown();
+
+    /// <summary>The one setup of a case (BenchmarkDotNet's [GlobalSetup] calls it): by default opens the variant's session.</summary>
+    protected virtual void SetUp()
     {
         var run = BenchRun.Current;
         var sweep = run.Sweep;
@@ -79,8 +88,8 @@ public abstract class Question
         return (mb, resetPeak ? "case-peak-rss" : "process-peak-rss");
     }
 
-    [Benchmark]
-    public virtual void Forward() => Session.Run();
+    /// <summary>The measured operation: by default one forward pass of the session.</summary>
+    protected virtual void Measure() => Session.Run();
 
     /// <summary>The case's preset model: the sweep's official weights when given, else seed 0.</summary>
     protected ModelSpec Model()
@@ -97,8 +106,8 @@ public abstract class Question
     [IterationCleanup]
     public void CollectGarbage() => TorchSharpSession.CollectGarbage();
 
-    [GlobalCleanup]
-    public virtual void Cleanup()
+    /// <summary>Releases what <see cref="SetUp"/> made.</summary>
+    protected virtual void TearDown()
     {
         Session?.Dispose();
         Session = null!;

@@ -29,6 +29,30 @@ public static class RowBuilder
     public static ResultRow Unavailable(QuestionSpec question, Variant v, BenchCase c, string device, string reason) =>
         Describe(question, v, c, device) with { DeviceName = "n/a", Status = $"unavailable: {reason}".ReplaceLineEndings(" ") };
 
+    /// <summary>
+    /// The row of a peer measured outside BenchmarkDotNet (e.g. PyTorch, backend <c>pytorch</c>) for a question's case:
+    /// variant <c>backend:options</c>, ordered after the question's own variants, latency statistics of
+    /// <paramref name="samplesMs"/>, joining run <paramref name="runId"/>. Append it with
+    /// <see cref="ResultsStore.AppendToQuestion"/> to get its speedup over the question's baseline.
+    /// </summary>
+    public static ResultRow Peer(QuestionSpec question, string backend, ModelOptions options, BenchCase c, string device,
+        IReadOnlyList<double> samplesMs, string runId, string deviceName = "n/a", double fidelityPsnrDb = double.NaN)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(backend);
+        var row = Describe(question, new Variant(backend, options), c, device) with
+        {
+            RunId = runId,
+            TimestampUtc = DateTime.UtcNow,
+            Variant = $"{backend}:{options.Label}",
+            Backend = backend,
+            Step = question.Variants.Count,
+            IsBaseline = false,
+            DeviceName = deviceName,
+            FidelityPsnrDb = fidelityPsnrDb,
+        };
+        return LatencyStatistics.Of(samplesMs).ApplyTo(row);
+    }
+
     /// <summary>What a row says about the question, the variant and the input.</summary>
     public static ResultRow Describe(QuestionSpec question, Variant v, BenchCase c, string device) => new()
     {

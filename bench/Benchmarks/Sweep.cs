@@ -28,10 +28,11 @@ public sealed record Sweep(
     public int Rounds { get; init; } = 1;
 
     /// <summary>
-    /// The least time one iteration should take: an iteration shorter than this repeats the operation (timing the
-    /// repeats together, reporting per operation), so that timer resolution and scheduler ticks do not dominate.
+    /// TorchSharp's intra-op threads on a CPU sweep (null: libtorch's default). One thread keeps a CPU sweep
+    /// reproducible on a small shared machine: a multi-threaded forward pass stalls whenever another process takes one
+    /// of its cores.
     /// </summary>
-    public TimeSpan MinIterationTime { get; init; } = TimeSpan.Zero;
+    public int? CpuThreads { get; init; }
 
     /// <summary>The question definitions of <see cref="Benchmarks"/>.</summary>
     public IReadOnlyList<QuestionSpec> Questions => Benchmarks.Select(SpecOf).ToList();
@@ -56,10 +57,10 @@ public sealed record Sweep(
     /// <summary>The named sweeps of <c>swinbench run --sweep NAME</c>.</summary>
     public static IReadOnlyList<Sweep> Catalog(DatasetManifest m) =>
     [
-        new("quick", "CPU: per-block vs hoisted masks, lightweight x2, Set5 and Set14 median sizes, FP32",
+        new("quick", "CPU: per-block vs hoisted masks, lightweight x2, Set5 and Set14 median sizes, FP32; one thread, 3 interleaved rounds of 4 iterations",
             [typeof(MaskHoistingBenchmarks)],
             BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5", "Set14"], SizePick.Median).ToList(),
-            [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 4) { Rounds = 3 },
+            [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 4) { Rounds = 3, CpuThreads = 1 },
         new("baseline-gpu", "CUDA: per-block vs hoisted, FP32 and FP16; classical x2, lightweight x2, color DN15; every dataset's median and largest size",
             [typeof(MaskHoistingBenchmarks)],
             CasesOf(m, ["classical-x2", "lightweight-x2", "color-dn15"]),

@@ -27,6 +27,8 @@ public static class SweepRunner
     {
         TorchDevices.Resolve(sweep.Device); // fail early, with the reason, when the device is not here
         BenchRun.Current = new BenchRun(sweep);
+        if (sweep.CpuThreads is { } threads && !sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
+            TorchSharp.torch.set_num_threads(threads);
         Directory.CreateDirectory(outDir);
         var store = new ResultsStore(outDir);
         var env = RunEnvironment.Capture();

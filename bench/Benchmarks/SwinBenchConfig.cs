@@ -37,7 +37,7 @@ public sealed class SwinBenchConfig : ManualConfig
         AddColumn(new RowColumn("Speedup", r => ResultFormat.SpeedupWithInterval(r)));
         AddColumn(new RowColumn("PSNR vs FP32", r => ResultFormat.Psnr(r.FidelityPsnrDb)));
         AddColumn(new RowColumn("Memory MB", r => ResultFormat.Memory(r)));
-        AddLogger(ConsoleLogger.Default);
+        AddLogger(new QuietConsoleLogger());
         AddExporter(MarkdownExporter.GitHub);
         WithOptions(ConfigOptions.DisableLogFile);
         WithSummaryStyle(SummaryStyle.Default

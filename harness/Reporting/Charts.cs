@@ -21,7 +21,7 @@ namespace SwinBench.Reporting;
 /// with its speedup over the baseline, and the time each step saved.</item>
 /// <item><c>q_latency_vs_mp.png</c>: median latency against input megapixels, a line per task and variant.</item>
 /// <item><c>q_backends.png</c>: per task, the fastest median latency of each backend/device/precision at one input size
-/// that they were all (or most) measured on; drawn when some task has at least two such combinations.</item>
+/// that they were all (or most) measured on; drawn when the question has rows of at least two backends.</item>
 /// </list>
 /// </remarks>
 public static class Charts
@@ -70,7 +70,8 @@ public static class Charts
             foreach (var task in steps.Select(r => r.Task).Distinct().Order(StringComparer.Ordinal))
                 Add(Ablation(steps, task, name), $"ablation_{ReportData.FileSafe(task)}");
             Add(LatencyVsMegapixels(q, name), "latency_vs_mp");
-            Add(Backends(q, name), "backends");
+            // backends only: a question that varies precision or mask on one backend is not a backend comparison
+            if (q.Select(r => r.Backend).Distinct(StringComparer.OrdinalIgnoreCase).Count() >= 2) Add(Backends(q, name), "backends");
         }
         return written;
     }

@@ -108,6 +108,8 @@ public static class ReportWriter
             md.AppendLine($"## Question: {name}").AppendLine();
             var flagged = question.Count(r => ResultMath.StoredSpeedup(r).IntervalIncludesOne);
             if (flagged > 0) md.AppendLine($"⚠ {flagged} speedup(s) below have an interval that contains 1.0.").AppendLine();
+            if (!question.Any(r => double.IsFinite(r.Ci999HalfwidthMs)))
+                md.AppendLine("These rows were recorded without a spread (no 99.9% half-width): their speedups have no interval and cannot be flagged.").AppendLine();
             foreach (var task in question.GroupBy(r => r.Task).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var targets = question.Key.Length == 0

@@ -110,6 +110,35 @@ public sealed class ResultsStore
         }
     }
 
+    /// <summary>
+    /// Adds rows measured outside BenchmarkDotNet (e.g. another runtime's peers of a question) like <see cref="Append"/>,
+    /// then recomputes the speedups of every row of the file (<see cref="ResultMath.FillSpeedups"/>), so that the new
+    /// rows are compared with their question's baseline. A new row joins a run by carrying its
+    /// <see cref="ResultRow.RunId"/> (see <see cref="LatestRunId"/>) and the same question, task, device and input.
+    /// </summary>
+    /// <returns>The rows now in the file.</returns>
+    public IReadOnlyList<ResultRow> AppendToQuestion(IEnumerable<ResultRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var incoming = rows.ToList();
+        foreach (var r in incoming)
+            if (string.IsNullOrWhiteSpace(r.Question)) throw new ArgumentException($"row '{r.Variant}' names no question; set ResultRow.Question");
+        System.IO.Directory.CreateDirectory(Directory);
+        lock (ProcessLocks.GetOrAdd(CsvPath, _ => new object()))
+        {
+            using var fileLock = AcquireFileLock();
+            DeleteLeftoverTempFiles();
+            var merged = Merge(Read(), incoming);
+            ResultMath.FillSpeedups(merged);
+            WriteAtomically(merged);
+            return merged;
+        }
+    }
+
+    /// <summary>The run id of the latest row of <paramref name="question"/> in the file, or null when it has none.</summary>
+    public string? LatestRunId(string question) =>
+        Read().Where(r => r.Question == question).OrderBy(r => r.TimestampUtc).LastOrDefault()?.RunId;
+
     /// <summary>Existing rows with incoming ones replacing those of the same key, new keys appended in order.</summary>
     internal static List<ResultRow> Merge(IEnumerable<ResultRow> existing, IEnumerable<ResultRow> incoming)
     {

@@ -58,6 +58,20 @@ public class ChartsTests
     }
 
     [Fact]
+    public void A_question_draws_only_its_own_charts_named_after_it()
+    {
+        var dir = ResultRowsForTests.TempDir("charts-question");
+        // one backend, two precisions: no backend comparison, and no ablation chart outside the ablation question
+        var rows = SyntheticResults.Rows(question: "mask-hoisting").Where(r => r.Backend == "torchsharp").ToList();
+        var names = Charts.RenderAll(rows, dir).Select(Path.GetFileName).ToList();
+        Assert.Equal(["mask-hoisting_speedup_fp32.png", "mask-hoisting_speedup_fp16.png", "mask-hoisting_accuracy.png", "mask-hoisting_latency_vs_mp.png"], names);
+
+        var ablation = SyntheticResults.Rows(question: "ablation").Where(r => r.Backend == "torchsharp").ToList();
+        var names2 = Charts.RenderAll(ablation, ResultRowsForTests.TempDir("charts-ablation")).Select(Path.GetFileName).ToList();
+        Assert.Contains("ablation_ablation_classical-x2.png", names2);
+    }
+
+    [Fact]
     public void Rows_that_are_not_ok_draw_nothing()
     {
         var dir = ResultRowsForTests.TempDir("charts-none");
