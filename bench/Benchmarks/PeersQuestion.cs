@@ -34,14 +34,21 @@ public static class PeersQuestion
 
     /// <summary>
     /// Runs the peers on the sweep's cases and merges each row into <paramref name="outDir"/>/results.csv as soon as it
-    /// arrives, with the speedups of its case's PyTorch rows recomputed (baseline eager FP32 per-block), so a run that is
-    /// stopped keeps every mode that finished. Returns one row per (case, mode), in order.
+    /// arrives (<see cref="ResultsStore.AppendToQuestion"/>: speedups recomputed), so a stopped run keeps every mode
+    /// that finished. Without <paramref name="join"/> the rows are their own question, <c>peers</c>, whose baseline is
+    /// eager FP32 per-block; with it they join the latest run of that SwinBench question in the folder (its run id, not
+    /// baselines, steps after its variants), so their speedups are over that question's baseline for the same case.
+    /// Returns one row per (case, mode), in order.
     /// </summary>
-    public static IReadOnlyList<ResultRow> Run(Sweep sweep, string outDir, PeerRunnerOptions options, Action<string> log)
+    public static IReadOnlyList<ResultRow> Run(Sweep sweep, string outDir, PeerRunnerOptions options, Action<string> log, string? join = null)
     {
         var store = new ResultsStore(outDir);
         var env = EnvironmentInfo.Capture();
         var runId = $"{sweep.Name}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}";
+        if (join is not null)
+            runId = store.LatestRunId(join)
+                    ?? throw new ArgumentException($"--join {join}: {store.CsvPath} has no row of question '{join}' to join; run that question into the folder first");
+        var joinedSteps = join is null ? 0 : store.Read().Where(r => r.RunId == runId && r.Question == join).Select(r => r.Step + 1).DefaultIfEmpty(0).Max();
         var cases = sweep.Cases
             .Select(c => new PeerCase(c, sweep.Weights.TryGetValue(c.Task.PresetName, out var w) ? w : null))
             .ToList();
@@ -53,7 +60,8 @@ public static class PeersQuestion
             Iterations = sweep.IterationCount,
         });
         var rowsByCase = cases.ToDictionary(c => c.Id, _ => new SortedDictionary<int, ResultRow>());
-        log($"peers: {cases.Count} cases x {runner.Options.Modes.Count} modes on {sweep.Device} with {options.Python} -> {outDir}");
+        log($"peers: {cases.Count} cases x {runner.Options.Modes.Count} modes on {sweep.Device} with {options.Python} -> {outDir}" +
+            (join is null ? "" : $" (joining question {join}, run {runId})"));
         runner.Run(cases, m =>
         {
             if (!byId.TryGetValue(m.Case, out var c) || !runner.Options.Modes.Any(x => x.Name == m.Mode))
@@ -61,10 +69,13 @@ public static class PeersQuestion
                 log($"peers: ignoring a row for an unknown case or mode: '{m.Case}' {m.Mode}");
                 return;
             }
+            var row = PeerRows.ToRow(m, c, runId, env);
+            if (join is not null) row = row with { Question = join, IsBaseline = false, Step = joinedSteps + row.Step };
             var rows = rowsByCase[m.Case];
-            rows[runner.Options.Modes.ToList().FindIndex(x => x.Name == m.Mode)] = PeerRows.ToRow(m, c, runId, env);
-            ResultMath.FillSpeedups(rows.Values);
-            store.Append(rows.Values);
+            rows[runner.Options.Modes.ToList().FindIndex(x => x.Name == m.Mode)] = row;
+            var merged = store.AppendToQuestion(rows.Values);
+            foreach (var key in rows.Keys.ToList())
+                rows[key] = merged.First(r => r.Key == rows[key].Key); // with the speedups the file now holds
         }, line => log("  | " + line));
         return cases.SelectMany(c => rowsByCase[c.Id].Values).ToList();
     }

@@ -27,9 +27,10 @@ public static class PeersCommand
         var warmup = new Option<int?>("--warmup") { Description = "warm-up calls per mode (default: the sweep's)" };
         var golden = new Option<string?>("--golden") { Description = "golden fixture folder for the check run first, or 'skip' (default: ../shared/fixtures/golden)" };
         var timeout = new Option<int?>("--timeout") { Description = "seconds before the Python process is stopped (default: none)" };
+        var join = new Option<string?>("--join") { Description = "join the latest run of this question in --out (e.g. mask-hoisting, backends): speedups over its baseline" };
         var common = new SweepOptions();
         var cmd = new Command("peers", "time SwinBench's PyTorch SwinIR (eager and torch.compile) on the peers-gpu cases; rows with backend pytorch");
-        foreach (var o in new Option[] { python, modes, warmup, golden, timeout }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { python, modes, warmup, golden, timeout, join }) cmd.Options.Add(o);
         common.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Run(() =>
         {
@@ -46,15 +47,15 @@ public static class PeersCommand
                 GoldenDir = r.GetValue(golden),
                 Timeout = seconds is { } s ? TimeSpan.FromSeconds(s) : null,
             };
-            return Execute(sweep, common.OutDir(r, sweep), options);
+            return Execute(sweep, common.OutDir(r, sweep), options, r.GetValue(join));
         }));
         return cmd;
     }
 
     /// <summary>Runs the peers question on <paramref name="sweep"/>'s cases into <paramref name="outDir"/>, prints a table, writes the report; the exit code.</summary>
-    public static int Execute(Sweep sweep, string outDir, PeerRunnerOptions options)
+    public static int Execute(Sweep sweep, string outDir, PeerRunnerOptions options, string? join = null)
     {
-        var rows = PeersQuestion.Run(sweep, outDir, options, Console.WriteLine);
+        var rows = PeersQuestion.Run(sweep, outDir, options, Console.WriteLine, join);
         Console.WriteLine();
         Console.WriteLine($"{"case",-40} {"mode",-36} {"median ms",10} {"p95 ms",9} {"speedup",8} {"PSNR vs FP32",13}  status");
         foreach (var x in rows)

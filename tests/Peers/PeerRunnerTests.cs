@@ -134,6 +134,35 @@ public sealed class PeerRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Joined_rows_take_the_latest_run_of_the_question_and_its_baseline()
+    {
+        var outDir = _dir.File("results");
+        var baseline = new ResultRow
+        {
+            RunId = "mask-run-1", Question = "mask-hoisting", Task = "lightweight-x2", Model = "SwinIR-S", Variant = "original",
+            Step = 0, IsBaseline = true, Backend = "torchsharp", Device = "cuda", Precision = "fp32", Dataset = Light.Case.Dataset,
+            SizeClass = Light.Case.SizeClass, Image = Light.Case.Image, Images = 1, H = 24, W = 32, MedianMs = 60, MeanMs = 60, Samples = 5,
+            TimestampUtc = DateTime.UtcNow,
+        };
+        new ResultsStore(outDir).Append([baseline, baseline with { Variant = "hoisted", Step = 1, IsBaseline = false, MedianMs = 30 }]);
+        var python = FakePython(Echo(Line(Light, "eager-fp32-perblock", median: 40), Line(Light, "compile-default", median: 15)));
+        var sweep = PeersQuestion.Sweep(SwinBench.Datasets.DatasetManifest.Default) with { Cases = [Light.Case] };
+        var written = PeersQuestion.Run(sweep, outDir, Runner(python, "eager-fp32-perblock", "compile-default").Options, _ => { }, join: "mask-hoisting");
+
+        var rows = new ResultsStore(outDir).Read();
+        Assert.Equal(4, rows.Count);
+        var peers = rows.Where(r => r.Backend == "pytorch").ToList();
+        Assert.All(peers, r => Assert.Equal(("mask-run-1", "mask-hoisting", false), (r.RunId, r.Question, r.IsBaseline)));
+        Assert.Equal([2, 4], peers.Select(r => r.Step)); // after the question's steps 0 and 1
+        Assert.Equal(60 / LatencyStatistics.Of([43.0, 39.0, 40.0, 40.5]).MedianMs, peers[0].Speedup, 1e-12);
+        Assert.Equal(60 / LatencyStatistics.Of([18.0, 14.0, 15.0, 15.5]).MedianMs, peers[1].Speedup, 1e-12);
+        Assert.Equal(peers.Select(r => r.Speedup), written.Select(r => r.Speedup));
+
+        var missing = Assert.Throws<ArgumentException>(() => PeersQuestion.Run(sweep, outDir, Runner(python).Options, _ => { }, join: "backends"));
+        Assert.Contains("no row of question 'backends' to join", missing.Message);
+    }
+
+    [Fact]
     public void A_script_stopped_by_the_timeout_keeps_the_rows_it_wrote_in_results_csv()
     {
         var python = FakePython(Echo(Line(Light, "eager-fp32-perblock", median: 40)) + "sleep 60");
