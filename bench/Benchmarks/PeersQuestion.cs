@@ -29,9 +29,6 @@ public static class PeersQuestion
             [typeof(PeersQuestion)], cases, [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 5, IterationCount: 20);
     }
 
-    /// <summary>Whether <paramref name="sweep"/> is this question's (its runs go through <see cref="Run"/>, not BenchmarkDotNet).</summary>
-    public static bool Runs(Sweep sweep) => sweep.Benchmarks.Contains(typeof(PeersQuestion));
-
     /// <summary>
     /// Runs the peers on the sweep's cases and merges each row into <paramref name="outDir"/>/results.csv as soon as it
     /// arrives (<see cref="ResultsStore.AppendToQuestion"/>: speedups recomputed), so a stopped run keeps every mode

@@ -100,7 +100,6 @@ public sealed record Sweep(
             new[] { "classical-x2", "classical-x4", "lightweight-x2", "lightweight-x4", "color-dn15" }
                 .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, [BenchTask.Get(t).DatasetsIn(m)[0]], SizePick.Median)).ToList(),
             [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
-        PeersQuestion.Sweep(m),
     ];
 
     public static Sweep Get(string name, DatasetManifest m) =>

@@ -36,7 +36,6 @@ public static class RunCommand
             var sweep = common.Apply(r, Sweep.Get(name, manifest));
             var outDir = common.OutDir(r, sweep);
             Console.WriteLine($"sweep {sweep.Name}: {sweep.Cases.Count} cases on {sweep.Device} -> {outDir}");
-            if (PeersQuestion.Runs(sweep)) return PeersCommand.Execute(sweep, outDir, new Peers.PeerRunnerOptions()); // Python peers: `swinbench peers` has --python
             var rows = SweepRunner.Run(sweep, outDir, filters, Console.WriteLine);
             if (rows.Count == 0) throw new ArgumentException($"--filter {string.Join(" ", filters)} matched no benchmark of sweep {sweep.Name}");
             ResultFormat.PrintTable(rows, Console.Out);
