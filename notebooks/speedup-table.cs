@@ -1,11 +1,11 @@
 #:project ../harness/SwinBench.Harness.csproj
 // Explore a SwinBench results CSV: speedup of each variant over the FP32 original per task and dataset size,
 // and one custom chart (FP16 fidelity against input size).
-// Run from the repository root:  dotnet run notebooks/speedup-table.cs -- results/h100-2026-11-26
+// Run from the repository root:  dotnet run notebooks/speedup-table.cs -- results/2026-11-26_h100_unknown_baseline-gpu
 using ScottPlot;
 using SwinBench.Results;
 
-var dir = args.Length > 0 ? args[0] : "results/h100-2026-11-26";
+var dir = args.Length > 0 ? args[0] : "results/2026-11-26_h100_unknown_baseline-gpu";
 var rows = new ResultsStore(dir).Read().Where(r => r.IsOk).ToList();
 if (rows.Count == 0)
 {
@@ -24,12 +24,17 @@ foreach (var g in rows.GroupBy(r => (r.Task, r.Dataset, r.SizeClass, r.H, r.W)).
     Console.WriteLine($"| {g.Key.Task} | {g.Key.Dataset} | {g.Key.SizeClass} | {g.Key.H}x{g.Key.W} | {string.Join(" | ", cells)} |");
 }
 
-// custom chart: how FP16 fidelity varies with the input size, per task
-var plot = new Plot();
-foreach (var task in rows.Select(r => r.Task).Distinct().Order())
+// custom chart: how FP16 fidelity varies with the input size, per task (skipped when the CSV has no FP16 fidelity)
+var fp16Rows = rows.Where(r => r.Precision == "fp16" && double.IsFinite(r.FidelityPsnrDb)).ToList();
+if (fp16Rows.Count == 0)
 {
-    var fp16 = rows.Where(r => r.Task == task && r.Precision == "fp16" && double.IsFinite(r.FidelityPsnrDb)).OrderBy(r => r.Megapixels).ToList();
-    if (fp16.Count == 0) continue;
+    Console.WriteLine($"no chart: {dir} has no FP16 rows with a finite fidelity PSNR");
+    return 0;
+}
+var plot = new Plot();
+foreach (var task in fp16Rows.Select(r => r.Task).Distinct().Order())
+{
+    var fp16 = fp16Rows.Where(r => r.Task == task).OrderBy(r => r.Megapixels).ToList();
     var s = plot.Add.Scatter(fp16.Select(r => r.Megapixels).ToArray(), fp16.Select(r => r.FidelityPsnrDb).ToArray());
     s.LegendText = task;
 }
@@ -37,7 +42,8 @@ plot.Title("FP16 fidelity vs input size");
 plot.XLabel("input megapixels");
 plot.YLabel("PSNR of FP16 vs FP32 output (dB)");
 plot.ShowLegend();
-var outPng = Path.Combine(dir, "notebook_fp16_fidelity.png");
+var chartsDir = Directory.CreateDirectory(Path.Combine(dir, ResultsStore.ChartsFolder)).FullName;
+var outPng = Path.Combine(chartsDir, "notebook_fp16_fidelity.png");
 plot.SavePng(outPng, 900, 500);
 Console.WriteLine($"wrote {outPng}");
 return 0;

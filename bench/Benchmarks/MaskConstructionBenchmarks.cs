@@ -10,35 +10,46 @@ namespace SwinBench.Benchmarks;
 /// <summary>
 /// How long does one shifted-window mask take: the official construction (region ids on the host, partition, pairwise
 /// compare, copy to the device) vs the window-mask kernel, for the padded size of each case (window 8, shift 4)?
+/// The variant's <see cref="Kernels.WindowMask"/> flag picks the construction; no model runs.
 /// </summary>
-[Config(typeof(SwinBenchConfig))]
-public class MaskConstructionBenchmarks
+public class MaskConstructionBenchmarks : Question
 {
-    [ParamsSource(nameof(Cases))]
-    public BenchCase Case { get; set; } = null!;
+    public static readonly QuestionSpec Definition = new("mask-construction", "One shifted-window mask: host construction vs the window_mask kernel",
+        QuestionSpec.BaselineVariant("host construction", ModelOptions.Original),
+        new Variant("window_mask kernel", ModelOptions.Original with { Kernels = Kernels.WindowMask }));
 
-    public static IEnumerable<BenchCase> Cases => Sweep.Current.Cases;
+    public override QuestionSpec Spec => Definition;
 
     private Device _device = CPU;
     private long _h, _w, _ws, _shift;
+    private bool _kernel;
 
-    [GlobalSetup]
-    public void Setup()
+    protected override void SetUp()
     {
-        _device = TorchDevices.Resolve(Sweep.Current.Device);
+        var run = BenchRun.Current;
+        _device = TorchDevices.Resolve(run.Sweep.Device);
         _ws = Case.Task.Preset.Config.WindowSize;
         _shift = _ws / 2;
         _h = (Case.H + _ws - 1) / _ws * _ws;
         _w = (Case.W + _ws - 1) / _ws * _ws;
-        PluginLibrary.EnsureAvailable();
-        foreach (var (name, step) in new[] { (nameof(HostConstruction), 0), (nameof(Kernel), 1) })
-            Measurements.Set(name, Case, Precision.Fp32, new CaseMeasurement(name, step,
-                step == 0 ? ModelOptions.Original : ModelOptions.Original with { Kernels = Kernels.WindowMask },
-                double.PositiveInfinity, 0, CudaInfo.MemoryInUseMB(), CudaInfo.DeviceName(_device.index), false));
-        using var a = HostConstructionMask();
-        using var b = KernelMask();
-        if (!a.to(ScalarType.Float32).eq(b.to(ScalarType.Float32)).all().item<bool>())
-            throw new InvalidOperationException($"mask kernel differs from the host construction at {_h}x{_w}");
+        _kernel = Variant.Options.Kernels.HasFlag(Kernels.WindowMask);
+        try
+        {
+            PluginLibrary.EnsureAvailable();
+            using var a = HostConstructionMask();
+            using var b = KernelMask();
+            if (!a.to(ScalarType.Float32).eq(b.to(ScalarType.Float32)).all().item<bool>())
+                throw new InvalidOperationException($"mask kernel differs from the host construction at {_h}x{_w}");
+            var cuda = _device.type == TorchSharp.DeviceType.CUDA;
+            run.Measurements.Set(Key, new CaseMeasurement(double.PositiveInfinity, 0,
+                cuda ? CudaInfo.MemoryInUseMB() : HostInfo.PeakWorkingSetMB, cuda ? "device-in-use" : "process-peak-rss",
+                cuda ? CudaInfo.DeviceName(_device.index) : HostInfo.CpuModel, false));
+        }
+        catch (Exception e)
+        {
+            run.Measurements.Set(Key, new CaseMeasurement(double.NaN, double.NaN, null, "", "n/a", false, e.Message.ReplaceLineEndings(" ")));
+            throw;
+        }
     }
 
     private Tensor HostConstructionMask()
@@ -49,17 +60,11 @@ public class MaskConstructionBenchmarks
 
     private Tensor KernelMask() => TensorOps.WindowMask(_h, _w, _ws, _shift, ScalarType.Float32, _device);
 
-    [Benchmark(Baseline = true)]
-    public void HostConstruction()
+    protected override void Measure()
     {
-        using var m = HostConstructionMask();
+        using var m = _kernel ? KernelMask() : HostConstructionMask();
         TorchDevices.Synchronize(_device);
     }
 
-    [Benchmark]
-    public void Kernel()
-    {
-        using var m = KernelMask();
-        TorchDevices.Synchronize(_device);
-    }
+    protected override void TearDown() { }
 }

@@ -5,9 +5,11 @@ using SwinBench.Workloads;
 namespace SwinBench.Benchmarks;
 
 /// <summary>
-/// What a benchmark run covers: the benchmark questions (classes), the cases (task × dataset size), the precisions,
-/// the device and the iteration counts. Benchmarks read <see cref="Current"/> through <c>[ParamsSource]</c>, which works
-/// because SwinBench runs BenchmarkDotNet in-process.
+/// What a benchmark run covers: the benchmark questions (<see cref="Question"/> classes), the cases (task × dataset
+/// size), the precisions whose variants run (empty: every variant of the question; the baseline always runs), the
+/// device, the iteration counts and how many interleaved rounds (see <see cref="SweepRunner"/>). Questions read the run
+/// in progress (<see cref="BenchRun.Current"/>) through <c>[ParamsSource]</c>, which works because SwinBench runs
+/// BenchmarkDotNet in-process.
 /// </summary>
 public sealed record Sweep(
     string Name,
@@ -19,8 +21,27 @@ public sealed record Sweep(
     int WarmupCount = 1,
     int IterationCount = 5)
 {
-    /// <summary>The sweep being run (set by <see cref="SweepRunner"/> before BenchmarkDotNet reads parameters).</summary>
-    public static Sweep Current { get; set; } = null!;
+    /// <summary>
+    /// How many times each case's variants are run, alternating their order (A B, then B A, ...); the samples of all
+    /// rounds make one row. More rounds spread slow phases of a noisy machine over every variant.
+    /// </summary>
+    public int Rounds { get; init; } = 1;
+
+    /// <summary>
+    /// TorchSharp's intra-op threads on a CPU sweep (null: libtorch's default). One thread keeps a CPU sweep
+    /// reproducible on a small shared machine: a multi-threaded forward pass stalls whenever another process takes one
+    /// of its cores.
+    /// </summary>
+    public int? CpuThreads { get; init; }
+
+    /// <summary>The question definitions of <see cref="Benchmarks"/>.</summary>
+    public IReadOnlyList<QuestionSpec> Questions => Benchmarks.Select(SpecOf).ToList();
+
+    /// <summary>The <see cref="QuestionSpec"/> a question class declares.</summary>
+    public static QuestionSpec SpecOf(Type question) =>
+        typeof(Question).IsAssignableFrom(question) && !question.IsAbstract
+            ? ((Question)Activator.CreateInstance(question)!).Spec
+            : throw new ArgumentException($"{question.Name} is not a benchmark question (a non-abstract Question class)");
 
     /// <summary>Data root for real images (null: synthetic images of the manifest sizes).</summary>
     public string? DataRoot { get; init; }
@@ -36,10 +57,10 @@ public sealed record Sweep(
     /// <summary>The named sweeps of <c>swinbench run --sweep NAME</c>.</summary>
     public static IReadOnlyList<Sweep> Catalog(DatasetManifest m) =>
     [
-        new("quick", "CPU: per-block vs hoisted masks, lightweight x2, Set5 and Set14 median sizes, FP32",
+        new("quick", "CPU: per-block vs hoisted masks, lightweight x2, Set5 and Set14 median sizes, FP32; one thread, 3 interleaved rounds of 4 iterations",
             [typeof(MaskHoistingBenchmarks)],
             BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5", "Set14"], SizePick.Median).ToList(),
-            [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
+            [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 4) { Rounds = 3, CpuThreads = 1 },
         new("baseline-gpu", "CUDA: per-block vs hoisted, FP32 and FP16; classical x2, lightweight x2, color DN15; every dataset's median and largest size",
             [typeof(MaskHoistingBenchmarks)],
             CasesOf(m, ["classical-x2", "lightweight-x2", "color-dn15"]),
@@ -47,7 +68,7 @@ public sealed record Sweep(
         new("precision", "FP32 vs FP16 (with and without FP32 LayerNorm), hoisted masks; classical x2, lightweight x2, color DN15 medians",
             [typeof(PrecisionBenchmarks)],
             CasesOf(m, ["classical-x2", "lightweight-x2", "color-dn15"], SizePick.Median),
-            [Precision.Fp32], "cuda", WarmupCount: 2, IterationCount: 10),
+            [], "cuda", WarmupCount: 2, IterationCount: 10),
         new("layernorm", "LayerNorm fused vs decomposed vs FP32-accumulating, hoisted masks; lightweight x2 and classical x2 medians",
             [typeof(LayerNormBenchmarks)],
             CasesOf(m, ["classical-x2", "lightweight-x2"], SizePick.Median),
@@ -60,7 +81,7 @@ public sealed record Sweep(
             [typeof(AblationBenchmarks)],
             new[] { "classical-x2", "lightweight-x2", "color-dn15" }
                 .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, new[] { "Set5", "Set14", "Urban100", "McMaster" }.Where(m.Contains), SizePick.Median)).ToList(),
-            [Precision.Fp32], "cuda", WarmupCount: 2, IterationCount: 8),
+            [], "cuda", WarmupCount: 2, IterationCount: 8),
         new("mask-kernel", "CUDA: one shifted-window mask, the official host construction vs the window-mask kernel, at the padded median and largest sizes of lightweight x2 and color DN15 inputs, plus 384x512",
             [typeof(MaskConstructionBenchmarks)],
             [.. CasesOf(m, ["lightweight-x2", "color-dn15"]), BenchCase.Custom(BenchTask.Get("classical-x2"), 384, 512)],
@@ -69,11 +90,11 @@ public sealed record Sweep(
             [typeof(BackendBenchmarks)],
             new[] { "lightweight-x2", "classical-x2" }
                 .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, ["Set5", "Urban100"], SizePick.Median)).ToList(),
-            [Precision.Fp32], "cuda", WarmupCount: 2, IterationCount: 8),
+            [], "cuda", WarmupCount: 2, IterationCount: 8),
         new("backends-cpu", "CPU: TorchSharp vs ONNX Runtime CPU EP, FP32 and FP16, hoisted masks; lightweight x2 at Set5's median size",
             [typeof(BackendBenchmarks)],
             BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5"], SizePick.Median).ToList(),
-            [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
+            [], "cpu", WarmupCount: 1, IterationCount: 3),
         new("cpu-tasks", "CPU: per-block vs hoisted for classical x2/x4, lightweight x2/x4 and color DN15 at Set5's median size",
             [typeof(MaskHoistingBenchmarks)],
             new[] { "classical-x2", "classical-x4", "lightweight-x2", "lightweight-x4", "color-dn15" }

@@ -1,136 +1,144 @@
+using System.Collections.Immutable;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using SwinBench.Backends;
+using SwinBench.Model;
 using SwinBench.Results;
 using SwinBench.Workloads;
 
 namespace SwinBench.Benchmarks;
 
+/// <summary>One case of one question as the runner runs it: the benchmark cases to time and the variants that cannot run here.</summary>
+public sealed record PlannedCase(QuestionSpec Question, Type QuestionType, BenchCase Case, IReadOnlyList<BenchmarkCase> Runnable,
+    IReadOnlyList<(Variant Variant, string Reason)> Unavailable, ImmutableConfig Config);
+
 /// <summary>
-/// Runs a <see cref="Sweep"/> through BenchmarkDotNet, one case at a time (all variants of a case in one summary, so the
-/// baseline ratio is there), and appends that case's rows to the results CSV as soon as it finishes: an interrupted
-/// run keeps every finished case.
+/// Runs a <see cref="Sweep"/> through BenchmarkDotNet, one case of one question at a time (all its variants together,
+/// so the baseline is there), in <see cref="Sweep.Rounds"/> rounds of alternating variant order whose samples make one
+/// row per variant, and appends that case's rows to the results CSV as soon as it finishes: an interrupted run keeps
+/// every finished case. BenchmarkDotNet's artifacts go to <c>raw/bdn</c> of the results folder.
 /// </summary>
 public static class SweepRunner
 {
     public static IReadOnlyList<ResultRow> Run(Sweep sweep, string outDir, IReadOnlyList<string> filters, Action<string> log)
     {
         TorchDevices.Resolve(sweep.Device); // fail early, with the reason, when the device is not here
-        Sweep.Current = sweep;
-        Measurements.Clear();
+        BenchRun.Current = new BenchRun(sweep);
+        if (sweep.CpuThreads is { } threads && !sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
+            TorchSharp.torch.set_num_threads(threads);
         Directory.CreateDirectory(outDir);
         var store = new ResultsStore(outDir);
         var env = RunEnvironment.Capture();
         var runId = $"{sweep.Name}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}";
-        var config = new SwinBenchConfig().WithArtifactsPath(Path.Combine(outDir, "bdn"));
-        var filter = filters.Count > 0 ? new GlobFilter(filters.ToArray()) : null;
+        var plan = Plan(sweep, filters, Path.Combine(outDir, "raw", "bdn"));
         var written = new List<ResultRow>();
-        foreach (var type in sweep.Benchmarks)
+        var index = 0;
+        foreach (var planned in plan)
         {
-            var info = BenchmarkConverter.TypeToBenchmarks(type, config);
-            var cases = info.BenchmarksCases.Where(bc => filter?.Predicate(bc) ?? true).ToList();
-            var groups = cases.GroupBy(bc => (BenchCase)bc.Parameters["Case"]).ToList();
-            var index = 0;
-            foreach (var group in groups)
-            {
-                log($"[{++index}/{groups.Count}] {type.Name}: {group.Key} ({group.Count()} variants)");
-                // TensorRT variants where TensorRT cannot run: one row each with the reason, not run, not a failure.
-                var trtReason = VariantBenchmark.TensorRtUnavailableReason(sweep.Device);
-                var unavailable = trtReason is null ? [] : group.Where(IsTensorRt).ToList();
-                var runnable = group.Except(unavailable).ToArray();
-                var rows = runnable.Length == 0 ? [] : ToRows(BenchmarkRunner.Run(new BenchmarkRunInfo(runnable, type, info.Config)), sweep, runId, env);
-                rows.AddRange(unavailable.Select(bc => UnavailableRow(bc, sweep, runId, env, "tensorrt", trtReason!)));
-                ResultMath.FillSpeedups(rows);
-                store.Append(rows);
-                written.AddRange(rows);
-            }
+            log($"[{++index}/{plan.Count}] {planned.Question.Name}: {planned.Case} ({planned.Runnable.Count} variants" +
+                (planned.Unavailable.Count > 0 ? $", {planned.Unavailable.Count} unavailable here)" : ")"));
+            var samples = RunRounds(planned, sweep.Rounds);
+            var rows = BuildRows(planned, sweep.Device, BenchRun.Current.Measurements, samples)
+                .Select(r => (r with { RunId = runId, TimestampUtc = DateTime.UtcNow }).WithEnvironment(env)).ToList();
+            ResultMath.FillSpeedups(rows);
+            store.Append(rows);
+            written.AddRange(rows);
         }
         return written;
     }
 
-    /// <summary>One CSV row per benchmark case of a summary.</summary>
-    public static List<ResultRow> ToRows(Summary summary, Sweep sweep, string runId, EnvironmentInfo env)
+    /// <summary>
+    /// What a sweep runs: per question and case, the BenchmarkDotNet cases that pass <paramref name="filters"/>
+    /// (BenchmarkDotNet globs; none: all) and the variants whose backend cannot run on the sweep's device, with the reason.
+    /// Needs <see cref="BenchRun.Current"/> to be this sweep's run.
+    /// </summary>
+    public static IReadOnlyList<PlannedCase> Plan(Sweep sweep, IReadOnlyList<string> filters, string artifactsPath)
+    {
+        // The questions carry SwinBenchConfig through [Config]; the config passed here only adds the artifacts path,
+        // so BenchmarkDotNet's defaults (a second set of exporters and loggers) are not merged in.
+        var config = ManualConfig.CreateEmpty().WithArtifactsPath(artifactsPath);
+        var filter = filters.Count > 0 ? new GlobFilter(filters.ToArray()) : null;
+        var plan = new List<PlannedCase>();
+        foreach (var type in sweep.Benchmarks)
+        {
+            var spec = Sweep.SpecOf(type);
+            var info = BenchmarkConverter.TypeToBenchmarks(type, config);
+            var selected = info.BenchmarksCases.Where(bc => filter?.Predicate(bc) ?? true);
+            foreach (var group in selected.GroupBy(CaseOf).OrderBy(g => g.Key))
+            {
+                var unavailable = new List<(Variant, string)>();
+                var runnable = new List<BenchmarkCase>();
+                foreach (var bc in group.OrderBy(VariantOf))
+                {
+                    if (UnavailableReason(VariantOf(bc), sweep.Device) is { } why) unavailable.Add((VariantOf(bc), why));
+                    else runnable.Add(bc);
+                }
+                plan.Add(new PlannedCase(spec, type, group.Key, runnable, unavailable, info.Config));
+            }
+        }
+        return plan;
+    }
+
+    /// <summary>Why a variant's backend cannot run on <paramref name="device"/> here, or null.</summary>
+    public static string? UnavailableReason(Variant v, string device) => v.Backend switch
+    {
+        Backend.TensorRt => SessionFactory.TensorRtUnavailableReason(device) is { } why ? $"tensorrt: {why}" : null,
+        Backend.OnnxRuntime when device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) =>
+            OrtAvailability.CudaUnavailableReason() is { } why ? $"ort: CUDA EP unavailable: {why}" : null,
+        _ => null,
+    };
+
+    public static Variant VariantOf(BenchmarkCase bc) => (Variant)bc.Parameters["Variant"];
+
+    public static BenchCase CaseOf(BenchmarkCase bc) => (BenchCase)bc.Parameters["Case"];
+
+    /// <summary>
+    /// Runs the case's variants <paramref name="rounds"/> times, reversing their order every other round, and returns
+    /// every timed sample (ms per operation) of each variant; a variant that failed in any round has null.
+    /// </summary>
+    private static Dictionary<Variant, List<double>?> RunRounds(PlannedCase planned, int rounds)
+    {
+        var samples = planned.Runnable.ToDictionary(VariantOf, _ => (List<double>?)new List<double>());
+        if (planned.Runnable.Count == 0) return samples;
+        for (var round = 0; round < Math.Max(1, rounds); round++)
+        {
+            var order = round % 2 == 0 ? planned.Runnable : planned.Runnable.Reverse().ToList();
+            var summary = BenchmarkRunner.Run(new BenchmarkRunInfo(order.ToArray(), planned.QuestionType, planned.Config));
+            foreach (var report in summary.Reports)
+            {
+                var v = VariantOf(report.BenchmarkCase);
+                var taken = SamplesMs(report);
+                if (samples[v] is null) continue;
+                if (!report.Success || taken.Count == 0) samples[v] = null;
+                else samples[v]!.AddRange(taken);
+            }
+        }
+        return samples;
+    }
+
+    /// <summary>The timed samples of a report in ms per operation: the workload iterations of the result stage.</summary>
+    public static List<double> SamplesMs(BenchmarkReport report) =>
+        report.AllMeasurements
+            .Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage == IterationStage.Result && m.Operations > 0)
+            .Select(m => m.Nanoseconds / m.Operations / 1e6)
+            .ToList();
+
+    /// <summary>The rows of one planned case (without run id, timestamp and environment; speedups not yet filled).</summary>
+    public static List<ResultRow> BuildRows(PlannedCase planned, string device, MeasurementStore measurements,
+        IReadOnlyDictionary<Variant, List<double>?> samples)
     {
         var rows = new List<ResultRow>();
-        foreach (var report in summary.Reports)
+        foreach (var bc in planned.Runnable)
         {
-            var bc = report.BenchmarkCase;
-            var c = (BenchCase)bc.Parameters["Case"];
-            var m = MeasurementColumn.Find(bc);
-            var stats = report.ResultStatistics;
-            var options = m?.Options;
-            var row = CaseRow(c, sweep, runId, env, m?.Label ?? bc.Descriptor.WorkloadMethod.Name) with
-            {
-                Step = m?.Step ?? -1,
-                Mask = options?.Mask.ToString().ToLowerInvariant() ?? "",
-                LayerNorm = options is null ? "" : LayerNormLabel(options.LayerNorm),
-                Plugins = m?.PluginsText ?? "none",
-                Backend = m?.Backend ?? "torchsharp",
-                DeviceName = m?.DeviceName ?? "n/a",
-                Precision = options?.Precision.ToString().ToLowerInvariant() ?? "",
-                FidelityPsnrDb = m?.FidelityPsnrDb ?? double.NaN,
-                FidelityMaxAbs = m?.FidelityMaxAbs ?? double.NaN,
-                PeakMemoryMB = m?.MemoryMB ?? double.NaN,
-            };
-            if (stats is not null && report.Success)
-            {
-                row.MeanMs = stats.Mean / 1e6;
-                row.MedianMs = stats.Median / 1e6;
-                row.P95Ms = stats.Percentiles.P95 / 1e6;
-                row.MinMs = stats.Min / 1e6;
-                row.Samples = stats.N;
-            }
-            else
-            {
-                row.Status = "error: " + (m?.Error ?? "benchmark failed (see the BenchmarkDotNet log)");
-            }
-            rows.Add(row);
+            var v = VariantOf(bc);
+            var m = measurements.Get(new MeasurementKey(planned.Question.Name, v, planned.Case));
+            samples.TryGetValue(v, out var taken);
+            rows.Add(RowBuilder.Measured(planned.Question, v, planned.Case, device, m, taken));
         }
+        rows.AddRange(planned.Unavailable.Select(u => RowBuilder.Unavailable(planned.Question, u.Variant, planned.Case, device, u.Reason)));
         return rows;
     }
-
-    private static bool IsTensorRt(BenchmarkDotNet.Running.BenchmarkCase bc) =>
-        bc.Descriptor.WorkloadMethod.Name.StartsWith("TensorRt", StringComparison.Ordinal);
-
-    /// <summary>The row of a variant whose backend cannot run here: status <c>unavailable: &lt;backend&gt;: &lt;reason&gt;</c>.</summary>
-    public static ResultRow UnavailableRow(BenchmarkDotNet.Running.BenchmarkCase bc, Sweep sweep, string runId, EnvironmentInfo env,
-        string backend, string reason)
-    {
-        var method = bc.Descriptor.WorkloadMethod.Name;
-        return CaseRow((BenchCase)bc.Parameters["Case"], sweep, runId, env, method) with
-        {
-            Step = -1,
-            Plugins = "none",
-            Backend = backend,
-            DeviceName = "n/a",
-            Precision = method.EndsWith("Fp16", StringComparison.Ordinal) ? "fp16" : "fp32",
-            Status = $"unavailable: {backend}: {reason}".ReplaceLineEndings(" "),
-        };
-    }
-
-    /// <summary>What every row of a case says about the run, the case's input and the machine.</summary>
-    private static ResultRow CaseRow(BenchCase c, Sweep sweep, string runId, EnvironmentInfo env, string variant) => new ResultRow
-    {
-        RunId = runId,
-        TimestampUtc = DateTime.UtcNow,
-        Task = c.Task.Name,
-        Model = c.Task.ModelName,
-        Variant = variant,
-        Device = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu",
-        Dataset = c.Dataset,
-        SizeClass = c.SizeClass,
-        Image = c.Image,
-        Images = 1,
-        H = c.H,
-        W = c.W,
-        Megapixels = c.Megapixels,
-    }.WithEnvironment(env);
-
-    public static string LayerNormLabel(SwinBench.Model.LayerNormMode mode) => mode switch
-    {
-        SwinBench.Model.LayerNormMode.Fp32Accumulate => "fp32",
-        _ => mode.ToString().ToLowerInvariant(),
-    };
 }

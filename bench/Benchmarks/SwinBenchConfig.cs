@@ -7,22 +7,23 @@ using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using SwinBench.Model;
-using SwinBench.Workloads;
+using SwinBench.Results;
 
 namespace SwinBench.Benchmarks;
 
 /// <summary>
 /// The one BenchmarkDotNet configuration of SwinBench: in-process (works without an SDK, e.g. on the GPU machine, and
-/// lets the benchmarks share the sweep and side results), the monitoring strategy for millisecond-to-second operations
-/// (one invocation per iteration, warm-up excluded), the sweep's warm-up and iteration counts, ratio/percentile columns
-/// and the fidelity and memory columns.
+/// lets the benchmarks share the run's sweep and measurements), the monitoring strategy for millisecond-to-second
+/// operations (one invocation per iteration, warm-up excluded), the sweep's warm-up and iteration counts, and the
+/// columns SwinBench's own table shows: the median (the statistic of the whole study), the 99.9% confidence half-width,
+/// p5/p95, the sample count, the speedup over the question's baseline variant computed by <see cref="ResultMath"/>
+/// (the CSV's definition), fidelity and memory.
 /// </summary>
 public sealed class SwinBenchConfig : ManualConfig
 {
     public SwinBenchConfig()
     {
-        var sweep = Sweep.Current;
+        var sweep = BenchRun.CurrentOrNull?.Sweep;
         AddJob(Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithStrategy(RunStrategy.Monitoring)
@@ -30,44 +31,58 @@ public sealed class SwinBenchConfig : ManualConfig
             .WithWarmupCount(sweep?.WarmupCount ?? 1)
             .WithIterationCount(sweep?.IterationCount ?? 5)
             .WithId(sweep?.Name ?? "swinbench"));
-        AddColumnProvider(DefaultColumnProviders.Instance);
-        AddColumn(StatisticColumn.Median, StatisticColumn.P95, StatisticColumn.Min);
-        AddColumn(new MeasurementColumn("PSNR vs FP32 (dB)", m => double.IsPositiveInfinity(m.FidelityPsnrDb) ? "identical" : $"{m.FidelityPsnrDb:F2}"));
-        AddColumn(new MeasurementColumn("Device MB", m => m.MemoryMB is { } mb ? $"{mb:F0}" : "n/a"));
-        AddLogger(ConsoleLogger.Default);
+        AddColumnProvider(DefaultColumnProviders.Params);
+        AddColumn(StatisticColumn.Median, new RowColumn("CI99.9% ±", r => ResultFormat.Ms(r.Ci999HalfwidthMs) + " ms"),
+            StatisticColumn.P95, StatisticColumn.Iterations);
+        AddColumn(new RowColumn("Speedup", r => ResultFormat.SpeedupWithInterval(r)));
+        AddColumn(new RowColumn("PSNR vs FP32", r => ResultFormat.Psnr(r.FidelityPsnrDb)));
+        AddColumn(new RowColumn("Memory MB", r => ResultFormat.Memory(r)));
+        AddLogger(new QuietConsoleLogger());
         AddExporter(MarkdownExporter.GitHub);
-        WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
-        WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend));
+        WithOptions(ConfigOptions.DisableLogFile);
+        WithSummaryStyle(SummaryStyle.Default
+            .WithMaxParameterColumnWidth(48)
+            .WithTimeUnit(Perfolizer.Horology.TimeUnit.Millisecond));
     }
 }
 
-/// <summary>A summary column showing one field of the case's <see cref="CaseMeasurement"/>.</summary>
-public sealed class MeasurementColumn(string name, Func<CaseMeasurement, string> format) : IColumn
+/// <summary>
+/// A summary column showing one field of the SwinBench row of the case, built from the summary the way the CSV row is
+/// built (<see cref="RowBuilder"/>, <see cref="ResultMath.FillSpeedups"/>): the speedup shown is the CSV's.
+/// </summary>
+public sealed class RowColumn(string name, Func<ResultRow, string> format) : IColumn
 {
     public string Id => "SwinBench." + name;
     public string ColumnName => name;
     public bool AlwaysShow => true;
     public ColumnCategory Category => ColumnCategory.Custom;
     public int PriorityInCategory => 0;
-    public bool IsNumeric => true;
+    public bool IsNumeric => false;
     public UnitType UnitType => UnitType.Dimensionless;
     public string Legend => name;
     public bool IsAvailable(Summary summary) => true;
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        var m = Find(benchmarkCase);
-        return m is null ? "n/a" : format(m);
-    }
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+        RowsOf(summary).TryGetValue(benchmarkCase, out var row) ? format(row) : "n/a";
 
-    /// <summary>The side results recorded by the benchmark's setup for this case.</summary>
-    public static CaseMeasurement? Find(BenchmarkCase bc)
+    /// <summary>The SwinBench rows of a summary's reports, speedups filled within it.</summary>
+    public static Dictionary<BenchmarkCase, ResultRow> RowsOf(Summary summary)
     {
-        var method = bc.Descriptor.WorkloadMethod.Name;
-        var c = (BenchCase)bc.Parameters["Case"];
-        var p = bc.Parameters.Items.Any(i => i.Name == "Precision") ? (Precision)bc.Parameters["Precision"] : Precision.Fp32;
-        return Measurements.Get(method, c, p);
+        var run = BenchRun.CurrentOrNull;
+        var rows = new Dictionary<BenchmarkCase, ResultRow>();
+        if (run is null) return rows;
+        foreach (var report in summary.Reports)
+        {
+            var bc = report.BenchmarkCase;
+            var spec = Sweep.SpecOf(bc.Descriptor.Type);
+            var v = SweepRunner.VariantOf(bc);
+            var c = SweepRunner.CaseOf(bc);
+            var m = run.Measurements.Get(new MeasurementKey(spec.Name, v, c));
+            rows[bc] = RowBuilder.Measured(spec, v, c, run.Sweep.Device, m, report.Success ? SweepRunner.SamplesMs(report) : null);
+        }
+        ResultMath.FillSpeedups(rows.Values);
+        return rows;
     }
 }

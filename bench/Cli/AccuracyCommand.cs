@@ -88,8 +88,8 @@ public static class AccuracyCommand
             var times = results.Select(x => x.Ms).Order().ToList();
             var row = new ResultRow
             {
-                RunId = runId, TimestampUtc = DateTime.UtcNow, Task = t.Name, Model = t.ModelName, Variant = variant.Options.Label, Step = 1,
-                Mask = variant.Options.Mask.ToString().ToLowerInvariant(), LayerNorm = Benchmarks.SweepRunner.LayerNormLabel(variant.Options.LayerNorm),
+                RunId = runId, TimestampUtc = DateTime.UtcNow, Question = "accuracy", Task = t.Name, Model = t.ModelName, Variant = variant.Options.Label, Step = 1,
+                Mask = variant.Options.Mask.ToString().ToLowerInvariant(), LayerNorm = Benchmarks.RowBuilder.LayerNormLabel(variant.Options.LayerNorm),
                 Plugins = variant.Options.Kernels == Kernels.None ? "none" : ModelOptions.KernelLabel(variant.Options.Kernels).TrimStart('+'),
                 Backend = variant.BackendToken, Device = session.Session!.Device,
                 DeviceName = session.DeviceName, Precision = variant.Precision.ToString().ToLowerInvariant(), Dataset = r.GetValue(dataset)!,

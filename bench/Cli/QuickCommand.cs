@@ -23,10 +23,7 @@ public static class QuickCommand
             {
                 Console.WriteLine($"quick on {sweep.Device}: {sweep.Description} -> {outDir}");
                 var rows = SweepRunner.Run(sweep, outDir, [], Console.WriteLine);
-                Console.WriteLine();
-                Console.WriteLine($"{"case",-36} {"variant",-26} {"median ms",10} {"p95 ms",9} {"speedup",8} {"PSNR vs FP32",13}");
-                foreach (var x in rows.OrderBy(x => x.Dataset).ThenBy(x => x.Step))
-                    Console.WriteLine($"{$"{x.Task} {x.Dataset}/{x.SizeClass} {x.H}x{x.W}",-36} {x.Variant,-26} {x.MedianMs,10:F1} {x.P95Ms,9:F1} {x.Speedup,7:F2}x {Db(x.FidelityPsnrDb),13}");
+                ResultFormat.PrintTable(rows, Console.Out);
                 var report = ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
                 return report != 0 ? report : rows.All(x => x.IsOk) ? 0 : 1;
             });

@@ -40,6 +40,7 @@ public static class RunCommand
                 Console.WriteLine($"sweep {sweep.Name}: {sweep.Cases.Count} cases on {sweep.Device} -> {outDir}");
                 var rows = SweepRunner.Run(sweep, outDir, filters, Console.WriteLine);
                 if (rows.Count == 0) throw new ArgumentException($"--filter {string.Join(" ", filters)} matched no benchmark of sweep {sweep.Name}");
+                ResultFormat.PrintTable(rows, Console.Out);
                 var report = ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
                 // a backend that cannot run here (status "unavailable: ...") is recorded, not a failure
                 return report != 0 ? report : rows.All(x => x.IsOk || x.Status.StartsWith("unavailable:", StringComparison.Ordinal)) ? 0 : 1;
@@ -153,8 +154,8 @@ public sealed class SweepOptions
     {
         if (r.GetValue(Out) is { } o) return (o.FullName, o.Exists);
         var root = RepoPaths.RepoRoot is { } repo ? Path.Combine(repo, "results", "local") : Path.Combine(Directory.GetCurrentDirectory(), "results", "local");
-        var tag = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu";
-        var dir = ResultsStore.NewRunDirectory(root, $"{tag}-{name}");
+        var cuda = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        var dir = ResultsStore.NewRunDirectory(root, ResultsStore.MachineTag(cuda, EnvironmentInfo.Capture().Gpu), name: name);
         return (dir, Directory.EnumerateFileSystemEntries(dir).Any());
     }
 

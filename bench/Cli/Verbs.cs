@@ -9,6 +9,7 @@ public static class Verbs
     [
         QuickCommand.Create(),
         RunCommand.Create(),
+        PeersCommand.Create(),
         AccuracyCommand.Create(),
         PlotCommand.Create(),
         ReportCommand.Create(),

@@ -28,7 +28,7 @@ public sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposable
     /// x (…, Align(in)) zero-padded rows → (…, Align(out)): one <c>addmm</c> (bias added in the GEMM's epilogue).
     /// TorchSharp 0.107's <c>Linear.forward</c> and <c>functional.linear</c> add the bias in a separate broadcast
     /// kernel, which at 196,608 rows costs about as much as the product: with a padded <c>Linear</c> module instead of
-    /// this, classical x2 at 384×512 took 77.6 ms on the H100 against 57.9 ms (results/h100-2026-11-26-ablation-linear-module and results/h100-2026-11-26-ablation).
+    /// this, classical x2 at 384×512 took 77.6 ms on the H100 against 57.9 ms (results/2026-11-26_h100_130cb87_ablation-gpu-linear-module and results/2026-11-26_h100_df9f387_ablation-gpu).
     /// </summary>
     public Tensor Forward(Tensor x)
     {

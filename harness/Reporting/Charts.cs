@@ -10,17 +10,18 @@ namespace SwinBench.Reporting;
 /// is written only when the rows hold data for it.
 /// </summary>
 /// <remarks>
-/// The charts:
+/// The charts of each question <c>q</c> (file names <c>q_…png</c>, titles starting with <c>q:</c>):
 /// <list type="bullet">
-/// <item><c>speedup_fp32.png</c>, <c>speedup_fp16.png</c>: per dataset (size class) and task, the best variant's
-/// speedup over its group's FP32 baseline (step 0), with a dashed line at 1.0×.</item>
-/// <item><c>accuracy.png</c>: per variant and task, the worst fidelity PSNR against the FP32 original of the same backend
-/// (identical outputs drawn at a cap and labelled "identical").</item>
-/// <item><c>ablation_&lt;task&gt;.png</c>: per task, the latency of each cumulative ablation step (ordered by step) with
-/// its speedup over the first step, and the time each step saved.</item>
-/// <item><c>latency_vs_mp.png</c>: median latency against input megapixels, a line per task and variant.</item>
-/// <item><c>backends.png</c>: per task, the fastest median latency of each backend/device/precision at one input size
-/// that they were all (or most) measured on; drawn when some task has at least two such combinations.</item>
+/// <item><c>q_speedup_fp32.png</c>, <c>q_speedup_fp16.png</c>: per dataset (size class) and task, the best variant's
+/// speedup over the question's baseline with its 99.9% interval as an error bar and a dashed line at 1.0×; a label
+/// ending in <c>?</c> marks an interval that contains 1.0.</item>
+/// <item><c>q_accuracy.png</c>: per variant and task, the worst fidelity PSNR against the FP32 original (identical
+/// outputs drawn at a cap and labelled "identical").</item>
+/// <item><c>q_ablation_&lt;task&gt;.png</c> (the ablation question only): per task, the latency of each cumulative step
+/// with its speedup over the baseline, and the time each step saved.</item>
+/// <item><c>q_latency_vs_mp.png</c>: median latency against input megapixels, a line per task and variant.</item>
+/// <item><c>q_backends.png</c>: per task, the fastest median latency of each backend/device/precision at one input size
+/// that they were all (or most) measured on; drawn when the question has rows of at least two backends.</item>
 /// </list>
 /// </remarks>
 public static class Charts
@@ -33,37 +34,55 @@ public static class Charts
 
     private const double PsnrCapFloor = 100;
 
-    /// <summary>Writes every chart the rows have data for into <paramref name="outDir"/> (created if needed).</summary>
+    /// <summary>
+    /// Writes every chart the rows have data for into <paramref name="outDir"/> (created if needed), per question: the
+    /// file names start with the question (<c>mask-hoisting_speedup_fp32.png</c>; <c>results_</c> for rows of files
+    /// without a question column) and the titles name it. No file is written for a chart without data.
+    /// </summary>
     /// <returns>The paths of the PNG files written, in a fixed order.</returns>
     public static IReadOnlyList<string> RenderAll(IReadOnlyList<ResultRow> rows, string outDir)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
-        Directory.CreateDirectory(outDir);
         var usable = ReportData.Usable(rows);
         var written = new List<string>();
-        void Add(string? path)
+        foreach (var question in usable.GroupBy(r => r.Question).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            if (path is not null) written.Add(path);
-        }
+            var q = question.ToList();
+            var name = ReportData.QuestionName(question.Key);
+            var prefix = ReportData.FileSafe(name);
+            string PathOf(string chart) => Path.Combine(outDir, $"{prefix}_{chart}.png");
+            void Add(Plot? plot, string chart)
+            {
+                if (plot is null) return;
+                Directory.CreateDirectory(outDir);
+                written.Add(Save(plot, PathOf(chart)));
+            }
 
-        Add(Speedup(usable, "fp32", Path.Combine(outDir, "speedup_fp32.png")));
-        Add(Speedup(usable, "fp16", Path.Combine(outDir, "speedup_fp16.png")));
-        Add(Accuracy(usable, Path.Combine(outDir, "accuracy.png")));
-        foreach (var task in usable.Select(r => r.Task).Distinct().Order(StringComparer.Ordinal))
-            Add(Ablation(usable, task, Path.Combine(outDir, $"ablation_{ReportData.FileSafe(task)}.png")));
-        Add(LatencyVsMegapixels(usable, Path.Combine(outDir, "latency_vs_mp.png")));
-        Add(Backends(usable, Path.Combine(outDir, "backends.png")));
+            Add(Speedup(q, "fp32", name), "speedup_fp32");
+            Add(Speedup(q, "fp16", name), "speedup_fp16");
+            Add(Accuracy(q, name), "accuracy");
+            // The cumulative-steps chart draws an ablation: the ablation question, or the TorchSharp steps of a file
+            // without questions; never the variants of other questions (backends are not steps).
+            var steps = question.Key == "ablation" ? q
+                : question.Key.Length == 0 ? q.Where(r => string.Equals(r.Backend, "torchsharp", StringComparison.OrdinalIgnoreCase)).ToList()
+                : [];
+            foreach (var task in steps.Select(r => r.Task).Distinct().Order(StringComparer.Ordinal))
+                Add(Ablation(steps, task, name), $"ablation_{ReportData.FileSafe(task)}");
+            Add(LatencyVsMegapixels(q, name), "latency_vs_mp");
+            // backends only: a question that varies precision or mask on one backend is not a backend comparison
+            if (q.Select(r => r.Backend).Distinct(StringComparer.OrdinalIgnoreCase).Count() >= 2) Add(Backends(q, name), "backends");
+        }
         return written;
     }
 
     /// <summary>The best speedup of each task (and backend/device, when there are several) per dataset and size class.</summary>
-    private static string? Speedup(List<ResultRow> rows, string precision, string path)
+    private static Plot? Speedup(List<ResultRow> rows, string precision, string question)
     {
         var candidates = rows
             .Where(r => string.Equals(r.Precision, precision, StringComparison.OrdinalIgnoreCase))
             .Where(r => double.IsFinite(r.Speedup))
-            .Where(r => precision != "fp32" || r.Step != 0) // the FP32 baseline is 1.0× by definition
+            .Where(r => !r.IsBaseline && !(r.Question.Length == 0 && r.Step == 0 && precision == "fp32")) // the baseline is 1.0× by definition
             .ToList();
         if (candidates.Count == 0) return null;
 
@@ -72,26 +91,39 @@ public static class Charts
         var categories = ReportData.ByInput(candidates).Select(ReportData.DatasetCategory).Distinct().ToList();
         var series = candidates.Select(SeriesOf).Distinct().Order(StringComparer.Ordinal).ToList();
 
-        var plt = NewPlot(
-            precision == "fp32"
-                ? "Best FP32 variant: speedup over the official FP32 baseline"
-                : "Best FP16 variant: speedup over the FP32 original",
+        var intervals = candidates.Any(r => double.IsFinite(r.SpeedupLow)) ? " (error bars: 99.9% interval)" : "";
+        var plt = NewPlot(question,
+            (precision == "fp32" ? "best FP32 variant's speedup over the baseline" : "best FP16 variant's speedup over the FP32 baseline") + intervals,
             "dataset (size class)", "speedup of median latency per image (×)");
-        var values = series.Select(s => categories.Select(c =>
-        {
-            var best = candidates.Where(r => SeriesOf(r) == s && ReportData.DatasetCategory(r) == c)
-                .MaxBy(r => r.Speedup);
-            return best is null ? ((double, string)?)null : (best.Speedup, ReportData.Speedup(best.Speedup));
-        }).ToArray()).ToList();
-        AddGroupedBars(plt, categories, series, values);
+        var best = series.Select(s => categories.Select(c =>
+            candidates.Where(r => SeriesOf(r) == s && ReportData.DatasetCategory(r) == c).MaxBy(r => r.Speedup)).ToArray()).ToList();
+        var values = best.Select(b => b.Select(r => r is null ? ((double, string)?)null
+            : (r.Speedup, ReportData.Speedup(r.Speedup) + (ResultMath.StoredSpeedup(r).IntervalIncludesOne ? " ?" : ""))).ToArray()).ToList();
+        var positions = AddGroupedBars(plt, categories, series, values);
+        for (var s = 0; s < series.Count; s++)
+            for (var c = 0; c < categories.Count; c++)
+                if (best[s][c] is { } r && double.IsFinite(r.SpeedupLow) && !double.IsNaN(r.SpeedupHigh))
+                    AddInterval(plt, positions[s][c], r.SpeedupLow, double.IsFinite(r.SpeedupHigh) ? r.SpeedupHigh : r.Speedup * 2);
         var one = plt.Add.HorizontalLine(1.0, 1.5f, Colors.Black, LinePattern.Dashed);
         one.LegendText = "1.0× (no speedup)";
         plt.Axes.Margins(0.03, 0.03, 0, 0.15);
-        return Save(plt, path);
+        return plt;
+    }
+
+    /// <summary>An interval drawn as a vertical black line with caps at <paramref name="x"/>.</summary>
+    private static void AddInterval(Plot plt, double x, double low, double high)
+    {
+        const double cap = 0.04;
+        foreach (var (x1, y1, x2, y2) in new[] { (x, low, x, high), (x - cap, low, x + cap, low), (x - cap, high, x + cap, high) })
+        {
+            var line = plt.Add.Line(x1, y1, x2, y2);
+            line.LineWidth = 1.5f;
+            line.LineColor = Colors.Black;
+        }
     }
 
     /// <summary>Worst fidelity PSNR per variant, a bar per task.</summary>
-    private static string? Accuracy(List<ResultRow> rows, string path)
+    private static Plot? Accuracy(List<ResultRow> rows, string question)
     {
         var measured = rows.Where(r => !double.IsNaN(r.FidelityPsnrDb)).ToList();
         if (measured.Count == 0) return null;
@@ -104,7 +136,7 @@ public static class Charts
             .Select(g => g.Key).ToList();
         var tasks = measured.Select(r => r.Task).Distinct().Order(StringComparer.Ordinal).ToList();
 
-        var plt = NewPlot("Fidelity against the FP32 original of the same backend (worst case over inputs and backends)",
+        var plt = NewPlot(question, "fidelity against the FP32 original (worst case over inputs)",
             "variant", $"PSNR (dB); identical (inf) drawn at {cap:0} dB");
         var identical = BarPixels(variants.Count, tasks.Count) >= 45 ? "identical" : "inf";
         var values = tasks.Select(t => variants.Select(v =>
@@ -116,11 +148,11 @@ public static class Charts
         }).ToArray()).ToList();
         AddGroupedBars(plt, variants, tasks, values);
         plt.Axes.Margins(0.03, 0.03, 0, 0.12);
-        return Save(plt, path);
+        return plt;
     }
 
     /// <summary>Latency of each ablation step of one task, with the speedup over the first step and the time saved.</summary>
-    private static string? Ablation(List<ResultRow> rows, string task, string path)
+    private static Plot? Ablation(List<ResultRow> rows, string task, string question)
     {
         // One series of steps: the same backend, device and input; prefer the median size class, then the most steps,
         // then the largest input (where per-image work dominates fixed costs), then the first dataset, then CUDA and
@@ -141,8 +173,8 @@ public static class Charts
         if (steps.Count < 2) return null;
 
         var first = steps[0];
-        var plt = NewPlot(
-            $"Ablation {task}: {first.Dataset} {first.SizeClass} {first.H}×{first.W}, {ReportData.BackendDevice(first)}",
+        var plt = NewPlot(question,
+            $"{task}: {first.Dataset} {first.SizeClass} {first.H}×{first.W}, {ReportData.BackendDevice(first)}",
             "cumulative step", "median latency per image (ms)");
         var latency = new List<Bar>();
         var saved = new List<Bar>();
@@ -153,19 +185,23 @@ public static class Charts
             latency.Add(new Bar
             {
                 Position = i, Value = ms, FillColor = keep, Size = 0.7,
-                Label = $"{ReportData.Speedup(first.MedianMs / ms)}\n{ReportData.Ms(ms)} ms",
+                Label = $"{ReportData.Speedup(double.IsFinite(steps[i].Speedup) ? steps[i].Speedup : first.MedianMs / ms)}\n{ReportData.Ms(ms)} ms",
             });
             var previous = i == 0 ? ms : steps[i - 1].MedianMs;
             if (previous > ms)
-                saved.Add(new Bar { Position = i, ValueBase = ms, Value = previous, FillColor = Colors.LightGray, Size = 0.7 });
+                saved.Add(new Bar
+                {
+                    Position = i, ValueBase = ms, Value = previous, FillColor = Colors.LightGray, Size = 0.7,
+                    Label = $"−{ReportData.Ms(previous - ms)} ms", CenterLabel = true,
+                });
         }
         // The saved segments go first so that the labels on top of the latency bars are drawn over them.
         if (saved.Count > 0) plt.Add.Bars(saved).LegendText = "time saved by the step";
-        plt.Add.Bars(latency).LegendText = "latency (label: speedup over the first step)";
+        plt.Add.Bars(latency).LegendText = "latency (label: speedup over the baseline)";
         SetCategoryTicks(plt, steps.Select((s, i) => $"{s.Step}: {StepChange(i == 0 ? null : steps[i - 1].Variant, s.Variant)}").ToList());
         plt.Axes.Margins(0.03, 0.03, 0, 0.12);
         plt.ShowLegend(Alignment.UpperRight);
-        return Save(plt, path);
+        return plt;
     }
 
     /// <summary>
@@ -182,7 +218,7 @@ public static class Charts
     }
 
     /// <summary>Median latency against megapixels, a line per task and variant (and backend/device when there are several).</summary>
-    private static string? LatencyVsMegapixels(List<ResultRow> rows, string path)
+    private static Plot? LatencyVsMegapixels(List<ResultRow> rows, string question)
     {
         // A whole-dataset row sums the megapixels of its images while its latency is per image: not comparable.
         var points = rows.Where(r => !string.Equals(r.SizeClass, "all", StringComparison.OrdinalIgnoreCase))
@@ -191,7 +227,7 @@ public static class Charts
         if (points.Count == 0) return null;
 
         var severalBackends = points.Select(r => $"{ReportData.BackendDevice(r)}").Distinct().Count() > 1;
-        var plt = NewPlot("Median latency against input size", "input size (megapixels)", "median latency per image (ms)");
+        var plt = NewPlot(question, "median latency against input size", "input size (megapixels)", "median latency per image (ms)");
         var lines = points
             .GroupBy(r => $"{r.Task} · {ReportData.VariantWithPrecision(r)}" + (severalBackends ? $" · {ReportData.BackendDevice(r)}" : ""))
             .OrderBy(g => g.First().Task, StringComparer.Ordinal)
@@ -215,11 +251,11 @@ public static class Charts
         }
         plt.ShowLegend(Edge.Right);
         plt.Axes.Margins(0.05, 0.05, 0.05, 0.1);
-        return Save(plt, path);
+        return plt;
     }
 
     /// <summary>Per task, the fastest median latency of each backend/device/precision at one comparable input size.</summary>
-    private static string? Backends(List<ResultRow> rows, string path)
+    private static Plot? Backends(List<ResultRow> rows, string question)
     {
         static string Combo(ResultRow r) => $"{ReportData.BackendDevice(r)} {r.Precision}";
         var perTask = new List<(string Task, string Category, List<ResultRow> Rows)>();
@@ -237,7 +273,7 @@ public static class Charts
         if (!perTask.Any(t => t.Rows.Select(Combo).Distinct().Count() >= 2)) return null;
 
         var combos = perTask.SelectMany(t => t.Rows).Select(Combo).Distinct().Order(StringComparer.Ordinal).ToList();
-        var plt = NewPlot("Backends: fastest variant's median latency at a size measured on each",
+        var plt = NewPlot(question, "backends: fastest variant's median latency at a size measured on each",
             "task and input", "median latency per image (ms)");
         var values = combos.Select(c => perTask.Select(t =>
         {
@@ -246,13 +282,14 @@ public static class Charts
         }).ToArray()).ToList();
         AddGroupedBars(plt, perTask.Select(t => t.Category).ToList(), combos, values);
         plt.Axes.Margins(0.03, 0.03, 0, 0.15);
-        return Save(plt, path);
+        return plt;
     }
 
-    private static Plot NewPlot(string title, string xLabel, string yLabel)
+    /// <summary>A plot titled "question: what it shows".</summary>
+    private static Plot NewPlot(string question, string title, string xLabel, string yLabel)
     {
         var plt = new Plot();
-        plt.Title(title, 16);
+        plt.Title($"{question}: {title}", 16);
         plt.XLabel(xLabel, 14);
         plt.YLabel(yLabel, 14);
         return plt;
@@ -262,10 +299,12 @@ public static class Charts
     /// Grouped bars: one group per category, one bar per series (coloured per series, with a legend entry), each bar
     /// labelled. A null value leaves its slot empty.
     /// </summary>
-    private static void AddGroupedBars(Plot plt, IReadOnlyList<string> categories, IReadOnlyList<string> series,
+    /// <returns>The x position of each bar, [series][category].</returns>
+    private static double[][] AddGroupedBars(Plot plt, IReadOnlyList<string> categories, IReadOnlyList<string> series,
         IReadOnlyList<(double Value, string Label)?[]> values)
     {
         var width = 0.8 / Math.Max(1, series.Count);
+        var positions = series.Select((_, s) => categories.Select((_, c) => c - 0.4 + width * (s + 0.5)).ToArray()).ToArray();
         for (var s = 0; s < series.Count; s++)
         {
             var color = plt.Add.Palette.GetColor(s);
@@ -287,6 +326,7 @@ public static class Charts
         }
         SetCategoryTicks(plt, categories);
         if (series.Count > 1) plt.ShowLegend(Edge.Right);
+        return positions;
     }
 
     /// <summary>Category names as tick labels at 0, 1, 2..., wrapped onto several lines to fit their slot.</summary>
@@ -338,7 +378,7 @@ public static class Charts
     private const double DataAreaPixels = Width - 300;
 
     /// <summary>Saves the plot as a PNG via a temp file in the same folder, so a reader never sees half a chart.</summary>
-    private static string Save(Plot plt, string path)
+    internal static string Save(Plot plt, string path)
     {
         var tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}.png");
         try

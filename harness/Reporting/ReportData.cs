@@ -44,6 +44,9 @@ internal static class ReportData
     /// <summary>A case irrespective of the run that measured it: the store key without the run id, plus the machine and device.</summary>
     public static object CaseKey(ResultRow r) => (r.Key with { RunId = "" }, r.Machine, r.DeviceName);
 
+    /// <summary>The name a question's section and charts carry: the question, or <c>results</c> for rows without one.</summary>
+    public static string QuestionName(string question) => question.Length == 0 ? "results" : question;
+
     /// <summary>The rank of a size class: median, largest, all, custom, then others.</summary>
     public static int SizeRank(string sizeClass)
     {

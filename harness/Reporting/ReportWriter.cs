@@ -5,8 +5,10 @@ using SwinBench.Results;
 namespace SwinBench.Reporting;
 
 /// <summary>
-/// Writes <c>REPORT.md</c>: the runs, the environment of each machine, a table per task (and backend/device) of the
-/// measured cases, the cases that were skipped, unavailable or failed with their reasons, and the charts.
+/// Writes <c>REPORT.md</c>: the runs, the environment of each machine, how latency, speedup and its interval are
+/// defined, one section per question (a table per task and device of the measured cases, speedups whose interval
+/// contains 1.0 flagged, the question's charts), and the cases that were skipped, unavailable or failed with their
+/// reasons.
 /// </summary>
 public static class ReportWriter
 {
@@ -61,9 +63,8 @@ public static class ReportWriter
         md.AppendLine();
 
         WriteEnvironment(md, rows);
-        WriteTasks(md, rows);
+        WriteQuestions(md, dir, rows, charts);
         WriteNotMeasured(md, rows);
-        WriteCharts(md, dir, charts);
         return md.ToString();
     }
 
@@ -76,32 +77,78 @@ public static class ReportWriter
             envs.Select(e => new[] { e.Machine, e.Os, e.Cpu, e.Gpu, e.Driver, e.Cuda, e.Libtorch, e.TorchSharp, e.OnnxRuntime, e.DotNet, e.GitCommit }));
     }
 
-    private static void WriteTasks(StringBuilder md, IReadOnlyList<ResultRow> rows)
+    /// <summary>The definitions every question section uses.</summary>
+    public const string Definitions =
+        "Latency is per image; the statistic is the **median** of the timed samples (as in the console tables). " +
+        "**Speedup** s = m_b / m_x: the baseline variant's median over this row's, where the baseline is the question's " +
+        "baseline variant for the same run, task, device and input (across backends and precisions). Its **interval** " +
+        "combines both rows' spreads at their worst: with h the half-width of a row's 99.9% confidence interval " +
+        "(Student t with n − 1 degrees of freedom × standard error of its samples), low = (m_b − h_b) / (m_x + h_x) and " +
+        "high = (m_b + h_b) / (m_x − h_x) (∞ when m_x ≤ h_x). **⚠** marks a speedup whose interval contains 1.0: the " +
+        "measurements do not tell it apart from the baseline. PSNR is against the FP32 original on the same device. " +
+        "Memory says what it measures: device-in-use (CUDA memory in use after one untimed pass), case-peak-rss (process peak " +
+        "resident memory over the case, reset before it) or process-peak-rss (the process's running peak, earlier cases included). " +
+        "Rows of files written before the question column existed form the section `results`, with the older rule " +
+        "(baseline = step 0 of the same backend).";
+
+    private static void WriteQuestions(StringBuilder md, string dir, IReadOnlyList<ResultRow> rows, IReadOnlyList<string> charts)
     {
         var usable = ReportData.Usable(rows);
-        if (usable.Count == 0) return;
-        md.AppendLine("## Results").AppendLine();
-        md.AppendLine("Latency is per image; speedup is the baseline's (step 0, FP32) median over this median within the " +
-                      "same run, task, backend, device and input; PSNR is against the FP32 original of the same backend.");
-        md.AppendLine();
-        foreach (var task in usable.GroupBy(r => r.Task).OrderBy(g => g.Key, StringComparer.Ordinal))
+        if (usable.Count == 0)
         {
-            md.AppendLine($"### {task.Key}").AppendLine();
-            foreach (var target in task.GroupBy(r => (r.Backend, r.Device, r.DeviceName)).OrderBy(g => g.Key.Backend, StringComparer.Ordinal).ThenBy(g => g.Key.Device, StringComparer.Ordinal))
-            {
-                var (backend, device, deviceName) = target.Key;
-                var models = string.Join(", ", target.Select(r => r.Model).Distinct());
-                md.AppendLine($"**{Cell(backend)} / {Cell(device)}** ({Cell(deviceName)}; model {Cell(models)})").AppendLine();
-                var ordered = ReportData.ByInput(target).ThenBy(r => r.Step).ThenBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Precision, StringComparer.Ordinal);
-                Table(md, ["Variant", "Precision", "Dataset", "Size", "H×W", "MP", "median ms", "p95 ms", "speedup", "PSNR vs FP32", "peak MB"],
-                    ordered.Select(r => new[]
-                    {
-                        r.Variant, r.Precision, Input(r), r.SizeClass,
-                        $"{r.H}×{r.W}", ReportData.Mp(r.Megapixels), ReportData.Ms(r.MedianMs), ReportData.Ms(r.P95Ms),
-                        ReportData.Speedup(r.Speedup), ReportData.Psnr(r.FidelityPsnrDb), ReportData.Mb(r.PeakMemoryMB),
-                    }));
-            }
+            WriteCharts(md, dir, charts, "Charts");
+            return;
         }
+        md.AppendLine("## Definitions").AppendLine();
+        md.AppendLine(Definitions).AppendLine();
+        var shown = new HashSet<string>();
+        foreach (var question in usable.GroupBy(r => r.Question).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var name = ReportData.QuestionName(question.Key);
+            md.AppendLine($"## Question: {name}").AppendLine();
+            var flagged = question.Count(r => ResultMath.StoredSpeedup(r).IntervalIncludesOne);
+            if (flagged > 0) md.AppendLine($"⚠ {flagged} speedup(s) below have an interval that contains 1.0.").AppendLine();
+            if (!question.Any(r => double.IsFinite(r.Ci999HalfwidthMs)))
+                md.AppendLine("These rows were recorded without a spread (no 99.9% half-width): their speedups have no interval and cannot be flagged.").AppendLine();
+            foreach (var task in question.GroupBy(r => r.Task).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var targets = question.Key.Length == 0
+                    ? task.GroupBy(r => (Backend: r.Backend, r.Device, r.DeviceName))
+                    : task.GroupBy(r => (Backend: "", r.Device, r.DeviceName));
+                foreach (var target in targets.OrderBy(g => g.Key.Backend, StringComparer.Ordinal).ThenBy(g => g.Key.Device, StringComparer.Ordinal))
+                {
+                    var (backend, device, deviceName) = target.Key;
+                    var models = string.Join(", ", target.Select(r => r.Model).Distinct());
+                    var on = backend.Length > 0 ? $"{Cell(backend)} / {Cell(device)}" : Cell(device);
+                    md.AppendLine($"### {Cell(task.Key)} on {on} ({Cell(deviceName)}; model {Cell(models)})").AppendLine();
+                    var ordered = ReportData.ByInput(target).ThenBy(r => r.Step).ThenBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Precision, StringComparer.Ordinal);
+                    Table(md, ["Variant", "Backend", "Precision", "Dataset", "Size", "H×W", "MP", "median ms", "±CI99.9 ms", "p5–p95 ms", "n",
+                            "speedup", "interval", "", "PSNR vs FP32", "memory MB"],
+                        ordered.Select(r => new[]
+                        {
+                            r.IsBaseline ? r.Variant + " (baseline)" : r.Variant, r.Backend, r.Precision, Input(r), r.SizeClass,
+                            $"{r.H}×{r.W}", ReportData.Mp(r.Megapixels), ReportData.Ms(r.MedianMs), ReportData.Ms(r.Ci999HalfwidthMs),
+                            double.IsFinite(r.P5Ms) ? $"{ReportData.Ms(r.P5Ms)}–{ReportData.Ms(r.P95Ms)}" : $"–{ReportData.Ms(r.P95Ms)}",
+                            r.Samples.ToString(CultureInfo.InvariantCulture),
+                            double.IsFinite(r.Speedup) ? ReportData.Speedup(r.Speedup) : r.SpeedupNote.Length > 0 ? $"– ({r.SpeedupNote})" : "–",
+                            Interval(r), ResultMath.StoredSpeedup(r).IntervalIncludesOne ? "⚠" : "",
+                            ReportData.Psnr(r.FidelityPsnrDb), ReportData.Mb(r.PeakMemoryMB) + (r.MemoryScope.Length > 0 ? $" ({r.MemoryScope})" : ""),
+                        }));
+                }
+            }
+            var own = charts.Where(c => Path.GetFileName(c).StartsWith(ReportData.FileSafe(name) + "_", StringComparison.Ordinal)).ToList();
+            shown.UnionWith(own);
+            WriteCharts(md, dir, own, null);
+        }
+        WriteCharts(md, dir, charts.Where(c => !shown.Contains(c)).ToList(), "Other charts");
+    }
+
+    /// <summary>A speedup's interval, <c>[0.91, 1.12]</c>, or empty when the rows carry no spread.</summary>
+    private static string Interval(ResultRow r)
+    {
+        if (!double.IsFinite(r.SpeedupLow) || double.IsNaN(r.SpeedupHigh) || r.IsBaseline) return "";
+        var high = double.IsPositiveInfinity(r.SpeedupHigh) ? "∞" : r.SpeedupHigh.ToString("0.00", CultureInfo.InvariantCulture);
+        return $"[{r.SpeedupLow.ToString("0.00", CultureInfo.InvariantCulture)}, {high}]";
     }
 
     private static void WriteNotMeasured(StringBuilder md, IReadOnlyList<ResultRow> rows)
@@ -113,15 +160,15 @@ public static class ReportWriter
             md.AppendLine("None.").AppendLine();
             return;
         }
-        Table(md, ["Task", "Variant", "Backend", "Device", "Precision", "Dataset", "Size", "Status"],
-            notOk.OrderBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Backend, StringComparer.Ordinal).ThenBy(r => r.Step)
-                .Select(r => new[] { r.Task, r.Variant, r.Backend, r.Device, r.Precision, Input(r), r.SizeClass, r.Status }));
+        Table(md, ["Question", "Task", "Variant", "Backend", "Device", "Precision", "Dataset", "Size", "Status"],
+            notOk.OrderBy(r => r.Question, StringComparer.Ordinal).ThenBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Backend, StringComparer.Ordinal).ThenBy(r => r.Step)
+                .Select(r => new[] { ReportData.QuestionName(r.Question), r.Task, r.Variant, r.Backend, r.Device, r.Precision, Input(r), r.SizeClass, r.Status }));
     }
 
-    private static void WriteCharts(StringBuilder md, string dir, IReadOnlyList<string> charts)
+    private static void WriteCharts(StringBuilder md, string dir, IReadOnlyList<string> charts, string? heading)
     {
         if (charts.Count == 0) return;
-        md.AppendLine("## Charts").AppendLine();
+        if (heading is not null) md.AppendLine($"## {heading}").AppendLine();
         var root = Path.GetFullPath(dir);
         foreach (var chart in charts)
         {

@@ -13,11 +13,20 @@ public static class ResultCsv
     /// <summary>The header names, in column order.</summary>
     public static IReadOnlyList<string> Headers { get; } =
     [
-        "run_id", "timestamp_utc", "task", "model", "variant", "step", "mask", "layernorm", "plugins", "backend",
-        "device", "device_name", "precision", "dataset", "size_class", "image", "images", "h", "w", "megapixels",
-        "mean_ms", "median_ms", "p95_ms", "min_ms", "samples", "speedup", "fidelity_psnr_db", "fidelity_max_abs",
-        "peak_memory_mb", "status", "machine", "os", "cpu", "gpu", "driver", "cuda", "libtorch", "torchsharp",
-        "onnxruntime", "dotnet", "git_commit",
+        "run_id", "timestamp_utc", "question", "task", "model", "variant", "step", "baseline", "mask", "layernorm", "plugins",
+        "backend", "device", "device_name", "precision", "dataset", "size_class", "image", "images", "h", "w", "megapixels",
+        "mean_ms", "median_ms", "p95_ms", "p5_ms", "ci99_9_halfwidth_ms", "min_ms", "samples", "speedup", "speedup_low",
+        "speedup_high", "speedup_note", "fidelity_psnr_db", "fidelity_max_abs", "peak_memory_mb", "memory_scope", "status",
+        "machine", "os", "cpu", "gpu", "driver", "cuda", "libtorch", "torchsharp", "onnxruntime", "dotnet", "git_commit",
+    ];
+
+    /// <summary>
+    /// The columns added after the first results files were written: a file without them still reads, the missing
+    /// values empty (strings), NaN (numbers) or false (<c>baseline</c>).
+    /// </summary>
+    public static IReadOnlyList<string> OptionalHeaders { get; } =
+    [
+        "question", "baseline", "p5_ms", "ci99_9_halfwidth_ms", "speedup_low", "speedup_high", "speedup_note", "memory_scope",
     ];
 
     /// <summary>Writer options: LF line endings, invariant culture, RFC 4180 quoting.</summary>
@@ -86,7 +95,7 @@ public static class ResultCsv
         try
         {
             if (csv.Headers.Count == 0) throw new InvalidDataException($"{source}: line 1: no header row (the file is empty)");
-            var missing = Headers.Except(csv.Headers, StringComparer.Ordinal).ToList();
+            var missing = Headers.Except(OptionalHeaders).Except(csv.Headers, StringComparer.Ordinal).ToList();
             if (missing.Count > 0) throw new InvalidDataException($"{source}: line 1: the header lacks {string.Join(", ", missing)}");
             return csv.GetRecords<ResultRow>().ToList();
         }

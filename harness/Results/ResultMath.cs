@@ -1,39 +1,92 @@
 namespace SwinBench.Results;
 
-/// <summary>Derived quantities of result rows.</summary>
+/// <summary>A speedup with its interval, or the reason it is missing (<see cref="ResultMath.SpeedupOf"/>).</summary>
+/// <param name="Value">Baseline median / this row's median; NaN when missing.</param>
+/// <param name="Low">Lower end of the interval (NaN when the rows carry no spread).</param>
+/// <param name="High">Upper end of the interval (+∞ when this row's spread reaches zero; NaN without spread).</param>
+/// <param name="Note">Why the value is missing; empty when it is set.</param>
+public readonly record struct Speedup(double Value, double Low, double High, string Note)
+{
+    /// <summary>True when the interval is known and contains 1.0: the rows do not show a difference at that confidence.</summary>
+    public bool IntervalIncludesOne => double.IsFinite(Low) && !double.IsNaN(High) && Low <= 1.0 && High >= 1.0;
+
+    public static Speedup Missing(string note) => new(double.NaN, double.NaN, double.NaN, note);
+}
+
+/// <summary>Derived quantities of result rows: the one definition of a speedup, used by the CSV, the report, the
+/// charts and BenchmarkDotNet's ratio column.</summary>
 public static class ResultMath
 {
     /// <summary>
-    /// Sets <see cref="ResultRow.Speedup"/> of every row to baseline median / its median, where the baseline is the
-    /// <c>ok</c> row with <see cref="ResultRow.Step"/> 0 of the row's group: the rows sharing RunId, Task, Backend,
-    /// Device, Dataset, SizeClass, Image, H and W. Precision is not part of the group, so FP16 rows are compared with the
-    /// FP32 original; when a group has several step-0 rows the FP32 one is the baseline (then the first in order).
-    /// Rows without a usable baseline, rows that are not <c>ok</c>, and rows without a positive finite median get NaN.
+    /// Sets <see cref="ResultRow.Speedup"/>, <see cref="ResultRow.SpeedupLow"/>, <see cref="ResultRow.SpeedupHigh"/> and
+    /// <see cref="ResultRow.SpeedupNote"/> of every row from <see cref="SpeedupOf"/> against the baseline of its group
+    /// (<see cref="GroupKey"/>, <see cref="BaselineOf"/>).
     /// </summary>
+    /// <remarks>
+    /// Rows with a <see cref="ResultRow.Question"/>: the group is the run, question, task, device and input (across
+    /// backends and precisions), and the baseline is the group's ok row marked <see cref="ResultRow.IsBaseline"/>: every
+    /// backend's rows of a case get a speedup over the question's one baseline. Rows without a question (files written
+    /// before the column existed) keep the legacy rule: the group also includes the backend, and the baseline is its ok
+    /// step-0 row (the FP32 one when there are several).
+    /// </remarks>
     /// <param name="rows">The rows, updated in place.</param>
     public static void FillSpeedups(IEnumerable<ResultRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         foreach (var group in rows.GroupBy(GroupKey))
         {
-            var baseline = Baseline(group);
+            var baseline = BaselineOf(group);
             foreach (var row in group)
-                row.Speedup = baseline is not null && row.IsOk && IsPositiveFinite(row.MedianMs)
-                    ? baseline.MedianMs / row.MedianMs
-                    : double.NaN;
+            {
+                var s = SpeedupOf(baseline, row);
+                row.Speedup = s.Value;
+                row.SpeedupLow = s.Low;
+                row.SpeedupHigh = s.High;
+                row.SpeedupNote = s.Note;
+            }
         }
     }
 
     /// <summary>The key of the group within which speedups are computed (see <see cref="FillSpeedups"/>).</summary>
-    public static (string RunId, string Task, string Backend, string Device, string Dataset, string SizeClass, string Image, int H, int W)
-        GroupKey(ResultRow r) => (r.RunId, r.Task, r.Backend, r.Device, r.Dataset, r.SizeClass, r.Image, r.H, r.W);
+    public static (string RunId, string Question, string Task, string Backend, string Device, string Dataset, string SizeClass, string Image, int H, int W)
+        GroupKey(ResultRow r) =>
+        (r.RunId, r.Question, r.Task, r.Question.Length == 0 ? r.Backend : "", r.Device, r.Dataset, r.SizeClass, r.Image, r.H, r.W);
 
-    private static ResultRow? Baseline(IEnumerable<ResultRow> group)
+    /// <summary>The baseline row of one group of <see cref="GroupKey"/>, or null when it has no usable one.</summary>
+    public static ResultRow? BaselineOf(IEnumerable<ResultRow> group)
     {
-        var candidates = group.Where(r => r.Step == 0 && r.IsOk && IsPositiveFinite(r.MedianMs)).ToList();
+        var usable = group.Where(r => r.IsOk && IsPositiveFinite(r.MedianMs)).ToList();
+        var candidates = usable.Where(r => r.Question.Length > 0 ? r.IsBaseline : r.Step == 0).ToList();
         return candidates.FirstOrDefault(r => string.Equals(r.Precision, "fp32", StringComparison.OrdinalIgnoreCase))
                ?? candidates.FirstOrDefault();
     }
+
+    /// <summary>
+    /// The speedup of <paramref name="row"/> over <paramref name="baseline"/>: s = m_b / m_x of the two medians. Its
+    /// interval combines the rows' spreads at their worst: with h the 99.9% confidence half-width of a row
+    /// (<see cref="ResultRow.Ci999HalfwidthMs"/>), low = (m_b − h_b) / (m_x + h_x) and high = (m_b + h_b) / (m_x − h_x)
+    /// (+∞ when m_x ≤ h_x, low at least 0). A speedup whose interval contains 1.0 is not shown to differ from the
+    /// baseline. The baseline's own row is 1.0 without an interval.
+    /// </summary>
+    public static Speedup SpeedupOf(ResultRow? baseline, ResultRow row)
+    {
+        if (!row.IsOk) return Speedup.Missing("not measured");
+        if (!IsPositiveFinite(row.MedianMs)) return Speedup.Missing("no median latency");
+        if (baseline is null)
+            return Speedup.Missing(row.Question.Length > 0
+                ? $"no ok baseline row of question {row.Question} for this case and device"
+                : "no ok step-0 baseline row for this case, backend and device");
+        if (ReferenceEquals(baseline, row)) return new Speedup(1.0, double.NaN, double.NaN, "");
+        var value = baseline.MedianMs / row.MedianMs;
+        double hb = baseline.Ci999HalfwidthMs, hx = row.Ci999HalfwidthMs;
+        if (!double.IsFinite(hb) || !double.IsFinite(hx) || hb < 0 || hx < 0) return new Speedup(value, double.NaN, double.NaN, "");
+        var low = Math.Max(0, baseline.MedianMs - hb) / (row.MedianMs + hx);
+        var high = row.MedianMs - hx > 0 ? (baseline.MedianMs + hb) / (row.MedianMs - hx) : double.PositiveInfinity;
+        return new Speedup(value, low, high, "");
+    }
+
+    /// <summary>The speedup stored in a row (see <see cref="FillSpeedups"/>).</summary>
+    public static Speedup StoredSpeedup(ResultRow r) => new(r.Speedup, r.SpeedupLow, r.SpeedupHigh, r.SpeedupNote);
 
     private static bool IsPositiveFinite(double v) => double.IsFinite(v) && v > 0;
 }

@@ -21,6 +21,12 @@ public sealed record ResultRow
     /// <summary>When the case finished (UTC; written in ISO 8601).</summary>
     public DateTime TimestampUtc { get; set; }
 
+    /// <summary>
+    /// The benchmark question the row answers (e.g. <c>mask-hoisting</c>, <c>backends</c>, <c>ablation</c>); empty in
+    /// files written before the column existed. Speedups compare rows of the same question only.
+    /// </summary>
+    public string Question { get; set; } = "";
+
     /// <summary>The restoration task, e.g. <c>classical-x2</c>, <c>lightweight-x2</c>, <c>color-dn15</c>.</summary>
     public string Task { get; set; } = "";
 
@@ -32,6 +38,12 @@ public sealed record ResultRow
 
     /// <summary>The order of ablation steps; 0 is the baseline its group's speedups are relative to.</summary>
     public int Step { get; set; }
+
+    /// <summary>
+    /// True for the row of the question's baseline variant (the one its speedups divide by). Files without the column
+    /// read false; their baseline is found by the legacy rule of <see cref="ResultMath.FillSpeedups"/> (step 0).
+    /// </summary>
+    public bool IsBaseline { get; set; }
 
     /// <summary>The attention-mask mode: <c>perblock</c> or <c>hoisted</c>.</summary>
     public string Mask { get; set; } = "";
@@ -84,14 +96,35 @@ public sealed record ResultRow
     /// <summary>95th-percentile latency per image in milliseconds.</summary>
     public double P95Ms { get; set; } = double.NaN;
 
+    /// <summary>5th-percentile latency per image in milliseconds (NaN when not recorded).</summary>
+    public double P5Ms { get; set; } = double.NaN;
+
+    /// <summary>
+    /// Half-width in milliseconds of the 99.9% confidence interval of the mean latency (Student t over the samples,
+    /// as BenchmarkDotNet computes it); the spread used for speedup intervals. NaN when not recorded.
+    /// </summary>
+    public double Ci999HalfwidthMs { get; set; } = double.NaN;
+
     /// <summary>Minimum latency per image in milliseconds.</summary>
     public double MinMs { get; set; } = double.NaN;
 
-    /// <summary>How many timed samples the statistics are over.</summary>
+    /// <summary>How many timed samples (iterations, one forward pass each) the statistics are over.</summary>
     public int Samples { get; set; }
 
     /// <summary>Baseline median / this median within the row's group; see <see cref="ResultMath.FillSpeedups"/>.</summary>
     public double Speedup { get; set; } = double.NaN;
+
+    /// <summary>
+    /// Lower end of the speedup's interval: the baseline's slowest plausible median over this row's fastest plausible
+    /// one (see <see cref="ResultMath.SpeedupOf"/>); NaN when not computable.
+    /// </summary>
+    public double SpeedupLow { get; set; } = double.NaN;
+
+    /// <summary>Upper end of the speedup's interval (may be +∞ when this row's spread reaches zero); NaN when not computable.</summary>
+    public double SpeedupHigh { get; set; } = double.NaN;
+
+    /// <summary>Why <see cref="Speedup"/> is empty (e.g. <c>no ok baseline row</c>), or empty when it is set.</summary>
+    public string SpeedupNote { get; set; } = "";
 
     /// <summary>PSNR in dB of this output against the FP32 original of the same backend (+∞: identical).</summary>
     public double FidelityPsnrDb { get; set; } = double.NaN;
@@ -99,8 +132,16 @@ public sealed record ResultRow
     /// <summary>Largest absolute difference against the FP32 original of the same backend.</summary>
     public double FidelityMaxAbs { get; set; } = double.NaN;
 
-    /// <summary>Peak memory in MB during the case (device memory on a GPU).</summary>
+    /// <summary>Memory in MB of the case; what it measures is <see cref="MemoryScope"/>.</summary>
     public double PeakMemoryMB { get; set; } = double.NaN;
+
+    /// <summary>
+    /// What <see cref="PeakMemoryMB"/> measures: <c>device-in-use</c> (CUDA memory in use after the first forward pass),
+    /// <c>case-peak-rss</c> (the process's peak resident memory over this case's setup and first pass, the peak reset
+    /// before it), <c>process-peak-rss</c> (the process's running peak since it started, earlier cases included), or
+    /// empty when unknown (older files).
+    /// </summary>
+    public string MemoryScope { get; set; } = "";
 
     /// <summary><c>ok</c>, <c>skipped: &lt;reason&gt;</c>, <c>unavailable: &lt;reason&gt;</c> or <c>error: &lt;message&gt;</c>.</summary>
     public string Status { get; set; } = StatusOk;
@@ -160,10 +201,10 @@ public sealed record ResultRow
     /// The identity of the case within a results file: a row with the same key replaces an earlier one on
     /// <see cref="ResultsStore.Append"/>.
     /// </summary>
-    public ResultKey Key => new(RunId, Task, Variant, Backend, Device, Precision, Dataset, SizeClass, Image, H, W, Plugins, Mask, LayerNorm);
+    public ResultKey Key => new(RunId, Question, Task, Variant, Backend, Device, Precision, Dataset, SizeClass, Image, H, W, Plugins, Mask, LayerNorm);
 }
 
 /// <summary>The fields that identify a <see cref="ResultRow"/> within a results file (compared ordinally).</summary>
 public readonly record struct ResultKey(
-    string RunId, string Task, string Variant, string Backend, string Device, string Precision, string Dataset,
+    string RunId, string Question, string Task, string Variant, string Backend, string Device, string Precision, string Dataset,
     string SizeClass, string Image, int H, int W, string Plugins, string Mask, string LayerNorm);

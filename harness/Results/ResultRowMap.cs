@@ -14,10 +14,12 @@ internal sealed partial class ResultRowMap
 {
     [CsvColumn("run_id")] public string RunId { get; set; } = "";
     [CsvColumn("timestamp_utc")] [CsvConverter(typeof(CsvUtcDateTimeConverter))] public DateTime TimestampUtc { get; set; }
+    [CsvColumn("question", Optional = true)] public string Question { get; set; } = "";
     [CsvColumn("task")] public string Task { get; set; } = "";
     [CsvColumn("model")] public string Model { get; set; } = "";
     [CsvColumn("variant")] public string Variant { get; set; } = "";
     [CsvColumn("step")] public int Step { get; set; }
+    [CsvColumn("baseline", Optional = true)] public bool IsBaseline { get; set; }
     [CsvColumn("mask")] public string Mask { get; set; } = "";
     [CsvColumn("layernorm")] public string LayerNorm { get; set; } = "";
     [CsvColumn("plugins")] public string Plugins { get; set; } = "";
@@ -35,12 +37,18 @@ internal sealed partial class ResultRowMap
     [CsvColumn("mean_ms")] [CsvConverter(typeof(CsvDoubleConverter))] public double MeanMs { get; set; }
     [CsvColumn("median_ms")] [CsvConverter(typeof(CsvDoubleConverter))] public double MedianMs { get; set; }
     [CsvColumn("p95_ms")] [CsvConverter(typeof(CsvDoubleConverter))] public double P95Ms { get; set; }
+    [CsvColumn("p5_ms", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double P5Ms { get; set; }
+    [CsvColumn("ci99_9_halfwidth_ms", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double Ci999HalfwidthMs { get; set; }
     [CsvColumn("min_ms")] [CsvConverter(typeof(CsvDoubleConverter))] public double MinMs { get; set; }
     [CsvColumn("samples")] public int Samples { get; set; }
     [CsvColumn("speedup")] [CsvConverter(typeof(CsvDoubleConverter))] public double Speedup { get; set; }
+    [CsvColumn("speedup_low", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double SpeedupLow { get; set; }
+    [CsvColumn("speedup_high", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double SpeedupHigh { get; set; }
+    [CsvColumn("speedup_note", Optional = true)] public string SpeedupNote { get; set; } = "";
     [CsvColumn("fidelity_psnr_db")] [CsvConverter(typeof(CsvDoubleConverter))] public double FidelityPsnrDb { get; set; }
     [CsvColumn("fidelity_max_abs")] [CsvConverter(typeof(CsvDoubleConverter))] public double FidelityMaxAbs { get; set; }
     [CsvColumn("peak_memory_mb")] [CsvConverter(typeof(CsvDoubleConverter))] public double PeakMemoryMB { get; set; }
+    [CsvColumn("memory_scope", Optional = true)] public string MemoryScope { get; set; } = "";
     [CsvColumn("status")] public string Status { get; set; } = "";
     [CsvColumn("machine")] public string Machine { get; set; } = "";
     [CsvColumn("os")] public string Os { get; set; } = "";

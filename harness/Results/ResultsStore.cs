@@ -44,23 +44,43 @@ public sealed class ResultsStore
     internal Action<int>? OnRowWritten { get; set; }
 
     /// <summary>
-    /// The folder for a new run: <c>&lt;resultsRoot&gt;/&lt;yyyy-MM-dd&gt;_&lt;machineTag&gt;_&lt;gitcommit&gt;</c>
-    /// (created if needed). Characters that are unsafe in a folder name are replaced by <c>-</c>.
+    /// The folder for a new run: <c>&lt;resultsRoot&gt;/&lt;yyyy-MM-dd&gt;_&lt;machineTag&gt;_&lt;gitcommit&gt;[_&lt;name&gt;]</c>
+    /// (created if needed), where <paramref name="name"/> is the question or sweep the folder holds. Characters that
+    /// are unsafe in a folder name (and <c>_</c>, the separator) are replaced by <c>-</c>.
     /// </summary>
     /// <param name="resultsRoot">The results root, e.g. <c>results</c>.</param>
-    /// <param name="machineTag">A short tag of the machine, e.g. <c>h100</c> or a host name.</param>
+    /// <param name="machineTag">The GPU or <c>cpu</c>, e.g. <c>h100</c> (see <see cref="MachineTag"/>).</param>
     /// <param name="gitCommit">The commit to name; default <see cref="EnvironmentInfo.CurrentGitCommit"/>.</param>
     /// <param name="dateUtc">The date to name; default today (UTC).</param>
-    public static string NewRunDirectory(string resultsRoot, string machineTag, string? gitCommit = null, DateTime? dateUtc = null)
+    /// <param name="name">The question or sweep, e.g. <c>quick</c> or <c>backends</c>; none when null.</param>
+    public static string NewRunDirectory(string resultsRoot, string machineTag, string? gitCommit = null, DateTime? dateUtc = null, string? name = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(resultsRoot);
         ArgumentException.ThrowIfNullOrWhiteSpace(machineTag);
         var date = (dateUtc ?? DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var commit = gitCommit ?? EnvironmentInfo.CurrentGitCommit();
-        var dir = Path.Combine(resultsRoot, $"{date}_{SafeName(machineTag)}_{SafeName(commit)}");
+        var folder = $"{date}_{SafeName(machineTag)}_{SafeName(commit)}" + (string.IsNullOrWhiteSpace(name) ? "" : $"_{SafeName(name)}");
+        var dir = Path.Combine(resultsRoot, folder);
         System.IO.Directory.CreateDirectory(dir);
         return dir;
     }
+
+    /// <summary>
+    /// The machine part of a run folder's name: <c>cpu</c> for a CPU run, else the GPU's model number lower-cased
+    /// (<c>NVIDIA H100 80GB HBM3</c> → <c>h100</c>), or <c>cuda</c> when the GPU's name has none.
+    /// </summary>
+    public static string MachineTag(bool cuda, string gpuName)
+    {
+        if (!cuda) return "cpu";
+        var model = System.Text.RegularExpressions.Regex.Match(gpuName ?? "", @"\b([A-Z]{1,3}\d{2,4}[A-Za-z]?)\b");
+        return model.Success ? model.Groups[1].Value.ToLowerInvariant() : "cuda";
+    }
+
+    /// <summary>The folder for raw evidence of a results folder (BenchmarkDotNet artifacts, tool logs): <c>raw/</c>.</summary>
+    public const string RawFolder = "raw";
+
+    /// <summary>The folder for charts of a results folder: <c>charts/</c>.</summary>
+    public const string ChartsFolder = "charts";
 
     /// <summary>
     /// The rows of <c>results.csv</c>, in file order; empty when the file does not exist.
@@ -89,6 +109,35 @@ public sealed class ResultsStore
             return merged;
         }
     }
+
+    /// <summary>
+    /// Adds rows measured outside BenchmarkDotNet (e.g. another runtime's peers of a question) like <see cref="Append"/>,
+    /// then recomputes the speedups of every row of the file (<see cref="ResultMath.FillSpeedups"/>), so that the new
+    /// rows are compared with their question's baseline. A new row joins a run by carrying its
+    /// <see cref="ResultRow.RunId"/> (see <see cref="LatestRunId"/>) and the same question, task, device and input.
+    /// </summary>
+    /// <returns>The rows now in the file.</returns>
+    public IReadOnlyList<ResultRow> AppendToQuestion(IEnumerable<ResultRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var incoming = rows.ToList();
+        foreach (var r in incoming)
+            if (string.IsNullOrWhiteSpace(r.Question)) throw new ArgumentException($"row '{r.Variant}' names no question; set ResultRow.Question");
+        System.IO.Directory.CreateDirectory(Directory);
+        lock (ProcessLocks.GetOrAdd(CsvPath, _ => new object()))
+        {
+            using var fileLock = AcquireFileLock();
+            DeleteLeftoverTempFiles();
+            var merged = Merge(Read(), incoming);
+            ResultMath.FillSpeedups(merged);
+            WriteAtomically(merged);
+            return merged;
+        }
+    }
+
+    /// <summary>The run id of the latest row of <paramref name="question"/> in the file, or null when it has none.</summary>
+    public string? LatestRunId(string question) =>
+        Read().Where(r => r.Question == question).OrderBy(r => r.TimestampUtc).LastOrDefault()?.RunId;
 
     /// <summary>Existing rows with incoming ones replacing those of the same key, new keys appended in order.</summary>
     internal static List<ResultRow> Merge(IEnumerable<ResultRow> existing, IEnumerable<ResultRow> incoming)

@@ -10,7 +10,8 @@ public sealed record BenchCase(BenchTask Task, string Dataset, string SizeClass,
 {
     public double Megapixels => H * (double)W / 1e6;
 
-    public override string ToString() => $"{Task.Name} {Dataset}/{SizeClass} {H}x{W}";
+    /// <summary>The short column text, e.g. <c>lightweight-x2 Set5 256x250</c>.</summary>
+    public override string ToString() => $"{Task.Name} {Dataset} {H}x{W}";
 
     public int CompareTo(BenchCase? other)
     {

@@ -10,8 +10,8 @@ public class ChartsTests
 {
     private static readonly string[] AllCharts =
     [
-        "speedup_fp32.png", "speedup_fp16.png", "accuracy.png", "ablation_classical-x2.png", "ablation_lightweight-x2.png",
-        "latency_vs_mp.png", "backends.png",
+        "results_speedup_fp32.png", "results_speedup_fp16.png", "results_accuracy.png", "results_ablation_classical-x2.png",
+        "results_ablation_lightweight-x2.png", "results_latency_vs_mp.png", "results_backends.png",
     ];
 
     [Fact]
@@ -33,10 +33,10 @@ public class ChartsTests
             .Select(r => r with { FidelityPsnrDb = double.NaN }).ToList();
         var names = Charts.RenderAll(rows, dir).Select(Path.GetFileName).ToList();
 
-        Assert.Contains("speedup_fp32.png", names);
-        Assert.DoesNotContain("speedup_fp16.png", names);
-        Assert.DoesNotContain("accuracy.png", names);
-        Assert.False(File.Exists(Path.Combine(dir, "speedup_fp16.png")));
+        Assert.Contains("results_speedup_fp32.png", names);
+        Assert.DoesNotContain("results_speedup_fp16.png", names);
+        Assert.DoesNotContain("results_accuracy.png", names);
+        Assert.False(File.Exists(Path.Combine(dir, "results_speedup_fp16.png")));
     }
 
     [Fact]
@@ -46,15 +46,29 @@ public class ChartsTests
         var rows = SyntheticResults.Rows().Where(r => r.Backend == "torchsharp" && r.Task == "classical-x2").ToList();
         rows.RemoveAll(r => r.Step == 2);
         var names = Charts.RenderAll(rows, dir).Select(Path.GetFileName).ToList();
-        Assert.DoesNotContain("backends.png", names);
-        Assert.DoesNotContain("speedup_fp16.png", names);
-        Assert.Contains("ablation_classical-x2.png", names);
-        Assert.DoesNotContain("ablation_lightweight-x2.png", names);
+        Assert.DoesNotContain("results_backends.png", names);
+        Assert.DoesNotContain("results_speedup_fp16.png", names);
+        Assert.Contains("results_ablation_classical-x2.png", names);
+        Assert.DoesNotContain("results_ablation_lightweight-x2.png", names);
 
         var baselinesOnly = SyntheticResults.Rows().Where(r => r.Step == 0).ToList();
         var names2 = Charts.RenderAll(baselinesOnly, ResultRowsForTests.TempDir("charts-base")).Select(Path.GetFileName).ToList();
-        Assert.DoesNotContain(names2, n => n!.StartsWith("ablation_"));
-        Assert.DoesNotContain("speedup_fp32.png", names2); // a baseline has no speedup over itself to show
+        Assert.DoesNotContain(names2, n => n!.StartsWith("results_ablation_"));
+        Assert.DoesNotContain("results_speedup_fp32.png", names2); // a baseline has no speedup over itself to show
+    }
+
+    [Fact]
+    public void A_question_draws_only_its_own_charts_named_after_it()
+    {
+        var dir = ResultRowsForTests.TempDir("charts-question");
+        // one backend, two precisions: no backend comparison, and no ablation chart outside the ablation question
+        var rows = SyntheticResults.Rows(question: "mask-hoisting").Where(r => r.Backend == "torchsharp").ToList();
+        var names = Charts.RenderAll(rows, dir).Select(Path.GetFileName).ToList();
+        Assert.Equal(["mask-hoisting_speedup_fp32.png", "mask-hoisting_speedup_fp16.png", "mask-hoisting_accuracy.png", "mask-hoisting_latency_vs_mp.png"], names);
+
+        var ablation = SyntheticResults.Rows(question: "ablation").Where(r => r.Backend == "torchsharp").ToList();
+        var names2 = Charts.RenderAll(ablation, ResultRowsForTests.TempDir("charts-ablation")).Select(Path.GetFileName).ToList();
+        Assert.Contains("ablation_ablation_classical-x2.png", names2);
     }
 
     [Fact]

@@ -19,8 +19,8 @@ public class ResultsVerbsTests
 
         Assert.Equal("", stderr.ToString());
         Assert.True(File.Exists(Path.Combine(dir, "REPORT.md")));
-        Assert.True(File.Exists(Path.Combine(dir, "speedup_fp32.png")));
-        Assert.Contains(Path.Combine(dir, "backends.png"), stdout.ToString());
+        Assert.True(File.Exists(Path.Combine(dir, "charts", "results_speedup_fp32.png")));
+        Assert.Contains(Path.Combine(dir, "charts", "results_backends.png"), stdout.ToString());
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public class ResultsVerbsTests
 
         Assert.Equal(0, ResultsVerbs.Execute(store.CsvPath, withReport: false, new StringWriter(), new StringWriter()));
 
-        Assert.True(File.Exists(Path.Combine(dir, "accuracy.png")));
+        Assert.True(File.Exists(Path.Combine(dir, "charts", "results_accuracy.png")));
         Assert.False(File.Exists(Path.Combine(dir, "REPORT.md")));
     }
 

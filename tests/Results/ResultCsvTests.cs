@@ -8,11 +8,11 @@ public class ResultCsvTests
 {
     private static readonly string[] ExpectedHeader =
     [
-        "run_id", "timestamp_utc", "task", "model", "variant", "step", "mask", "layernorm", "plugins", "backend",
-        "device", "device_name", "precision", "dataset", "size_class", "image", "images", "h", "w", "megapixels",
-        "mean_ms", "median_ms", "p95_ms", "min_ms", "samples", "speedup", "fidelity_psnr_db", "fidelity_max_abs",
-        "peak_memory_mb", "status", "machine", "os", "cpu", "gpu", "driver", "cuda", "libtorch", "torchsharp",
-        "onnxruntime", "dotnet", "git_commit",
+        "run_id", "timestamp_utc", "question", "task", "model", "variant", "step", "baseline", "mask", "layernorm", "plugins",
+        "backend", "device", "device_name", "precision", "dataset", "size_class", "image", "images", "h", "w", "megapixels",
+        "mean_ms", "median_ms", "p95_ms", "p5_ms", "ci99_9_halfwidth_ms", "min_ms", "samples", "speedup", "speedup_low",
+        "speedup_high", "speedup_note", "fidelity_psnr_db", "fidelity_max_abs", "peak_memory_mb", "memory_scope", "status",
+        "machine", "os", "cpu", "gpu", "driver", "cuda", "libtorch", "torchsharp", "onnxruntime", "dotnet", "git_commit",
     ];
 
     [Fact]
@@ -101,5 +101,47 @@ public class ResultCsvTests
         Assert.Equal("-inf", ResultCsv.FormatDouble(double.NegativeInfinity));
         Assert.Equal("0.30000000000000004", ResultCsv.FormatDouble(0.1 + 0.2));
         Assert.False(ResultCsv.TryParseDouble("1,5", out _));
+    }
+
+    [Fact]
+    public void A_file_without_the_newer_columns_reads_with_them_empty()
+    {
+        var row = ResultRowsForTests.Full();
+        var text = ResultCsv.ToText([row]);
+        var lines = text.TrimEnd('\n').Split('\n');
+        var keep = lines[0].Split(',').Select((h, i) => (h, i)).Where(x => !ResultCsv.OptionalHeaders.Contains(x.h)).Select(x => x.i).ToList();
+        // the row has no quoted commas in the kept columns except the CPU (no comma) and the note (dropped)
+        var old = string.Join("\n", lines.Select(l => string.Join(",", keep.Select(i => SplitCsv(l)[i])))) + "\n";
+        Assert.DoesNotContain("question", old.Split('\n')[0]);
+
+        var back = Assert.Single(ResultCsv.ParseText(old, "old.csv"));
+        Assert.Equal(("", false, "", ""), (back.Question, back.IsBaseline, back.SpeedupNote, back.MemoryScope));
+        Assert.True(double.IsNaN(back.P5Ms) && double.IsNaN(back.Ci999HalfwidthMs) && double.IsNaN(back.SpeedupLow) && double.IsNaN(back.SpeedupHigh));
+        Assert.Equal(row with { Question = "", IsBaseline = false, P5Ms = double.NaN, Ci999HalfwidthMs = double.NaN,
+            SpeedupLow = double.NaN, SpeedupHigh = double.NaN, SpeedupNote = "", MemoryScope = "" }, back);
+    }
+
+    [Fact]
+    public void A_file_missing_a_required_column_names_it()
+    {
+        var text = ResultCsv.ToText([ResultRowsForTests.Full()]).Replace("median_ms", "median");
+        var e = Assert.Throws<InvalidDataException>(() => ResultCsv.ParseText(text, "x.csv"));
+        Assert.Equal("x.csv: line 1: the header lacks median_ms", e.Message);
+    }
+
+    /// <summary>Splits one CSV line on commas outside quotes (test helper for rows without embedded newlines).</summary>
+    private static List<string> SplitCsv(string line)
+    {
+        var fields = new List<string>();
+        var current = new System.Text.StringBuilder();
+        var quoted = false;
+        foreach (var ch in line)
+        {
+            if (ch == '"') quoted = !quoted;
+            if (ch == ',' && !quoted) { fields.Add(current.ToString()); current.Clear(); }
+            else current.Append(ch);
+        }
+        fields.Add(current.ToString());
+        return fields;
     }
 }

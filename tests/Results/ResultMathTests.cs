@@ -10,10 +10,20 @@ public class ResultMathTests
         ResultRowsForTests.Full(runId, variant, step) with
         {
             MedianMs = medianMs, Precision = precision, Backend = backend, Dataset = dataset, Status = status, Speedup = double.NaN,
+            Question = "", IsBaseline = false, Ci999HalfwidthMs = double.NaN,
+        };
+
+    /// <summary>A row of a question: baseline by flag, spread by its 99.9% half-width.</summary>
+    private static ResultRow Q(string variant, double medianMs, bool baseline = false, string backend = "torchsharp", string precision = "fp32",
+        double ci = double.NaN, string question = "backends", string device = "cuda", string status = "ok") =>
+        ResultRowsForTests.Full("r", variant, baseline ? 0 : 1) with
+        {
+            Question = question, IsBaseline = baseline, MedianMs = medianMs, Ci999HalfwidthMs = ci, Backend = backend,
+            Precision = precision, Device = device, Status = status, Speedup = double.NaN,
         };
 
     [Fact]
-    public void Speedup_is_baseline_median_over_median_within_the_group()
+    public void Legacy_rows_speedup_is_baseline_median_over_median_within_the_group()
     {
         var rows = new List<ResultRow>
         {
@@ -62,5 +72,71 @@ public class ResultMathTests
         };
         ResultMath.FillSpeedups(rows);
         Assert.All(rows, r => Assert.True(double.IsNaN(r.Speedup)));
+    }
+
+    [Fact]
+    public void In_a_question_every_backend_and_precision_is_compared_with_the_one_baseline_variant()
+    {
+        var rows = new List<ResultRow>
+        {
+            Q("ort:hoisted/fp32", 50, backend: "ort"), // the baseline need not come first
+            Q("torchsharp:hoisted/fp32", 100, baseline: true),
+            Q("torchsharp:hoisted/fp16", 40, precision: "fp16"),
+            Q("ort:hoisted/fp16+ops", 20, backend: "ort", precision: "fp16"),
+            Q("pytorch:hoisted/fp32", 80, backend: "pytorch"),
+            Q("ort:hoisted/fp32", 25, backend: "ort", device: "cpu"), // another device: no baseline there
+        };
+        ResultMath.FillSpeedups(rows);
+        Assert.Equal([2.0, 1.0, 2.5, 5.0, 1.25], rows.Take(5).Select(r => r.Speedup));
+        Assert.True(double.IsNaN(rows[5].Speedup));
+        Assert.Equal("no ok baseline row of question backends for this case and device", rows[5].SpeedupNote);
+        Assert.All(rows.Take(5), r => Assert.Equal("", r.SpeedupNote));
+    }
+
+    [Fact]
+    public void A_failed_baseline_leaves_every_speedup_empty_with_the_reason()
+    {
+        var rows = new List<ResultRow> { Q("base", double.NaN, baseline: true, status: "error: out of memory"), Q("v", 50) };
+        ResultMath.FillSpeedups(rows);
+        Assert.All(rows, r => Assert.True(double.IsNaN(r.Speedup)));
+        Assert.Equal("not measured", rows[0].SpeedupNote);
+        Assert.Equal("no ok baseline row of question backends for this case and device", rows[1].SpeedupNote);
+    }
+
+    [Fact]
+    public void Questions_do_not_share_baselines()
+    {
+        var rows = new List<ResultRow> { Q("base", 100, baseline: true, question: "precision"), Q("v", 50, question: "ablation") };
+        ResultMath.FillSpeedups(rows);
+        Assert.Equal(1.0, rows[0].Speedup);
+        Assert.True(double.IsNaN(rows[1].Speedup));
+    }
+
+    [Fact]
+    public void The_interval_combines_both_spreads_at_their_worst()
+    {
+        var b = Q("base", 100, baseline: true, ci: 10);
+        var x = Q("v", 50, ci: 5);
+        var s = ResultMath.SpeedupOf(b, x);
+        Assert.Equal(2.0, s.Value);
+        Assert.Equal(90.0 / 55.0, s.Low, 12);
+        Assert.Equal(110.0 / 45.0, s.High, 12);
+        Assert.False(s.IntervalIncludesOne);
+
+        var wide = ResultMath.SpeedupOf(b, Q("v", 95, ci: 20));
+        Assert.True(wide.IntervalIncludesOne);
+        Assert.Equal(90.0 / 115.0, wide.Low, 12);
+        Assert.Equal(110.0 / 75.0, wide.High, 12);
+
+        var unbounded = ResultMath.SpeedupOf(b, Q("v", 50, ci: 60));
+        Assert.True(double.IsPositiveInfinity(unbounded.High));
+        Assert.True(unbounded.IntervalIncludesOne);
+
+        var noSpread = ResultMath.SpeedupOf(b, Q("v", 50));
+        Assert.Equal(2.0, noSpread.Value);
+        Assert.True(double.IsNaN(noSpread.Low) && double.IsNaN(noSpread.High));
+        Assert.False(noSpread.IntervalIncludesOne);
+
+        Assert.Equal(new Speedup(1, double.NaN, double.NaN, ""), ResultMath.SpeedupOf(b, b));
     }
 }

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using BenchmarkDotNet.Attributes;
+using SwinBench.Backends;
+using SwinBench.Datasets;
+using SwinBench.Metrics;
+using SwinBench.Model;
+using SwinBench.Workloads;
+
+namespace SwinBench.Benchmarks;
+
+/// <summary>
+/// Base of the benchmark questions: BenchmarkDotNet parameters over the question's variants (<see cref="Spec"/>) and
+/// the sweep's cases, one setup and one measured method. The default setup opens the variant's session through
+/// <see cref="SessionFactory"/>, uploads the case's input, runs it once and records fidelity against the FP32 original
+/// and memory; the measured method times one forward pass (device synchronized).
+/// </summary>
+[Config(typeof(SwinBenchConfig))]
+public abstract class Question
+{
+    private static readonly ConcurrentDictionary<(BenchCase, string), float[]> References = new();
+
+    /// <summary>The question's variants and baseline.</summary>
+    public abstract QuestionSpec Spec { get; }
+
+    [ParamsSource(nameof(VariantValues))]
+    public Variant Variant { get; set; } = null!;
+
+    [ParamsSource(nameof(CaseValues))]
+    public BenchCase Case { get; set; } = null!;
+
+    public IEnumerable<Variant> VariantValues => Spec.VariantsFor(BenchRun.Current.Sweep.Precisions);
+
+    public IEnumerable<BenchCase> CaseValues => BenchRun.Current.Sweep.Cases;
+
+    protected IInferenceSession Session { get; private set; } = null!;
+
+    protected MeasurementKey Key => new(Spec.Name, Variant, Case);
+
+    [GlobalSetup]
+    public void Setup() => SetUp();
+
+    [Benchmark]
+    public void Forward() => Measure();
+
+    [GlobalCleanup]
+    public void Cleanup() => TearDown();
+
+    /// <summary>The one setup of a case (BenchmarkDotNet's [GlobalSetup] calls it): by default opens the variant's session.</summary>
+    protected virtual void SetUp()
+    {
+        var run = BenchRun.Current;
+        var sweep = run.Sweep;
+        var resetPeak = HostMemory.ResetPeak();
+        try
+        {
+            var input = CaseInputs.Make(Case, new ImageSource(sweep.DataRoot), sweep.Manifest);
+            var shape = new long[] { 1, input.Input.Channels, input.Input.Height, input.Input.Width };
+            var reference = References.GetOrAdd((Case, sweep.Device), _ =>
+            {
+                using var s = SessionFactory.Open(new Variant("reference", ModelOptions.Original), Model(), sweep.Device);
+                s.SetInput(input.Input.Pixels, shape);
+                s.Run();
+                return s.GetOutput().Data;
+            });
+            Session = SessionFactory.Open(Variant, Model(), sweep.Device, input.Input.Height, input.Input.Width);
+            Session.SetInput(input.Input.Pixels, shape);
+            Session.Run();
+            var (output, _) = Session.GetOutput();
+            TorchSharpSession.CollectGarbage();
+            var (mb, scope) = Memory(sweep.Device, resetPeak);
+            run.Measurements.Set(Key, new CaseMeasurement(ImageMetrics.FidelityPsnr(output, reference),
+                ImageMetrics.MaxAbsDiff(output, reference), mb, scope, Session.DeviceName, input.IsReal));
+        }
+        catch (Exception e)
+        {
+            run.Measurements.Set(Key, new CaseMeasurement(double.NaN, double.NaN, null, "", Session?.DeviceName ?? "n/a", false,
+                e.Message.ReplaceLineEndings(" ")));
+            throw;
+        }
+    }
+
+    /// <summary>The session's memory and what it measures: device memory in use on CUDA, else the process's peak RSS
+    /// (over this case when the peak could be reset before it).</summary>
+    private (double? MB, string Scope) Memory(string device, bool resetPeak)
+    {
+        var mb = Session.DeviceMemoryMB();
+        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase)) return (mb, "device-in-use");
+        return (mb, resetPeak ? "case-peak-rss" : "process-peak-rss");
+    }
+
+    /// <summary>The measured operation: by default one forward pass of the session.</summary>
+    protected virtual void Measure() => Session.Run();
+
+    /// <summary>The case's preset model: the sweep's official weights when given, else seed 0.</summary>
+    protected ModelSpec Model()
+    {
+        var preset = Case.Task.Preset;
+        BenchRun.Current.Sweep.Weights.TryGetValue(preset.Name, out var weights);
+        return new ModelSpec(preset.Config, weights, preset.WrapKey, Seed: 0, Name: preset.Name);
+    }
+
+    /// <summary>
+    /// Outside the timed region: collect what the forward pass left for finalizers (TorchSharp objects whose native
+    /// memory, device memory included, is released by their finalizers), so memory stays flat across iterations.
+    /// </summary>
+    [IterationCleanup]
+    public void CollectGarbage() => TorchSharpSession.CollectGarbage();
+
+    /// <summary>Releases what <see cref="SetUp"/> made.</summary>
+    protected virtual void TearDown()
+    {
+        Session?.Dispose();
+        Session = null!;
+        TorchSharpSession.CollectGarbage();
+    }
+}
+
+/// <summary>The process's peak resident memory on Linux, which can be reset so that it covers one case.</summary>
+public static class HostMemory
+{
+    /// <summary>Resets the peak RSS (VmHWM) by writing 5 to /proc/self/clear_refs; false where that is not possible.</summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            if (!OperatingSystem.IsLinux()) return false;
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

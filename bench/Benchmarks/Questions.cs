@@ -1,0 +1,112 @@
+using SwinBench.Model;
+using static SwinBench.Benchmarks.QuestionSpec;
+
+namespace SwinBench.Benchmarks;
+
+/// <summary>Does building the shifted-window mask once per size (hoisted) beat the official per-block construction?</summary>
+public class MaskHoistingBenchmarks : Question
+{
+    public static readonly QuestionSpec Definition = new("mask-hoisting", "Per-block vs hoisted shifted-window masks",
+        BaselineVariant("per-block fp32", new ModelOptions { Mask = MaskMode.PerBlock }),
+        new Variant("hoisted fp32", new ModelOptions { Mask = MaskMode.Hoisted }),
+        new Variant("per-block fp16", new ModelOptions { Mask = MaskMode.PerBlock, Precision = Precision.Fp16 }),
+        new Variant("hoisted fp16", new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16 }));
+
+    public override QuestionSpec Spec => Definition;
+}
+
+/// <summary>What does FP16 buy over FP32 (hoisted masks), and what does keeping LayerNorm in FP32 cost?</summary>
+public class PrecisionBenchmarks : Question
+{
+    public static readonly QuestionSpec Definition = new("precision", "FP32 vs FP16, with and without FP32 LayerNorm (hoisted masks)",
+        BaselineVariant("fp32", new ModelOptions { Mask = MaskMode.Hoisted }),
+        new Variant("fp16", new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16 }),
+        new Variant("fp16 ln-fp32", new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, LayerNorm = LayerNormMode.Fp32Accumulate }));
+
+    public override QuestionSpec Spec => Definition;
+}
+
+/// <summary>How much do the LayerNorm forms differ: the fused kernel, the decomposed ops, FP32 accumulation?</summary>
+public class LayerNormBenchmarks : Question
+{
+    private static ModelOptions Ln(LayerNormMode ln, Precision p) => new() { Mask = MaskMode.Hoisted, Precision = p, LayerNorm = ln };
+
+    public static readonly QuestionSpec Definition = new("layernorm", "LayerNorm fused vs decomposed vs FP32-accumulating (hoisted masks)",
+        BaselineVariant("fused fp32", Ln(LayerNormMode.Fused, Precision.Fp32)),
+        new Variant("decomposed fp32", Ln(LayerNormMode.Decomposed, Precision.Fp32)),
+        new Variant("fp32-accumulate fp32", Ln(LayerNormMode.Fp32Accumulate, Precision.Fp32)),
+        new Variant("fused fp16", Ln(LayerNormMode.Fused, Precision.Fp16)),
+        new Variant("decomposed fp16", Ln(LayerNormMode.Decomposed, Precision.Fp16)),
+        new Variant("fp32-accumulate fp16", Ln(LayerNormMode.Fp32Accumulate, Precision.Fp16)));
+
+    public override QuestionSpec Spec => Definition;
+}
+
+/// <summary>
+/// The study's ablation, cumulatively: original → hoisted mask → + mask kernel → + LayerNorm/roll/partition kernel →
+/// + reverse/roll/add kernel → + qkv split → FP16 → + FP32 LayerNorm kernel → + fused window attention → + aligned
+/// channels (GEMMs on zero-padded rows of a multiple of 8 channels). Each step keeps every earlier one; the baseline
+/// is the official FP32 per-block path.
+/// </summary>
+public class AblationBenchmarks : Question
+{
+    public static readonly QuestionSpec Definition = new("ablation", "Cumulative ablation: hoisting, each kernel, FP16, FP32 LayerNorm, fused attention, aligned rows",
+        Steps().ToArray());
+
+    private static IEnumerable<Variant> Steps()
+    {
+        var o = ModelOptions.Original;
+        yield return BaselineVariant("original", o);
+        (string, Func<ModelOptions, ModelOptions>)[] steps =
+        [
+            ("hoisted", x => x with { Mask = MaskMode.Hoisted }),
+            ("+window_mask", x => x with { Kernels = x.Kernels | Kernels.WindowMask }),
+            ("+ln_roll_partition", x => x with { Kernels = x.Kernels | Kernels.LnRollPartition }),
+            ("+reverse_roll_add", x => x with { Kernels = x.Kernels | Kernels.ReverseRollAdd }),
+            ("+qkv_split", x => x with { Kernels = x.Kernels | Kernels.QkvSplit }),
+            ("+fp16", x => x with { Precision = Precision.Fp16 }),
+            ("+layer_norm_fp32", x => x with { Kernels = x.Kernels | Kernels.LayerNormFp32 }),
+            ("+window_attention", x => x with { Kernels = x.Kernels | Kernels.WindowAttention }),
+            ("+aligned_rows", x => x with { Kernels = x.Kernels | Kernels.AlignedRows }),
+        ];
+        foreach (var (name, step) in steps)
+        {
+            o = step(o);
+            yield return new Variant(name, o);
+        }
+    }
+
+    public override QuestionSpec Spec => Definition;
+}
+
+/// <summary>
+/// How do the runtimes compare on the same model, weights and input: TorchSharp (hoisted mask) vs ONNX Runtime on
+/// SwinBench's exported graph, plain and with the swinbench ops, FP32 and FP16, on the sweep's device (CPU EP / CUDA
+/// EP), and TensorRT on the custom-op graph (recorded as unavailable, with the reason, where it cannot run). The
+/// baseline is TorchSharp FP32: every backend's rows get a speedup over it.
+/// </summary>
+public class BackendBenchmarks : Question
+{
+    /// <summary>The kernels of the custom-op ORT and TensorRT variants: the five the op library has.</summary>
+    public const Kernels OrtOps = Kernels.WindowMask | Kernels.LnRollPartition | Kernels.ReverseRollAdd | Kernels.QkvSplit | Kernels.LayerNormFp32;
+
+    private static ModelOptions Hoisted(Precision p, Kernels k = Kernels.None) => new() { Mask = MaskMode.Hoisted, Precision = p, Kernels = k };
+
+    private static Variant V(Backend b, Precision p, Kernels k = Kernels.None)
+    {
+        var v = new Variant("", Hoisted(p, k), b);
+        return v with { Name = v.Label };
+    }
+
+    public static readonly QuestionSpec Definition = new("backends", "TorchSharp vs ONNX Runtime (plain and with the swinbench ops) vs TensorRT",
+        V(Backend.TorchSharp, Precision.Fp32) with { IsBaseline = true },
+        V(Backend.OnnxRuntime, Precision.Fp32),
+        V(Backend.OnnxRuntime, Precision.Fp32, OrtOps),
+        V(Backend.TensorRt, Precision.Fp32, OrtOps),
+        V(Backend.TorchSharp, Precision.Fp16),
+        V(Backend.OnnxRuntime, Precision.Fp16),
+        V(Backend.OnnxRuntime, Precision.Fp16, OrtOps),
+        V(Backend.TensorRt, Precision.Fp16, OrtOps));
+
+    public override QuestionSpec Spec => Definition;
+}

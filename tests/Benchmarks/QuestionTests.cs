@@ -1,0 +1,85 @@
+using SwinBench.Benchmarks;
+using SwinBench.Datasets;
+using SwinBench.Model;
+
+namespace SwinBench.Tests.Benchmarks;
+
+/// <summary>The questions as data: one baseline each, variants in order, the backend question's variants.</summary>
+public class QuestionTests
+{
+    private static IEnumerable<Type> CatalogTypes() => Sweep.Catalog(DatasetManifest.Default).SelectMany(s => s.Benchmarks).Distinct();
+
+    public static TheoryData<string> QuestionTypes() => [.. CatalogTypes().Select(t => t.Name)];
+
+    private static Type TypeOf(string name) => typeof(Question).Assembly.GetTypes().Single(t => t.Name == name);
+
+    [Theory]
+    [MemberData(nameof(QuestionTypes))]
+    public void Every_question_of_the_catalog_declares_one_baseline_and_ordered_uniquely_named_variants(string type)
+    {
+        var spec = Sweep.SpecOf(TypeOf(type));
+        Assert.Single(spec.Variants, v => v.IsBaseline);
+        Assert.Equal(Enumerable.Range(0, spec.Variants.Count), spec.Variants.Select(v => v.Order));
+        Assert.Equal(spec.Variants.Count, spec.Variants.Select(v => v.Label).Distinct().Count());
+        Assert.Equal(spec.Variants.Order(), spec.Variants); // IComparable keeps the declaration order
+    }
+
+    [Fact]
+    public void Question_names_are_distinct()
+    {
+        var specs = CatalogTypes().Select(Sweep.SpecOf).ToList();
+        Assert.Equal(6, specs.Count);
+        Assert.Equal(specs.Count, specs.Select(s => s.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_question_without_exactly_one_baseline_or_with_duplicate_names_is_refused()
+    {
+        var o = ModelOptions.Original;
+        Assert.Equal("question q: 0 baseline variants; declare exactly one",
+            Assert.Throws<ArgumentException>(() => new QuestionSpec("q", "t", new Variant("a", o))).Message);
+        Assert.Equal("question q: 2 baseline variants; declare exactly one",
+            Assert.Throws<ArgumentException>(() => new QuestionSpec("q", "t", QuestionSpec.BaselineVariant("a", o), QuestionSpec.BaselineVariant("b", o))).Message);
+        Assert.Equal("question q: two variants named 'a'",
+            Assert.Throws<ArgumentException>(() => new QuestionSpec("q", "t", QuestionSpec.BaselineVariant("a", o), new Variant("a", o))).Message);
+        Assert.Equal("String is not a benchmark question (a non-abstract Question class)",
+            Assert.Throws<ArgumentException>(() => Sweep.SpecOf(typeof(string))).Message);
+    }
+
+    [Fact]
+    public void A_precision_filter_keeps_the_baseline()
+    {
+        var spec = MaskHoistingBenchmarks.Definition;
+        Assert.Equal(["per-block fp32", "hoisted fp32"], spec.VariantsFor([Precision.Fp32]).Select(v => v.Name));
+        Assert.Equal(["per-block fp32", "per-block fp16", "hoisted fp16"], spec.VariantsFor([Precision.Fp16]).Select(v => v.Name));
+        Assert.Equal(4, spec.VariantsFor([]).Count);
+    }
+
+    [Fact]
+    public void The_backend_question_runs_torchsharp_ort_plain_and_with_ops_and_tensorrt_labelled_backend_colon_options()
+    {
+        var spec = BackendBenchmarks.Definition;
+        Assert.Equal(Backend.TorchSharp, spec.Baseline.Backend);
+        Assert.Equal(Precision.Fp32, spec.Baseline.Precision);
+        Assert.All(spec.Variants, v => Assert.Equal(v.Label, v.Name));
+        var withOps = spec.Variants.Where(v => v.Backend == Backend.OnnxRuntime && v.Options.Kernels != Kernels.None).ToList();
+        Assert.Equal(2, withOps.Count);
+        Assert.All(withOps, v => Assert.Equal(
+            Kernels.WindowMask | Kernels.LnRollPartition | Kernels.ReverseRollAdd | Kernels.QkvSplit | Kernels.LayerNormFp32, v.Options.Kernels));
+        Assert.Equal("ort:hoisted/fp32/ln-fused+window_mask+ln_roll_partition+reverse_roll_add+qkv_split+layer_norm_fp32", withOps[0].Label);
+        Assert.Equal(2, spec.Variants.Count(v => v.Backend == Backend.TensorRt));
+        Assert.Equal(8, spec.Variants.Select(v => (v.Backend, v.Precision, v.Options.Kernels)).Distinct().Count());
+    }
+
+    [Fact]
+    public void The_ablation_steps_are_cumulative()
+    {
+        var steps = AblationBenchmarks.Definition.Variants;
+        Assert.Equal("original", steps[0].Name);
+        Assert.True(steps[0].IsBaseline);
+        for (var i = 2; i < steps.Count; i++)
+            Assert.True((steps[i].Options.Kernels & steps[i - 1].Options.Kernels) == steps[i - 1].Options.Kernels, steps[i].Name);
+        Assert.Equal(MaskMode.Hoisted, steps[^1].Options.Mask);
+        Assert.Equal(Precision.Fp16, steps[^1].Options.Precision);
+    }
+}
