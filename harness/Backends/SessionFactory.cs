@@ -74,14 +74,16 @@ public static class SessionFactory
 
     private static OnnxExportOptions ExportOptions(ModelOptions options, string modelName, string backend)
     {
+        var export = OnnxExportOptions.For(options, modelName);
         try
         {
-            return OnnxExportOptions.For(options, modelName);
+            export.CheckExportable();
         }
-        catch (NotSupportedException e)
+        catch (ArgumentException e)
         {
             throw new BackendUnavailableException($"{backend}: {e.Message}");
         }
+        return export;
     }
 
     /// <summary>

@@ -149,7 +149,7 @@ public sealed partial class CliHardeningTests : IDisposable
         { "infer", ["--preset", "--config", "--weights", "--wrap-key", "--seed", "--backend", "--mask", "--precision", "--layernorm", "--kernels",
                     "--device", "--input", "--output", "--tile", "--tile-overlap"] },
         { "export-onnx", ["--preset", "--config", "--weights", "--wrap-key", "--seed", "--mask", "--precision", "--layernorm", "--keep-norms-fp32",
-                          "--custom-ops", "--out", "--report"] },
+                          "--kernels", "--out", "--report"] },
         { "presets", ["--json"] },
         { "datasets", ["--data-root", "--manifest"] },
         { "golden", ["--fixtures", "--backend", "--mask", "--precision", "--layernorm", "--kernels", "--device", "--tolerance", "--extra-size"] },
