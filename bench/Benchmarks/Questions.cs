@@ -110,3 +110,34 @@ public class BackendBenchmarks : Question
 
     public override QuestionSpec Spec => Definition;
 }
+
+/// <summary>
+/// Does ONNX Runtime with the kernels as <c>swinbench</c> ops match SwinBench's best TorchSharp variant, and how far does
+/// it get beyond the plain per-block export it starts from? FP16, hoisted masks unless named; the baseline is ONNX
+/// Runtime on the plain per-block export. TensorRT runs the same graph where it is installed.
+/// </summary>
+public class OrtParityBenchmarks : Question
+{
+    /// <summary>The five ops the op library had before window_attention and ln_roll_partition became ops.</summary>
+    public const Kernels FiveOps = Kernels.WindowMask | Kernels.LnRollPartition | Kernels.ReverseRollAdd | Kernels.QkvSplit | Kernels.LayerNormFp32;
+
+    private static ModelOptions O(MaskMode mask, Precision p, Kernels k = Kernels.None) => new() { Mask = mask, Precision = p, Kernels = k };
+
+    private static Variant V(Backend b, ModelOptions o, bool baseline = false)
+    {
+        var v = new Variant("", o, b) { IsBaseline = baseline };
+        return v with { Name = v.Label };
+    }
+
+    public static readonly QuestionSpec Definition = new("ort-parity", "ONNX Runtime with the swinbench ops vs the plain export and vs TorchSharp's best",
+        V(Backend.OnnxRuntime, O(MaskMode.PerBlock, Precision.Fp16), baseline: true),
+        V(Backend.OnnxRuntime, O(MaskMode.PerBlock, Precision.Fp32)),
+        V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16)),
+        V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, FiveOps)),
+        V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)),
+        V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)),
+        V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Kernels.All)),
+        V(Backend.TensorRt, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)));
+
+    public override QuestionSpec Spec => Definition;
+}
