@@ -7,7 +7,7 @@
 #   3  ablation at 384x512 (classical x2, lightweight x2)
 #   4  PyTorch peers joined to that ablation run (eager + torch.compile modes)
 #   5  ablation + peers at 114x172 (classical x2, lightweight x2)
-#   6  assemble ONNX Runtime's CUDA provider; the ort-parity sweep; ORT profile of the plain vs the ops graph
+#   7  assemble ONNX Runtime's CUDA provider; the ort-parity sweep; ORT profile of the plain vs the ops graph
 set -uo pipefail
 step=${1:?step}
 W=${W:-/tmp/w}
@@ -57,6 +57,9 @@ case $step in
   pack res-114
   ;;
 6)
+  echo "part carried"
+  ;;
+7)
   gcc -O2 scripts/unzstd.c -lzstd -o "$W/unzstd" && cat "$W"/parts/c* | "$W/unzstd" > "$bundle/libonnxruntime_providers_cuda.so" || exit 1
   ls -la "$bundle"/libonnxruntime*
   timeout 420 "$bundle/gpu-run.sh" run --sweep ort-parity-gpu --out "$W/res-parity" 2>&1 | tail -24
