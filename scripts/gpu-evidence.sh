@@ -40,20 +40,20 @@ case $step in
   cp "$OUT/ctest.txt" "$W/res-golden/" 2>/dev/null; pack res-golden
   ;;
 3)
-  timeout 540 "$bundle/gpu-run.sh" run --sweep ablation-gpu --tasks classical-x2,lightweight-x2 --size 384x512 --out "$W/res-384" 2>&1 | tail -30
+  timeout 540 "$bundle/gpu-run.sh" run --sweep ablation-gpu --tasks classical-x2 lightweight-x2 --size 384x512 --out "$W/res-384" 2>&1 | tail -30
   pack res-384
   ;;
 4)
-  timeout 560 "$bundle/gpu-run.sh" peers --join ablation --tasks classical-x2,lightweight-x2 --size 384x512 \
+  timeout 560 "$bundle/gpu-run.sh" peers --join ablation --tasks classical-x2 lightweight-x2 --size 384x512 \
     --modes eager-fp32-perblock,eager-fp16-hoisted,compile-default,compile-reduce-overhead,compile-max-autotune-no-cudagraphs \
     --golden "$PWD/tests/fixtures/golden" --timeout 520 --out "$W/res-384" 2>&1 | tail -30
   pack res-384
   ;;
 5)
-  timeout 250 "$bundle/gpu-run.sh" run --sweep ablation-gpu --tasks classical-x2,lightweight-x2 --size 114x172 --out "$W/res-114" 2>&1 | tail -16
-  timeout 300 "$bundle/gpu-run.sh" peers --join ablation --tasks classical-x2,lightweight-x2 --size 114x172 \
-    --modes eager-fp32-perblock,eager-fp16-hoisted,compile-default,compile-reduce-overhead \
-    --golden "$PWD/tests/fixtures/golden" --timeout 280 --out "$W/res-114" 2>&1 | tail -16
+  timeout 120 "$bundle/gpu-run.sh" run --sweep ablation-gpu --tasks classical-x2 lightweight-x2 --size 114x172 --out "$W/res-114" 2>&1 | tail -24
+  timeout 170 "$bundle/gpu-run.sh" peers --join ablation --tasks classical-x2 --size 114x172 \
+    --modes eager-fp16-hoisted,compile-reduce-overhead \
+    --golden "$PWD/tests/fixtures/golden" --timeout 160 --out "$W/res-114" 2>&1 | tail -8
   pack res-114
   ;;
 6)
