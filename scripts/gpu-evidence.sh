@@ -6,7 +6,8 @@
 #   2  unpack the bundle; the C# CUDA tests; golden fixtures with every kernel on CUDA, FP32 and FP16
 #   3  ablation at 384x512 (classical x2, lightweight x2)
 #   4  PyTorch peers joined to that ablation run (eager + torch.compile modes)
-#   5  ablation + peers at 114x172 (classical x2, lightweight x2)
+#   5  ablation at 114x172 (classical x2, lightweight x2) + peers (classical x2)
+#   6  (a part of the CUDA provider only)
 #   7  assemble ONNX Runtime's CUDA provider; the ort-parity sweep; ORT profile of the plain vs the ops graph
 set -uo pipefail
 step=${1:?step}
