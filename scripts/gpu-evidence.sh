@@ -30,7 +30,8 @@ case $step in
   ;;
 2)
   cat "$W"/parts/b* > "$W/bundle.tar.xz" && tar -C "$W" -xJf "$W/bundle.tar.xz" || exit 1
-  mkdir -p "$W/res-golden"
+  mkdir -p "$W/res-golden" "$W/shared/fixtures" && ln -sfn "$PWD/tests/fixtures/golden" "$W/shared/fixtures/golden"
+  export SWINBENCH_SHARED=$W/shared   # the bundled test assembly is not in the checkout: point it at the fixtures
   "$bundle/gpu-run.sh" env > "$W/res-golden/env.txt" 2>&1
   "$bundle/gpu-run.sh" tests -trait Requires=cuda -failSkips -noColor > "$W/res-golden/csharp-cuda-tests.txt" 2>&1; echo "C# CUDA tests exit $?"
   tail -5 "$W/res-golden/csharp-cuda-tests.txt"

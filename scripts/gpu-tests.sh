@@ -9,7 +9,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bundle=${1:?usage: gpu-tests.sh <bundle dir> [shared dir]}
 [ -x "$bundle/gpu-run.sh" ] || { echo "gpu-tests: $bundle/gpu-run.sh not found (unpack .gpu/swinbench-gpu.tar.xz)" >&2; exit 2; }
 [ -x "$bundle/SwinBench.Tests" ] || { echo "gpu-tests: $bundle has no SwinBench.Tests (rebuild it with scripts/gpu-bundle.sh)" >&2; exit 2; }
-[ $# -ge 2 ] && export SWINBENCH_SHARED=$(cd "$2" && pwd)
+if [ $# -ge 2 ]; then export SWINBENCH_SHARED=$(cd "$2" && pwd)
+else # the bundled test assembly lives outside the checkout: give it the checkout's golden fixtures
+  export SWINBENCH_SHARED=$(mktemp -d); mkdir -p "$SWINBENCH_SHARED/fixtures"; ln -s "$root/tests/fixtures/golden" "$SWINBENCH_SHARED/fixtures/golden"
+fi
 build=${SWINBENCH_GPU_BUILD:-/tmp/swinbench-plugins-build}
 ort=()
 [ -n "${ORT_INCLUDE_DIR:-}" ] && ort=("-DORT_INCLUDE_DIR=$ORT_INCLUDE_DIR") || ort=(-DSWINBENCH_ORT=OFF)
