@@ -28,7 +28,7 @@ public class QuestionTests
     public void Question_names_are_distinct()
     {
         var specs = CatalogTypes().Select(Sweep.SpecOf).ToList();
-        Assert.Equal(6, specs.Count);
+        Assert.Equal(7, specs.Count);
         Assert.Equal(specs.Count, specs.Select(s => s.Name).Distinct().Count());
     }
 
