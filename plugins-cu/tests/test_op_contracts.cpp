@@ -5,19 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "op_contracts.h"
 
 using namespace swinbench::contract;
 using Dims = std::vector<int64_t>;
 
-static int failures = 0;
-#define CHECK(cond)                                                                  \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                                    \
-    }                                                                                \
-  } while (0)
 
 static bool Has(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
 
@@ -191,7 +184,5 @@ int main() {
   TestChecks();
   TestTypes();
   TestGeometry();
-  if (failures) std::fprintf(stderr, "test_op_contracts: %d failure(s)\n", failures);
-  else std::printf("test_op_contracts: ok\n");
-  return failures ? 1 : 0;
+  return Finish("test_op_contracts");
 }

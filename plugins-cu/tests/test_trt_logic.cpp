@@ -4,19 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "plugin_logic.h"
 
 using namespace swinbench::trt;
 using Dims = std::vector<int64_t>;
 
-static int failures = 0;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                          \
-    }                                                                      \
-  } while (0)
 
 static std::vector<Dims> Shapes(Op op, const Attrs& a, const std::vector<Dims>& in) {
   IntAlgebra alg;
@@ -141,7 +134,5 @@ int main() {
   TestFields();
   TestTypes();
   TestCacheName();
-  if (failures) std::fprintf(stderr, "test_trt_logic: %d failure(s)\n", failures);
-  else std::printf("test_trt_logic: ok\n");
-  return failures ? 1 : 0;
+  return Finish("test_trt_logic");
 }
