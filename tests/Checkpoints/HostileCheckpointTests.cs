@@ -30,17 +30,6 @@ public sealed class HostileCheckpointTests : IDisposable
         public override Tensor forward(Tensor input) => _fc.forward(input);
     }
 
-    private static byte[] StateDictPickle(params (string Name, Action<PickleBuilder> Tensor)[] entries)
-    {
-        var p = new PickleBuilder().Proto(2).NewOrderedDict().BinPut(0).Mark();
-        foreach (var (name, writeTensor) in entries)
-        {
-            p.Unicode(name);
-            writeTensor(p);
-        }
-        return p.SetItems().MetadataBuild().Stop().ToArray();
-    }
-
     private string WritePth(string fileName, byte[] pickle, Dictionary<string, byte[]> storages)
     {
         string path = _temp.File(fileName);
@@ -52,7 +41,7 @@ public sealed class HostileCheckpointTests : IDisposable
     public void ExpandedViewsOfATinyStorage_AreRefusedByShapeWithoutMaterializing()
     {
         // Two zero-stride views of a single float that claim 2 GB each (16384 x 32767 and 2^29 floats).
-        byte[] pickle = StateDictPickle(
+        byte[] pickle = PickleBuilder.StateDict(
             ("fc.weight", p => p.RebuildTensor("FloatStorage", "0", 1, 0, [16384, 32767], [0, 0])),
             ("fc.bias", p => p.RebuildTensor("FloatStorage", "0", 1, 0, [1L << 29], [0])));
         string path = WritePth("expanded.pth", pickle, new() { ["0"] = TestBytes.Floats(1f) });
@@ -70,7 +59,7 @@ public sealed class HostileCheckpointTests : IDisposable
     [Fact]
     public void ExpandedViewsThatFitTheModel_LoadTheBroadcastValues()
     {
-        byte[] pickle = StateDictPickle(
+        byte[] pickle = PickleBuilder.StateDict(
             ("fc.weight", p => p.RebuildTensor("FloatStorage", "0", 3, 0, [2, 3], [0, 1])),
             ("fc.bias", p => p.RebuildTensor("FloatStorage", "0", 3, 2, [2], [0])));
         string path = WritePth("broadcast.pth", pickle, new() { ["0"] = TestBytes.Floats(1.5f, -2f, 4f) });
@@ -87,7 +76,7 @@ public sealed class HostileCheckpointTests : IDisposable
     [Fact]
     public void ExpandedViewTooLargeForOneArray_LoadsAsAViewAndFailsClearlyWhenRead()
     {
-        byte[] pickle = StateDictPickle(("huge", p => p.RebuildTensor("FloatStorage", "0", 1, 0, [1L << 20, 1L << 20], [0, 0])));
+        byte[] pickle = PickleBuilder.StateDict(("huge", p => p.RebuildTensor("FloatStorage", "0", 1, 0, [1L << 20, 1L << 20], [0, 0])));
         string path = WritePth("huge.pth", pickle, new() { ["0"] = TestBytes.Floats(1f) });
 
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -122,7 +111,7 @@ public sealed class HostileCheckpointTests : IDisposable
     [Fact]
     public void StorageLargerThan2GB_IsComparedWithItsEntryIn64Bits()
     {
-        byte[] pickle = StateDictPickle(("w", p => p.RebuildTensor("FloatStorage", "0", 3_000_000_000, 0, [2], [1])));
+        byte[] pickle = PickleBuilder.StateDict(("w", p => p.RebuildTensor("FloatStorage", "0", 3_000_000_000, 0, [2], [1])));
         string path = WritePth("numel.pth", pickle, new() { ["0"] = TestBytes.Floats(1, 2) });
 
         var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
@@ -134,7 +123,7 @@ public sealed class HostileCheckpointTests : IDisposable
     [Fact]
     public void StorageOffsetBeyond2GB_IsReportedAgainstTheStorageSize()
     {
-        byte[] pickle = StateDictPickle(("w", p => p.RebuildTensor("FloatStorage", "0", 4, 5_000_000_000, [2], [1])));
+        byte[] pickle = PickleBuilder.StateDict(("w", p => p.RebuildTensor("FloatStorage", "0", 4, 5_000_000_000, [2], [1])));
         string path = WritePth("offset.pth", pickle, new() { ["0"] = TestBytes.Floats(1, 2, 3, 4) });
 
         var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
@@ -193,7 +182,7 @@ public sealed class HostileCheckpointTests : IDisposable
     [InlineData("archive/data.pkl")]
     public void EntryClaimingFarMoreBytesThanItHolds_IsRefusedWithoutAllocatingTheClaim(string entryName)
     {
-        byte[] pickle = StateDictPickle(("w", p => p.RebuildTensor("FloatStorage", "0", 2, 0, [2], [1])));
+        byte[] pickle = PickleBuilder.StateDict(("w", p => p.RebuildTensor("FloatStorage", "0", 2, 0, [2], [1])));
         string path = WritePth("claims.pth", pickle, new() { ["0"] = TestBytes.Floats(1, 2) });
         byte[] bytes = File.ReadAllBytes(path);
         SetUncompressedSize(bytes, entryName, 0x7FFF_0000);

@@ -10,6 +10,18 @@ internal sealed class PickleBuilder
 
     public byte[] ToArray() => _bytes.ToArray();
 
+    /// <summary>An OrderedDict state dict with the given (name, tensor-writer) entries and torch's _metadata BUILD.</summary>
+    public static byte[] StateDict(params (string Name, Action<PickleBuilder> Tensor)[] entries)
+    {
+        var p = new PickleBuilder().Proto(2).NewOrderedDict().BinPut(0).Mark();
+        foreach (var (name, writeTensor) in entries)
+        {
+            p.Unicode(name);
+            writeTensor(p);
+        }
+        return p.SetItems().MetadataBuild().Stop().ToArray();
+    }
+
     public PickleBuilder Op(params byte[] raw)
     {
         _bytes.Write(raw);

@@ -11,22 +11,10 @@ public sealed class PthReaderTests : IDisposable
 
     private static readonly float[] Ramp24 = TestBytes.Ramp(24);
 
-    /// <summary>An OrderedDict state dict with the given (name, tensor-writer) entries and torch's _metadata BUILD.</summary>
-    private static byte[] StateDictPickle(params (string Name, Action<PickleBuilder> Tensor)[] entries)
-    {
-        var p = new PickleBuilder().Proto(2).NewOrderedDict().BinPut(0).Mark();
-        foreach (var (name, writeTensor) in entries)
-        {
-            p.Unicode(name);
-            writeTensor(p);
-        }
-        return p.SetItems().MetadataBuild().Stop().ToArray();
-    }
-
     [Fact]
     public void RoundTrip_ContiguousStridedOffsetBroadcastScalarAndEmptyTensors()
     {
-        byte[] pickle = StateDictPickle(
+        byte[] pickle = PickleBuilder.StateDict(
             ("conv.weight", p => p.RebuildTensor("FloatStorage", "0", 24, 0, [2, 3], [3, 1])),
             ("transposed", p => p.RebuildTensor("FloatStorage", "0", 24, 2, [3, 4], [1, 5])),
             ("stepped", p => p.RebuildTensor("LongStorage", "1", 6, 1, [3], [2])),
@@ -105,7 +93,7 @@ public sealed class PthReaderTests : IDisposable
     [Fact]
     public void BigEndianByteOrder_IsConvertedToLittleEndian()
     {
-        byte[] pickle = StateDictPickle(("w", p => p.RebuildTensor("FloatStorage", "0", 3, 0, [3], [1])));
+        byte[] pickle = PickleBuilder.StateDict(("w", p => p.RebuildTensor("FloatStorage", "0", 3, 0, [3], [1])));
         string path = _temp.File("big.pth");
         TorchZipWriter.Write(path, pickle, new Dictionary<string, byte[]> { ["0"] = TestBytes.FloatsBigEndian(1.5f, -2f, 1e-3f) },
             byteOrder: "big");
@@ -116,7 +104,7 @@ public sealed class PthReaderTests : IDisposable
     [Fact]
     public void MissingStorageEntry_IsReportedWithItsName()
     {
-        byte[] pickle = StateDictPickle(
+        byte[] pickle = PickleBuilder.StateDict(
             ("a", p => p.RebuildTensor("FloatStorage", "0", 2, 0, [2], [1])),
             ("b", p => p.RebuildTensor("FloatStorage", "1", 2, 0, [2], [1])));
         string path = _temp.File("missing.pth");
@@ -133,7 +121,7 @@ public sealed class PthReaderTests : IDisposable
     [InlineData(4, 4, new long[] { 1 }, new long[] { 1 })]        // offset at the end
     public void ViewOutsideStorage_IsRejected(long numel, long offset, long[] size, long[] stride)
     {
-        byte[] pickle = StateDictPickle(("w", p => p.RebuildTensor("FloatStorage", "0", numel, offset, size, stride)));
+        byte[] pickle = PickleBuilder.StateDict(("w", p => p.RebuildTensor("FloatStorage", "0", numel, offset, size, stride)));
         string path = _temp.File("small.pth");
         TorchZipWriter.Write(path, pickle, new Dictionary<string, byte[]> { ["0"] = TestBytes.Floats(1, 2, 3, 4) });
 
@@ -146,7 +134,7 @@ public sealed class PthReaderTests : IDisposable
     [Fact]
     public void StorageEntryShorterThanDeclaredNumel_IsRejected()
     {
-        byte[] pickle = StateDictPickle(("w", p => p.RebuildTensor("FloatStorage", "0", 10, 0, [2], [1])));
+        byte[] pickle = PickleBuilder.StateDict(("w", p => p.RebuildTensor("FloatStorage", "0", 10, 0, [2], [1])));
         string path = _temp.File("short.pth");
         TorchZipWriter.Write(path, pickle, new Dictionary<string, byte[]> { ["0"] = TestBytes.Floats(1, 2) });
 
@@ -169,7 +157,7 @@ public sealed class PthReaderTests : IDisposable
     [Fact]
     public void PickleCutShort_IsACheckpointException()
     {
-        byte[] pickle = StateDictPickle(("w", p => p.RebuildTensor("FloatStorage", "0", 2, 0, [2], [1])));
+        byte[] pickle = PickleBuilder.StateDict(("w", p => p.RebuildTensor("FloatStorage", "0", 2, 0, [2], [1])));
         string path = _temp.File("cut.pth");
         TorchZipWriter.Write(path, pickle[..(pickle.Length / 2)], new Dictionary<string, byte[]> { ["0"] = TestBytes.Floats(1, 2) });
 
@@ -212,7 +200,7 @@ public sealed class PthReaderTests : IDisposable
     [Fact]
     public void ForbiddenGlobal_AfterValidTensors_IsStillRejected()
     {
-        byte[] pickle = StateDictPickle(
+        byte[] pickle = PickleBuilder.StateDict(
             ("ok", p => p.RebuildTensor("FloatStorage", "0", 2, 0, [2], [1])),
             ("evil", p => p.Global("subprocess", "check_output").Mark().Unicode("id").Tuple().Reduce()));
         string path = _temp.File("mixed.pth");
