@@ -73,6 +73,19 @@ public enum Kernels
     /// the logical channels (the padding adds exact zeros).
     /// </summary>
     AlignedRows = 64,
+    /// <summary>
+    /// swb_swin_block: all the blocks of a stage as one native call (a handle per stage holding the weight copies): LN +
+    /// roll + partition, GEMMs with bias / bias + GELU / bias + residual epilogues, the fused window attention, reverse
+    /// + roll + residual + LayerNorm in one pass. Within the blocks it supersedes the per-op flags above (they still
+    /// apply outside the blocks: patch-embedding and final LayerNorm, the mask-making path of the other blocks).
+    /// </summary>
+    SwinBlock = 128,
+    /// <summary>
+    /// A mode, not an op: the <see cref="SwinBlock"/> handles capture each stage once per input shape as a CUDA graph
+    /// and replay it. Needs <see cref="SwinBlock"/> and CUDA tensors.
+    /// </summary>
+    CudaGraph = 256,
+    /// <summary>Every per-op kernel (the flags above <see cref="SwinBlock"/>); <c>--kernels all</c>.</summary>
     All = WindowMask | LnRollPartition | ReverseRollAdd | QkvSplit | LayerNormFp32 | WindowAttention | AlignedRows,
 }
 
@@ -108,7 +121,7 @@ public sealed record ModelOptions
         (Kernels.WindowMask, "window_mask"), (Kernels.LnRollPartition, "ln_roll_partition"),
         (Kernels.ReverseRollAdd, "reverse_roll_add"), (Kernels.QkvSplit, "qkv_split"),
         (Kernels.LayerNormFp32, "layer_norm_fp32"), (Kernels.WindowAttention, "window_attention"),
-        (Kernels.AlignedRows, "aligned_rows"),
+        (Kernels.AlignedRows, "aligned_rows"), (Kernels.SwinBlock, "swin_block"), (Kernels.CudaGraph, "cuda_graph"),
     ];
 
     /// <summary>The token of one kernel flag.</summary>
@@ -122,6 +135,8 @@ public sealed record ModelOptions
     {
         if (kernels.HasFlag(Kernels.AlignedRows) && (kernels & AlignedRowsNeeds) != AlignedRowsNeeds)
             throw new ArgumentException($"kernel 'aligned_rows' needs {TokenList(AlignedRowsNeeds)}; missing: {TokenList(AlignedRowsNeeds & ~kernels)}");
+        if (kernels.HasFlag(Kernels.CudaGraph) && !kernels.HasFlag(Kernels.SwinBlock))
+            throw new ArgumentException("kernel mode 'cuda_graph' needs 'swin_block' (it captures the swin_block stages)");
     }
 
     /// <summary>The tokens of a kernel set, comma-separated in flag order.</summary>
@@ -129,7 +144,7 @@ public sealed record ModelOptions
 
     private static IEnumerable<string> Tokens(Kernels kernels) => KernelTokens.Where(p => kernels.HasFlag(p.Flag)).Select(p => p.Token);
 
-    /// <summary>Parses "none", "all" or tokens joined by ',' or '+' (window_mask, ln_roll_partition, ...).</summary>
+    /// <summary>Parses "none", "all" (every per-op kernel) or tokens joined by ',' or '+' (window_mask, ln_roll_partition, ...).</summary>
     public static Kernels ParseKernels(string text)
     {
         var t = text.Trim().ToLowerInvariant();

@@ -65,6 +65,8 @@ public sealed record OnnxExportOptions
         if (Uses(Kernels.AlignedRows))
             throw new ArgumentException(
                 "kernel 'aligned_rows' cannot be exported to ONNX: it is a memory layout of the TorchSharp model (zero-padded channel rows for aligned GEMMs), not an op, and the ONNX graph keeps C channels; export without it");
+        if (Uses(Kernels.SwinBlock) || Uses(Kernels.CudaGraph))
+            throw new ArgumentException("kernels 'swin_block' and 'cuda_graph' have no ONNX form in this build; export without them");
     }
 
     /// <summary>Short text for tables, e.g. <c>hoisted/ln-fused/fp16+norms32/window_mask+qkv_split</c>.</summary>

@@ -62,4 +62,12 @@ int swb_window_attention_cuda(const swb_qkv_geometry*, float, swb_dtype, const v
 }
 #endif
 
+#ifndef SWB_HAVE_CUDA_SWIN_BLOCK
+int swb_swin_block_create_cuda(const swb_swin_block_desc*, const swb_swin_block_weights*, void*, swb_swin_block** out,
+                               char* msg, size_t size) {
+  if (out != nullptr) *out = nullptr;
+  return NoCuda("swin_block", msg, size);
+}
+#endif
+
 }  // extern "C"

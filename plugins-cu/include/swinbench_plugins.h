@@ -33,8 +33,9 @@
 extern "C" {
 #endif
 
-/* Bumped whenever a signature or a struct below changes. 2: row strides (window_stride, part_stride, out_stride). */
-#define SWB_ABI_VERSION 2
+/* Bumped whenever a signature or a struct below changes. 2: row strides (window_stride, part_stride, out_stride).
+ * 3: the Swin block chain (swb_swin_block_*). */
+#define SWB_ABI_VERSION 3
 
 typedef enum swb_dtype {
   SWB_F32 = 0, /* float */
@@ -167,6 +168,82 @@ SWB_API int swb_window_attention_cpu(const swb_qkv_geometry* g, float scale, swb
 SWB_API int swb_window_attention_cuda(const swb_qkv_geometry* g, float scale, swb_dtype dtype, const void* qkv,
                                       const float* bias, const float* mask, int64_t num_windows, void* out,
                                       void* stream, char* msg, size_t msg_size);
+
+/*
+ * The Swin block chain: `depth` consecutive Swin Transformer blocks of one stage (official BasicLayer) as one call.
+ * Each block: x += proj(window_attention(partition(roll(norm1(x))))) reversed and rolled back; x += fc2(gelu(fc1(norm2(x)))).
+ * A handle is created once from the blocks' weights (it copies them; the caller's pointers are not kept) and run on
+ * any (B, H, W) with H and W multiples of window_size. The CPU handle composes the reference kernels above with a
+ * float-accumulating matrix product (exact erf GELU); the CUDA handle runs fused kernels and cuBLASLt GEMMs with
+ * bias / bias+GELU / bias+residual epilogues on zero-padded rows of Align8(C) (FP16: tensor cores, FP32 accumulation).
+ * Both hold every buffer they use: weights (from create to destroy), and per input shape the work buffers, the
+ * shifted-window mask and, with SWB_SWIN_BLOCK_CUDA_GRAPH, the captured CUDA graph (from the first run of that shape
+ * to swb_swin_block_trim or destroy; at most SWB_SWIN_BLOCK_MAX_SHAPES shapes are kept, least recently used first out).
+ */
+typedef struct swb_swin_block_weights {
+  int64_t shift_size;       /* this block's cyclic shift: 0 <= shift < window_size (0: unshifted, no mask) */
+  const void* norm1_weight; /* (C) param_dtype */
+  const void* norm1_bias;   /* (C) */
+  const void* qkv_weight;   /* (3C, C), rows [3][heads][C / heads] (the official nn.Linear layout) */
+  const void* qkv_bias;     /* (3C) */
+  const float* attn_bias;   /* (heads, N, N) float32: the relative position bias table gathered by the index */
+  const void* proj_weight;  /* (C, C) */
+  const void* proj_bias;    /* (C) */
+  const void* norm2_weight; /* (C) */
+  const void* norm2_bias;   /* (C) */
+  const void* fc1_weight;   /* (hidden, C) */
+  const void* fc1_bias;     /* (hidden) */
+  const void* fc2_weight;   /* (C, hidden) */
+  const void* fc2_bias;     /* (C) */
+} swb_swin_block_weights;
+
+/* flags of swb_swin_block_desc */
+#define SWB_SWIN_BLOCK_CUDA_GRAPH 1 /* CUDA: capture the chain once per input shape into a CUDA graph, then replay it */
+#define SWB_SWIN_BLOCK_MAX_SHAPES 4
+
+typedef struct swb_swin_block_desc {
+  int64_t channels;      /* C >= 1 */
+  int64_t heads;         /* C % heads == 0 */
+  int64_t hidden;        /* MLP width >= 1 (mlp_ratio * C) */
+  int64_t window_size;   /* ws >= 1; N = ws * ws */
+  int64_t depth;         /* number of blocks >= 1 (entries of the weights array) */
+  float epsilon;         /* LayerNorm epsilon (SwinIR: 1e-5) */
+  float scale;           /* attention scale (SwinIR: (C / heads)^-0.5) */
+  swb_dtype dtype;       /* activations and matrix products: SWB_F32 or SWB_F16 */
+  swb_dtype param_dtype; /* dtype of every weight pointer except attn_bias (float32) */
+  int32_t flags;         /* SWB_SWIN_BLOCK_* */
+} swb_swin_block_desc;
+
+typedef struct swb_swin_block swb_swin_block; /* opaque handle */
+
+/* What a handle holds, for tests and reports. */
+typedef struct swb_swin_block_stats {
+  int32_t on_cuda;         /* 1: a CUDA handle */
+  int32_t shapes;          /* input shapes with buffers now */
+  int64_t weight_bytes;    /* bytes of the weight copies */
+  int64_t workspace_bytes; /* bytes of every shape's work buffers and masks */
+  int64_t graphs_captured; /* CUDA graphs captured so far (one per shape, again after a trim) */
+  int64_t graph_replays;   /* runs that replayed a captured graph */
+} swb_swin_block_stats;
+
+/* Checks a description (what create checks first): sizes, dtypes, flags (CUDA_GRAPH on the CPU is an error). */
+SWB_API int swb_swin_block_desc_check(const swb_swin_block_desc* d, int on_cuda, char* msg, size_t msg_size);
+/* Creates a handle from depth blocks of weights: host pointers for _cpu, device pointers of the current device for
+ * _cuda (copied on stream, which the call synchronizes before returning). *out is NULL on failure. */
+SWB_API int swb_swin_block_create_cpu(const swb_swin_block_desc* d, const swb_swin_block_weights* blocks,
+                                      swb_swin_block** out, char* msg, size_t msg_size);
+SWB_API int swb_swin_block_create_cuda(const swb_swin_block_desc* d, const swb_swin_block_weights* blocks,
+                                       void* stream, swb_swin_block** out, char* msg, size_t msg_size);
+/* Runs the chain: x (B, H*W, C) dtype -> y (B, H*W, C); y may be x (in place), else they must not overlap. Host
+ * pointers and stream ignored for a CPU handle; device pointers and work queued on stream for a CUDA handle (the
+ * handle's device must be current). H and W are multiples of window_size. */
+SWB_API int swb_swin_block_run(swb_swin_block* h, int64_t batch, int64_t height, int64_t width, const void* x,
+                               void* y, void* stream, char* msg, size_t msg_size);
+/* Frees every per-shape buffer and graph (weights stay); waits for the handle's queued work first. */
+SWB_API int swb_swin_block_trim(swb_swin_block* h, char* msg, size_t msg_size);
+SWB_API int swb_swin_block_stats_get(const swb_swin_block* h, swb_swin_block_stats* out, char* msg, size_t msg_size);
+/* Frees the handle and everything it holds (waits for its queued work). NULL is ignored. */
+SWB_API void swb_swin_block_destroy(swb_swin_block* h);
 
 #ifdef __cplusplus
 }

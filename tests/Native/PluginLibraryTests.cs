@@ -12,7 +12,7 @@ public class PluginLibraryTests
     public void Library_loads_and_exports_the_whole_abi()
     {
         var status = PluginFixture.Require();
-        Assert.Matches(@"^swinbench_plugins abi 2; cuda kernels: ", status.BuildInfo);
+        Assert.Matches(@"^swinbench_plugins abi 3; cuda kernels: ", status.BuildInfo);
         Assert.Equal(status.BuildInfo, SwinBenchPlugins.BuildInfo());
         Assert.Empty(status.MissingEntryPoints);
         Assert.True(File.Exists(status.Path), $"loaded path {status.Path}");
@@ -140,7 +140,7 @@ public class PluginLibraryTests
         Assert.Equal("hoisted/fp32/ln-fused+window_mask+ln_roll_partition", some.Label);
         Assert.Equal("hoisted/fp16/ln-fused+window_mask+ln_roll_partition+reverse_roll_add+qkv_split+layer_norm_fp32+window_attention+aligned_rows",
             new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, Kernels = Kernels.All }.Label);
-        Assert.Equal(Kernels.All, ModelOptions.KernelTokens.Aggregate(Kernels.None, (a, p) => a | p.Flag));
+        Assert.Equal(Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph, ModelOptions.KernelTokens.Aggregate(Kernels.None, (a, p) => a | p.Flag));
         Assert.NotEqual(some, some with { Kernels = Kernels.None });
     }
 
