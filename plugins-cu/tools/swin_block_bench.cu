@@ -5,7 +5,8 @@
 // and of the whole body (every stage's handle run back to back, in place).
 //   swin_block_bench [--size HxW]... [--model classical|lightweight|both] [--graph on|off|both] [--runs N]
 //                    [--warmup N] [--batch B] [--dtype f16|f32] [--ncu]
-// --ncu: no timing, one warm-up run and one run of each stage (for `ncu --section SpeedOfLight` or nsys).
+// --ncu: no timing; creates one stage only and runs it once after one warm-up run (for `ncu --section SpeedOfLight
+// --print-summary per-kernel` or nsys: few launches besides the chain's).
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
@@ -189,7 +190,8 @@ void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, const Options
   const size_t es = o.dtype == SWB_F32 ? 4 : 2, bytes = static_cast<size_t>(T * m.C) * es;
   std::mt19937 rng(1234);
   std::vector<swb_swin_block*> stages;
-  for (int64_t s = 0; s < m.stages; ++s)
+  const int64_t stage_count = o.ncu ? 1 : m.stages;
+  for (int64_t s = 0; s < stage_count; ++s)
     stages.push_back(CreateStage(m, o, graph ? SWB_SWIN_BLOCK_CUDA_GRAPH : 0, rng));
   void* x = DeviceRandom(static_cast<size_t>(T * m.C), 1.f, o.dtype, rng);
   void* y = nullptr;
