@@ -211,7 +211,7 @@ void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, const Options
     CUDA_OK(cudaStreamSynchronize(stream));
     body();
     CUDA_OK(cudaStreamSynchronize(stream));
-    std::printf("%s %lldx%lld (padded %lldx%lld) B=%lld %s %s: ran once for profiling\n", m.name,
+    std::printf("%s %lldx%lld (padded %lldx%lld) B=%lld %s %s: one stage ran once for profiling\n", m.name,
                 static_cast<long long>(lr_h), static_cast<long long>(lr_w), static_cast<long long>(H),
                 static_cast<long long>(W), static_cast<long long>(B), o.dtype == SWB_F16 ? "fp16" : "fp32", mode);
   } else {
