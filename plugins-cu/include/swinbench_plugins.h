@@ -179,6 +179,13 @@ SWB_API int swb_window_attention_cuda(const swb_qkv_geometry* g, float scale, sw
  * Both hold every buffer they use: weights (from create to destroy), and per input shape the work buffers, the
  * shifted-window mask and, with SWB_SWIN_BLOCK_CUDA_GRAPH, the captured CUDA graph (from the first run of that shape
  * to swb_swin_block_trim or destroy; at most SWB_SWIN_BLOCK_MAX_SHAPES shapes are kept, least recently used first out).
+ * CUDA handle: without the graph flag a run queues its kernels on the caller's stream and reads x / writes y directly.
+ * With it the handle owns a non-blocking stream and a dense (B, H*W, C) io buffer per shape: a run makes its stream
+ * wait for the caller's, copies x into io, replays the shape's graph on io (the first run of a shape runs the chain
+ * directly, then captures it; nothing else is allocated during capture), copies io to y and makes the caller's stream
+ * wait for it. The captured graph refers only to handle-owned memory (weights, cuBLASLt workspace, the shape's
+ * buffers), never to x or y. A handle runs one chain at a time: runs on different streams must be ordered by the
+ * caller (or use one handle per stream).
  */
 typedef struct swb_swin_block_weights {
   int64_t shift_size;       /* this block's cyclic shift: 0 <= shift < window_size (0: unshifted, no mask) */
@@ -221,7 +228,7 @@ typedef struct swb_swin_block_stats {
   int32_t on_cuda;         /* 1: a CUDA handle */
   int32_t shapes;          /* input shapes with buffers now */
   int64_t weight_bytes;    /* bytes of the weight copies */
-  int64_t workspace_bytes; /* bytes of every shape's work buffers and masks */
+  int64_t workspace_bytes; /* bytes of every shape's work buffers and masks (CUDA: not the fixed cuBLASLt workspace) */
   int64_t graphs_captured; /* CUDA graphs captured so far (one per shape, again after a trim) */
   int64_t graph_replays;   /* runs that replayed a captured graph */
 } swb_swin_block_stats;
@@ -236,7 +243,7 @@ SWB_API int swb_swin_block_create_cuda(const swb_swin_block_desc* d, const swb_s
                                        void* stream, swb_swin_block** out, char* msg, size_t msg_size);
 /* Runs the chain: x (B, H*W, C) dtype -> y (B, H*W, C); y may be x (in place), else they must not overlap. Host
  * pointers and stream ignored for a CPU handle; device pointers and work queued on stream for a CUDA handle (the
- * handle's device must be current). H and W are multiples of window_size. */
+ * handle's device must be current; x and y aligned to their elements). H and W are multiples of window_size. */
 SWB_API int swb_swin_block_run(swb_swin_block* h, int64_t batch, int64_t height, int64_t width, const void* x,
                                void* y, void* stream, char* msg, size_t msg_size);
 /* Frees every per-shape buffer and graph (weights stay); waits for the handle's queued work first. */

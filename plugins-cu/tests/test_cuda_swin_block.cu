@@ -1,0 +1,562 @@
+// The CUDA Swin block chain (swb_swin_block_create_cuda) against a host reference of the block math written here
+// (float data, double accumulation, exact-erf GELU), and against the CPU handle where that one is built:
+//  - FP32: max|d| <= 1e-4 of the reference's largest magnitude; FP16: SNR >= 60 dB against the FP32 reference;
+//  - C 60 / 180 / 36 (hidden not a multiple of 8), window 8 and 12, shifted and unshifted blocks, depth 1..6,
+//    batch 1 and 2, non-square maps;
+//  - the CUDA graph gives the direct run's bits, on the first (capturing) run and on replays; FP32 weights in an FP16
+//    chain give the FP16 weights' bits (the same values); y == x in place;
+//  - shapes: LRU eviction after SWB_SWIN_BLOCK_MAX_SHAPES, trim, the stats; error paths.
+// Weights and inputs are FP16-representable, so every dtype combination computes the same mathematical function.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "half.h"
+#include "swinbench_plugins.h"
+
+namespace {
+
+int g_failures = 0, g_checks = 0;
+char g_msg[512];
+
+#define CUDA_OK(x)                                                                          \
+  do {                                                                                      \
+    cudaError_t e_ = (x);                                                                   \
+    if (e_ != cudaSuccess) {                                                                \
+      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); \
+      std::exit(2);                                                                         \
+    }                                                                                       \
+  } while (0)
+
+void Check(bool ok, const std::string& what) {
+  ++g_checks;
+  if (!ok) {
+    ++g_failures;
+    std::printf("FAIL %s\n", what.c_str());
+  }
+}
+
+float RoundHalf(float f) { return swb::HalfToFloat(swb::FloatToHalf(f)); }
+
+std::vector<float> Uniform(size_t n, std::mt19937& rng, float lo, float hi) {
+  std::uniform_real_distribution<float> d(lo, hi);
+  std::vector<float> v(n);
+  for (auto& x : v) x = RoundHalf(d(rng));
+  return v;
+}
+
+// ---- configuration and weights ----------------------------------------------------------------------------------
+
+struct Config {
+  const char* name;
+  int64_t C, heads, hidden, ws;
+  std::vector<int64_t> shifts;  // one per block
+  int64_t B, H, W;
+};
+
+struct HostBlock {
+  int64_t shift;
+  std::vector<float> n1w, n1b, qkvw, qkvb, attn_bias, projw, projb, n2w, n2b, fc1w, fc1b, fc2w, fc2b;
+};
+
+// Weights with unit-gain linear layers (uniform, variance 1 / fan_in) and nonzero biases, so every branch matters.
+std::vector<HostBlock> MakeWeights(const Config& c, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const int64_t C = c.C, Hd = c.hidden, N = c.ws * c.ws;
+  const float ac = std::sqrt(3.f / static_cast<float>(C)), ah = std::sqrt(3.f / static_cast<float>(Hd));
+  std::vector<HostBlock> blocks;
+  for (int64_t s : c.shifts) {
+    HostBlock b;
+    b.shift = s;
+    b.n1w = Uniform(C, rng, 0.5f, 1.5f);
+    b.n1b = Uniform(C, rng, -0.5f, 0.5f);
+    b.qkvw = Uniform(3 * C * C, rng, -ac, ac);
+    b.qkvb = Uniform(3 * C, rng, -0.5f, 0.5f);
+    b.attn_bias = Uniform(c.heads * N * N, rng, -1.f, 1.f);
+    b.projw = Uniform(C * C, rng, -ac, ac);
+    b.projb = Uniform(C, rng, -0.5f, 0.5f);
+    b.n2w = Uniform(C, rng, 0.5f, 1.5f);
+    b.n2b = Uniform(C, rng, -0.5f, 0.5f);
+    b.fc1w = Uniform(Hd * C, rng, -ac, ac);
+    b.fc1b = Uniform(Hd, rng, -0.5f, 0.5f);
+    b.fc2w = Uniform(C * Hd, rng, -ah, ah);
+    b.fc2b = Uniform(C, rng, -0.5f, 0.5f);
+    blocks.push_back(std::move(b));
+  }
+  return blocks;
+}
+
+// A device buffer freed with its owner.
+struct DeviceBuffer {
+  void* p = nullptr;
+  size_t n = 0;
+  explicit DeviceBuffer(size_t bytes) : n(bytes) {
+    CUDA_OK(cudaMalloc(&p, n));
+    CUDA_OK(cudaMemset(p, 0xff, n));  // NaN poison
+  }
+  ~DeviceBuffer() { cudaFree(p); }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+};
+
+size_t Es(swb_dtype t) { return t == SWB_F32 ? 4 : 2; }
+
+std::unique_ptr<DeviceBuffer> Upload(const std::vector<float>& v, swb_dtype t) {
+  auto d = std::make_unique<DeviceBuffer>(v.size() * Es(t));
+  if (t == SWB_F32) {
+    CUDA_OK(cudaMemcpy(d->p, v.data(), d->n, cudaMemcpyHostToDevice));
+  } else {
+    std::vector<uint16_t> h(v.size());
+    for (size_t i = 0; i < v.size(); ++i) h[i] = swb::FloatToHalf(v[i]);
+    CUDA_OK(cudaMemcpy(d->p, h.data(), d->n, cudaMemcpyHostToDevice));
+  }
+  return d;
+}
+
+std::vector<float> Download(const void* p, size_t count, swb_dtype t) {
+  std::vector<float> v(count);
+  if (t == SWB_F32) {
+    CUDA_OK(cudaMemcpy(v.data(), p, count * 4, cudaMemcpyDeviceToHost));
+  } else {
+    std::vector<uint16_t> h(count);
+    CUDA_OK(cudaMemcpy(h.data(), p, count * 2, cudaMemcpyDeviceToHost));
+    for (size_t i = 0; i < count; ++i) v[i] = swb::HalfToFloat(h[i]);
+  }
+  return v;
+}
+
+// One set of weights on the device in a param dtype, and the swb_swin_block_weights array pointing at it.
+struct DeviceWeights {
+  std::vector<std::unique_ptr<DeviceBuffer>> buffers;
+  std::vector<swb_swin_block_weights> blocks;
+  DeviceWeights(const std::vector<HostBlock>& host, swb_dtype param) {
+    for (const HostBlock& b : host) {
+      auto up = [&](const std::vector<float>& v, swb_dtype t) {
+        buffers.push_back(Upload(v, t));
+        return buffers.back()->p;
+      };
+      swb_swin_block_weights w{};
+      w.shift_size = b.shift;
+      w.norm1_weight = up(b.n1w, param);
+      w.norm1_bias = up(b.n1b, param);
+      w.qkv_weight = up(b.qkvw, param);
+      w.qkv_bias = up(b.qkvb, param);
+      w.attn_bias = static_cast<const float*>(up(b.attn_bias, SWB_F32));
+      w.proj_weight = up(b.projw, param);
+      w.proj_bias = up(b.projb, param);
+      w.norm2_weight = up(b.n2w, param);
+      w.norm2_bias = up(b.n2b, param);
+      w.fc1_weight = up(b.fc1w, param);
+      w.fc1_bias = up(b.fc1b, param);
+      w.fc2_weight = up(b.fc2w, param);
+      w.fc2_bias = up(b.fc2b, param);
+      blocks.push_back(w);
+    }
+  }
+};
+
+swb_swin_block_desc Desc(const Config& c, swb_dtype dtype, swb_dtype param, int32_t flags) {
+  swb_swin_block_desc d{};
+  d.channels = c.C;
+  d.heads = c.heads;
+  d.hidden = c.hidden;
+  d.window_size = c.ws;
+  d.depth = static_cast<int64_t>(c.shifts.size());
+  d.epsilon = 1e-5f;
+  d.scale = 1.f / std::sqrt(static_cast<float>(c.C / c.heads));
+  d.dtype = dtype;
+  d.param_dtype = param;
+  d.flags = flags;
+  return d;
+}
+
+// ---- host reference -----------------------------------------------------------------------------------------------
+
+void LayerNorm(const std::vector<float>& x, int64_t T, int64_t C, const std::vector<float>& w,
+               const std::vector<float>& b, std::vector<float>& y) {
+  y.resize(T * C);
+  for (int64_t t = 0; t < T; ++t) {
+    const float* r = &x[t * C];
+    double mean = 0;
+    for (int64_t c = 0; c < C; ++c) mean += r[c];
+    mean /= static_cast<double>(C);
+    double var = 0;
+    for (int64_t c = 0; c < C; ++c) var += (r[c] - mean) * (r[c] - mean);
+    var /= static_cast<double>(C);
+    const double inv = 1.0 / std::sqrt(var + 1e-5);
+    for (int64_t c = 0; c < C; ++c) y[t * C + c] = static_cast<float>((r[c] - mean) * inv * w[c] + b[c]);
+  }
+}
+
+// y (T, out) = x (T, in) W^T + b, W (out, in)
+void Linear(const std::vector<float>& x, int64_t T, int64_t in, const std::vector<float>& W,
+            const std::vector<float>& b, int64_t out, std::vector<float>& y) {
+  y.resize(T * out);
+  for (int64_t t = 0; t < T; ++t) {
+    const float* r = &x[t * in];
+    for (int64_t o = 0; o < out; ++o) {
+      const float* wr = &W[o * in];
+      double acc = b[o];
+      for (int64_t i = 0; i < in; ++i) acc += static_cast<double>(r[i]) * wr[i];
+      y[t * out + o] = static_cast<float>(acc);
+    }
+  }
+}
+
+int Region(int64_t p, int64_t n, int64_t ws, int64_t shift) { return p < n - ws ? 0 : (p < n - shift ? 1 : 2); }
+
+// One block in place on x (B, H*W, C).
+void ReferenceBlock(const Config& c, const HostBlock& w, std::vector<float>& x) {
+  const int64_t C = c.C, B = c.B, H = c.H, W = c.W, ws = c.ws, N = ws * ws, s = w.shift, heads = c.heads;
+  const int64_t d = C / heads, T = B * H * W, per_row = W / ws, nW = (H / ws) * per_row;
+  const double scale = 1.0 / std::sqrt(static_cast<double>(d));
+  std::vector<float> ln;
+  LayerNorm(x, T, C, w.n1w, w.n1b, ln);
+  // window row r <- pixel pix[r]; region ids of the shifted grid for the mask
+  std::vector<int64_t> pix(T);
+  std::vector<int> region(T);
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t wi = 0; wi < nW; ++wi)
+      for (int64_t t = 0; t < N; ++t) {
+        const int64_t y = (wi / per_row) * ws + t / ws, xx = (wi % per_row) * ws + t % ws;
+        const int64_t r = (b * nW + wi) * N + t;
+        pix[r] = (b * H + (y + s) % H) * W + (xx + s) % W;
+        region[r] = 3 * Region(y, H, ws, s) + Region(xx, W, ws, s);
+      }
+  std::vector<float> win(T * C), qkv, attn(T * C), proj;
+  for (int64_t r = 0; r < T; ++r) std::memcpy(&win[r * C], &ln[pix[r] * C], C * sizeof(float));
+  Linear(win, T, C, w.qkvw, w.qkvb, 3 * C, qkv);
+  std::vector<double> p(N);
+  for (int64_t bw = 0; bw < B * nW; ++bw)
+    for (int64_t h = 0; h < heads; ++h)
+      for (int64_t i = 0; i < N; ++i) {
+        const float* q = &qkv[(bw * N + i) * 3 * C + h * d];
+        double mx = -1e300;
+        for (int64_t j = 0; j < N; ++j) {
+          const float* k = &qkv[(bw * N + j) * 3 * C + C + h * d];
+          double acc = 0;
+          for (int64_t e = 0; e < d; ++e) acc += static_cast<double>(q[e]) * k[e];
+          acc = acc * scale + w.attn_bias[(h * N + i) * N + j];
+          if (s > 0 && region[bw * N + i] != region[bw * N + j]) acc += -100.0;
+          p[j] = acc;
+          mx = std::max(mx, acc);
+        }
+        double sum = 0;
+        for (int64_t j = 0; j < N; ++j) sum += (p[j] = std::exp(p[j] - mx));
+        for (int64_t e = 0; e < d; ++e) {
+          double acc = 0;
+          for (int64_t j = 0; j < N; ++j) acc += p[j] * qkv[(bw * N + j) * 3 * C + 2 * C + h * d + e];
+          attn[(bw * N + i) * C + h * d + e] = static_cast<float>(acc / sum);
+        }
+      }
+  Linear(attn, T, C, w.projw, w.projb, C, proj);
+  for (int64_t r = 0; r < T; ++r)
+    for (int64_t ch = 0; ch < C; ++ch) x[pix[r] * C + ch] += proj[r * C + ch];
+  std::vector<float> ln2, hid, mlp;
+  LayerNorm(x, T, C, w.n2w, w.n2b, ln2);
+  Linear(ln2, T, C, w.fc1w, w.fc1b, c.hidden, hid);
+  for (float& v : hid) v = static_cast<float>(0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))));
+  Linear(hid, T, c.hidden, w.fc2w, w.fc2b, C, mlp);
+  for (int64_t i = 0; i < T * C; ++i) x[i] += mlp[i];
+}
+
+std::vector<float> Reference(const Config& c, const std::vector<HostBlock>& blocks, std::vector<float> x) {
+  for (const HostBlock& b : blocks) ReferenceBlock(c, b, x);
+  return x;
+}
+
+// ---- comparisons ------------------------------------------------------------------------------------------------
+
+double MaxAbs(const std::vector<float>& v) {
+  double m = 0;
+  for (float f : v) m = std::max(m, static_cast<double>(std::fabs(f)));
+  return m;
+}
+
+double MaxDiff(const std::vector<float>& a, const std::vector<float>& b) {
+  double m = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const double d = std::fabs(static_cast<double>(a[i]) - b[i]);
+    m = std::isnan(d) ? INFINITY : std::max(m, d);
+  }
+  return m;
+}
+
+// 10 log10(sum ref^2 / sum (out - ref)^2); NaN anywhere gives -inf.
+double SnrDb(const std::vector<float>& out, const std::vector<float>& ref) {
+  double signal = 0, noise = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const double e = static_cast<double>(out[i]) - ref[i];
+    if (std::isnan(e)) return -INFINITY;
+    signal += static_cast<double>(ref[i]) * ref[i];
+    noise += e * e;
+  }
+  return noise == 0 ? INFINITY : 10 * std::log10(signal / noise);
+}
+
+bool Same(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// ---- runs -------------------------------------------------------------------------------------------------------
+
+struct Handle {
+  swb_swin_block* h = nullptr;
+  ~Handle() { swb_swin_block_destroy(h); }
+};
+
+bool Create(const Config& c, const DeviceWeights& w, swb_dtype dtype, swb_dtype param, int32_t flags, Handle& out) {
+  const swb_swin_block_desc d = Desc(c, dtype, param, flags);
+  const int rc = swb_swin_block_create_cuda(&d, w.blocks.data(), nullptr, &out.h, g_msg, sizeof g_msg);
+  Check(rc == SWB_OK && out.h != nullptr, std::string(c.name) + ": create_cuda: " + g_msg);
+  return rc == SWB_OK;
+}
+
+// Runs h on x (uploaded in dtype) into a fresh output (or in place) on stream; returns y as floats.
+std::vector<float> RunOnce(swb_swin_block* h, const Config& c, swb_dtype dtype, const std::vector<float>& x,
+                           bool in_place, cudaStream_t stream, const char* what) {
+  auto dx = Upload(x, dtype);
+  std::unique_ptr<DeviceBuffer> dy;
+  void* y = dx->p;
+  if (!in_place) {
+    dy = std::make_unique<DeviceBuffer>(dx->n);
+    y = dy->p;
+  }
+  CUDA_OK(cudaDeviceSynchronize());  // the uploads and poison fills ran on the legacy stream
+  const int rc = swb_swin_block_run(h, c.B, c.H, c.W, dx->p, y, stream, g_msg, sizeof g_msg);
+  Check(rc == SWB_OK, std::string(c.name) + " " + what + ": run: " + g_msg);
+  CUDA_OK(cudaStreamSynchronize(stream));
+  return Download(y, x.size(), dtype);
+}
+
+swb_swin_block_stats StatsOf(const swb_swin_block* h) {
+  swb_swin_block_stats s{};
+  Check(swb_swin_block_stats_get(h, &s, g_msg, sizeof g_msg) == SWB_OK, std::string("stats: ") + g_msg);
+  return s;
+}
+
+void TestConfig(const Config& c, uint32_t seed, bool thorough) {
+  const auto blocks = MakeWeights(c, seed);
+  std::mt19937 rng(seed + 1000);
+  const std::vector<float> x = Uniform(c.B * c.H * c.W * c.C, rng, -2.f, 2.f);
+  const std::vector<float> ref = Reference(c, blocks, x);
+  const double scale = MaxAbs(ref);
+  DeviceWeights w32(blocks, SWB_F32), w16(blocks, SWB_F16);
+  std::printf("%s: C %lld heads %lld hidden %lld ws %lld depth %zu (B, H, W) = (%lld, %lld, %lld), max|ref| %.3g\n",
+              c.name, static_cast<long long>(c.C), static_cast<long long>(c.heads), static_cast<long long>(c.hidden),
+              static_cast<long long>(c.ws), c.shifts.size(), static_cast<long long>(c.B),
+              static_cast<long long>(c.H), static_cast<long long>(c.W), scale);
+
+  // FP32 chain: the reference within 1e-4 of its scale; the graph gives the same bits
+  std::vector<float> y32;
+  {
+    Handle h;
+    if (!Create(c, w32, SWB_F32, SWB_F32, 0, h)) return;
+    y32 = RunOnce(h.h, c, SWB_F32, x, false, nullptr, "fp32");
+    const double d = MaxDiff(y32, ref);
+    std::printf("  fp32        max|d| %.3g (%.3g of max|ref|)\n", d, d / scale);
+    Check(d <= 1e-4 * scale, std::string(c.name) + ": fp32 max|d| " + std::to_string(d) + " > 1e-4 * max|ref|");
+    if (thorough) {
+      const auto again = RunOnce(h.h, c, SWB_F32, x, true, nullptr, "fp32 in place");
+      Check(Same(again, y32), std::string(c.name) + ": fp32 in place differs from out of place");
+    }
+  }
+  if (thorough) {
+    Handle h;
+    if (!Create(c, w32, SWB_F32, SWB_F32, SWB_SWIN_BLOCK_CUDA_GRAPH, h)) return;
+    for (int i = 0; i < 2; ++i)
+      Check(Same(RunOnce(h.h, c, SWB_F32, x, false, nullptr, "fp32 graph"), y32),
+            std::string(c.name) + ": fp32 graph run " + std::to_string(i) + " differs from the direct run");
+  }
+
+  // CPU handle, where built: the same function within 1e-4
+  {
+    const swb_swin_block_desc d = Desc(c, SWB_F32, SWB_F32, 0);
+    std::vector<swb_swin_block_weights> host(blocks.size());
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      const HostBlock& b = blocks[i];
+      host[i] = {b.shift,       b.n1w.data(),  b.n1b.data(),  b.qkvw.data(), b.qkvb.data(),
+                 b.attn_bias.data(), b.projw.data(), b.projb.data(), b.n2w.data(), b.n2b.data(),
+                 b.fc1w.data(), b.fc1b.data(), b.fc2w.data(), b.fc2b.data()};
+    }
+    swb_swin_block* cpu = nullptr;
+    if (swb_swin_block_create_cpu(&d, host.data(), &cpu, g_msg, sizeof g_msg) == SWB_OK) {
+      std::vector<float> ycpu(x.size());
+      const int rc = swb_swin_block_run(cpu, c.B, c.H, c.W, x.data(), ycpu.data(), nullptr, g_msg, sizeof g_msg);
+      Check(rc == SWB_OK, std::string(c.name) + ": cpu handle run: " + g_msg);
+      const double dc = MaxDiff(y32, ycpu);
+      std::printf("  cpu handle  max|d| %.3g vs the fp32 CUDA chain\n", dc);
+      Check(dc <= 1e-4 * scale, std::string(c.name) + ": CUDA vs CPU handle max|d| " + std::to_string(dc));
+      swb_swin_block_destroy(cpu);
+    } else {
+      std::printf("  cpu handle  not compared: %s\n", g_msg);
+    }
+  }
+
+  // FP16 chain: SNR against the FP32 reference; FP32 weights give the same bits; graph and in place too
+  std::vector<float> y16;
+  {
+    Handle h;
+    if (!Create(c, w16, SWB_F16, SWB_F16, 0, h)) return;
+    y16 = RunOnce(h.h, c, SWB_F16, x, false, nullptr, "fp16");
+    std::vector<float> dy(x.size()), dref(x.size());
+    for (size_t i = 0; i < x.size(); ++i) dy[i] = y16[i] - x[i], dref[i] = ref[i] - x[i];
+    const double snr = SnrDb(y16, ref), snr_delta = SnrDb(dy, dref);
+    std::printf("  fp16        SNR %.1f dB (of y - x: %.1f dB), max|d| %.3g\n", snr, snr_delta, MaxDiff(y16, ref));
+    Check(snr >= 60.0, std::string(c.name) + ": fp16 SNR " + std::to_string(snr) + " dB < 60 dB");
+    if (thorough) {
+      Check(Same(RunOnce(h.h, c, SWB_F16, x, true, nullptr, "fp16 in place"), y16),
+            std::string(c.name) + ": fp16 in place differs from out of place");
+    }
+  }
+  if (thorough) {
+    Handle h;
+    if (!Create(c, w32, SWB_F16, SWB_F32, 0, h)) return;
+    Check(Same(RunOnce(h.h, c, SWB_F16, x, false, nullptr, "fp16 (fp32 weights)"), y16),
+          std::string(c.name) + ": fp16 with fp32 weights differs from fp16 weights");
+  }
+  {
+    Handle h;
+    if (!Create(c, w16, SWB_F16, SWB_F16, SWB_SWIN_BLOCK_CUDA_GRAPH, h)) return;
+    cudaStream_t stream;
+    CUDA_OK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    for (int i = 0; i < 3; ++i)
+      Check(Same(RunOnce(h.h, c, SWB_F16, x, i == 2, i == 1 ? stream : nullptr, "fp16 graph"), y16),
+            std::string(c.name) + ": fp16 graph run " + std::to_string(i) + " differs from the direct run");
+    const swb_swin_block_stats s = StatsOf(h.h);
+    Check(s.on_cuda == 1 && s.shapes == 1 && s.graphs_captured == 1 && s.graph_replays == 2 && s.weight_bytes > 0 &&
+              s.workspace_bytes > 0,
+          std::string(c.name) + ": graph stats (shapes " + std::to_string(s.shapes) + ", captured " +
+              std::to_string(s.graphs_captured) + ", replays " + std::to_string(s.graph_replays) + ")");
+    CUDA_OK(cudaStreamDestroy(stream));
+  }
+}
+
+// Several shapes on one graph handle: each one's result equals a direct handle's; LRU eviction, trim and the stats.
+void TestShapes() {
+  const Config base{"shapes", 60, 6, 120, 8, {0, 4}, 1, 16, 16};
+  const auto blocks = MakeWeights(base, 77);
+  DeviceWeights w(blocks, SWB_F16);
+  Handle graph, direct;
+  if (!Create(base, w, SWB_F16, SWB_F16, SWB_SWIN_BLOCK_CUDA_GRAPH, graph) ||
+      !Create(base, w, SWB_F16, SWB_F16, 0, direct))
+    return;
+  const int64_t shapes[][3] = {{1, 16, 16}, {1, 16, 24}, {2, 16, 24}, {1, 24, 16}, {1, 8, 8}, {1, 8, 8}, {1, 16, 16}};
+  std::mt19937 rng(5);
+  int step = 0;
+  auto run = [&](const int64_t* shape) {
+    Config c = base;
+    c.B = shape[0], c.H = shape[1], c.W = shape[2];
+    const auto x = Uniform(c.B * c.H * c.W * c.C, rng, -2.f, 2.f);
+    const auto a = RunOnce(graph.h, c, SWB_F16, x, false, nullptr, "shapes graph");
+    const auto b = RunOnce(direct.h, c, SWB_F16, x, false, nullptr, "shapes direct");
+    Check(Same(a, b), "shapes: step " + std::to_string(step) + " graph differs from direct");
+    ++step;
+  };
+  for (int i = 0; i < 5; ++i) run(shapes[i]);
+  swb_swin_block_stats s = StatsOf(graph.h);
+  Check(s.shapes == SWB_SWIN_BLOCK_MAX_SHAPES && s.graphs_captured == 5 && s.graph_replays == 0,
+        "shapes: after 5 shapes: " + std::to_string(s.shapes) + " shapes, " + std::to_string(s.graphs_captured) +
+            " captured");
+  run(shapes[5]);  // the most recent shape: a replay
+  run(shapes[6]);  // the first shape was evicted: captured again
+  s = StatsOf(graph.h);
+  Check(s.graph_replays == 1 && s.graphs_captured == 6 && s.shapes == SWB_SWIN_BLOCK_MAX_SHAPES,
+        "shapes: replays " + std::to_string(s.graph_replays) + ", captured " + std::to_string(s.graphs_captured));
+  const int64_t weights = s.weight_bytes;
+  Check(swb_swin_block_trim(graph.h, g_msg, sizeof g_msg) == SWB_OK, std::string("trim: ") + g_msg);
+  s = StatsOf(graph.h);
+  Check(s.shapes == 0 && s.workspace_bytes == 0 && s.weight_bytes == weights && s.graphs_captured == 6,
+        "trim: " + std::to_string(s.shapes) + " shapes, " + std::to_string(s.workspace_bytes) + " workspace bytes");
+  run(shapes[0]);
+  s = StatsOf(graph.h);
+  Check(s.shapes == 1 && s.graphs_captured == 7, "after trim: captured " + std::to_string(s.graphs_captured));
+  std::printf("shapes: LRU, trim and stats checked (weights %lld bytes)\n", static_cast<long long>(weights));
+}
+
+void TestErrors() {
+  const Config c{"errors", 60, 6, 120, 8, {0, 4}, 1, 16, 16};
+  const auto blocks = MakeWeights(c, 9);
+  DeviceWeights w(blocks, SWB_F16);
+  swb_swin_block_desc d = Desc(c, SWB_F16, SWB_F16, 0);
+  swb_swin_block* h = reinterpret_cast<swb_swin_block*>(&d);  // must come back NULL
+  Check(swb_swin_block_create_cuda(nullptr, w.blocks.data(), nullptr, &h, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT &&
+            h == nullptr,
+        "errors: null description");
+  Check(swb_swin_block_create_cuda(&d, nullptr, nullptr, &h, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT,
+        "errors: null weights array");
+  std::vector<swb_swin_block_weights> broken = w.blocks;
+  broken[1].fc2_bias = nullptr;
+  Check(swb_swin_block_create_cuda(&d, broken.data(), nullptr, &h, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT &&
+            std::strstr(g_msg, "fc2_bias") != nullptr,
+        std::string("errors: null fc2_bias: ") + g_msg);
+  broken = w.blocks;
+  broken[0].shift_size = 8;
+  Check(swb_swin_block_create_cuda(&d, broken.data(), nullptr, &h, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT,
+        "errors: shift == window_size");
+  swb_swin_block_desc bad = d;
+  bad.flags = 8;
+  Check(swb_swin_block_create_cuda(&bad, w.blocks.data(), nullptr, &h, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT,
+        "errors: unknown flag");
+  bad = d;
+  bad.window_size = 40;  // 1600 tokens per window: more than the attention kernels take
+  std::vector<swb_swin_block_weights> unshifted = w.blocks;
+  for (auto& b : unshifted) b.shift_size = 0;
+  Check(swb_swin_block_create_cuda(&bad, unshifted.data(), nullptr, &h, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT,
+        std::string("errors: window 40: ") + g_msg);
+  Check(swb_swin_block_create_cpu(&d, nullptr, &h, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT, "errors: cpu null weights");
+  bad = d;
+  bad.flags = SWB_SWIN_BLOCK_CUDA_GRAPH;
+  Check(swb_swin_block_desc_check(&bad, 0, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT, "errors: graph flag on the CPU");
+
+  Handle ok;
+  if (!Create(c, w, SWB_F16, SWB_F16, 0, ok)) return;
+  DeviceBuffer x(2 * 16 * 16 * 60 * 2 + 16), y(2 * 16 * 16 * 60 * 2 + 16);
+  Check(swb_swin_block_run(ok.h, 1, 12, 16, x.p, y.p, nullptr, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT,
+        "errors: H not a multiple of the window");
+  Check(swb_swin_block_run(ok.h, 0, 16, 16, x.p, y.p, nullptr, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT,
+        "errors: batch 0");
+  Check(swb_swin_block_run(ok.h, 1, 16, 16, nullptr, y.p, nullptr, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT,
+        "errors: null x");
+  Check(swb_swin_block_run(ok.h, 1, 16, 16, x.p, static_cast<char*>(y.p) + 1, nullptr, g_msg, sizeof g_msg) ==
+            SWB_ERR_ARGUMENT,
+        std::string("errors: misaligned y: ") + g_msg);
+  Check(swb_swin_block_run(nullptr, 1, 16, 16, x.p, y.p, nullptr, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT,
+        "errors: null handle");
+  Check(swb_swin_block_stats_get(ok.h, nullptr, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT, "errors: null stats");
+  Check(swb_swin_block_trim(nullptr, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT, "errors: trim null");
+  swb_swin_block_destroy(nullptr);
+  // a failed run leaves the handle usable
+  Check(swb_swin_block_run(ok.h, 1, 16, 16, x.p, y.p, nullptr, g_msg, sizeof g_msg) == SWB_OK,
+        std::string("errors: run after failures: ") + g_msg);
+  CUDA_OK(cudaDeviceSynchronize());
+  std::printf("errors: checked\n");
+}
+
+}  // namespace
+
+int main() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
+    std::printf("no CUDA device: skipping the CUDA swin_block tests\n");
+    return 77;  // ctest SKIP_RETURN_CODE
+  }
+  std::printf("%s\n", swb_build_info());
+  TestConfig({"lightweight", 60, 6, 120, 8, {0, 4, 0, 4}, 2, 16, 24}, 1, true);
+  TestConfig({"classical", 180, 6, 360, 8, {0, 4, 0, 4, 0, 4}, 1, 24, 32}, 2, true);
+  TestConfig({"window12", 60, 6, 120, 12, {0, 6}, 1, 24, 36}, 3, false);
+  TestConfig({"odd", 36, 6, 100, 8, {4, 0}, 2, 8, 24}, 4, false);
+  TestConfig({"depth1", 60, 6, 120, 8, {4}, 1, 16, 16}, 5, false);
+  TestShapes();
+  TestErrors();
+  std::printf("%d checks, %d failures\n", g_checks, g_failures);
+  return g_failures == 0 ? 0 : 1;
+}
