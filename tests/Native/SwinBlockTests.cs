@@ -314,14 +314,14 @@ public class SwinBlockTests(ITestOutputHelper output)
             using var chain = SwinBlockChain.Create(blocks, 6, 8, 1e-5, 0.5, ScalarType.Float32);
             Assert.Equal(new SwinBlockDesc(12, 6, 24, 8, 2, 1e-5f, 0.5f, SwbDType.F32, SwbDType.F32), chain.Description);
 
-            using var x = rand(2, 16 * 24, 12);
+            using var x = rand([2, 16 * 24, 12], generator: new Generator(11));
             using var y = chain.Run(x, 16, 24);
             Assert.Equal(x.shape, y.shape);
             Assert.Contains("x is Float64", Assert.Throws<ArgumentException>(() => chain.Run(x.to(ScalarType.Float64), 16, 24)).Message);
             Assert.Contains("expected Float32", Assert.Throws<ArgumentException>(() => chain.Run(x.to(ScalarType.Float16), 16, 24)).Message);
             Assert.Contains("expected (B, H·W", Assert.Throws<ArgumentException>(() => chain.Run(x, 24, 24)).Message);
             Assert.Contains("contiguous", Assert.Throws<ArgumentException>(() => chain.Run(x.transpose(0, 1), 16, 24)).Message);
-            using var odd = rand(2, 12 * 32, 12);
+            using var odd = rand([2, 12 * 32, 12], generator: new Generator(12));
             var e = Assert.Throws<PluginException>(() => chain.Run(odd, 12, 32));
             Assert.Contains("multiples of window_size 8", e.Message);
 
