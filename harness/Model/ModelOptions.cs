@@ -76,8 +76,10 @@ public enum Kernels
     /// <summary>
     /// swb_swin_block: all the blocks of a stage as one native call (a handle per stage holding the weight copies): LN +
     /// roll + partition, GEMMs with bias / bias + GELU / bias + residual epilogues, the fused window attention, reverse
-    /// + roll + residual + LayerNorm in one pass. Within the blocks it supersedes the per-op flags above (they still
-    /// apply outside the blocks: patch-embedding and final LayerNorm, the mask-making path of the other blocks).
+    /// + roll + residual + LayerNorm in one pass (CUDA; on CPU tensors the reference kernels composed with a float32
+    /// matrix product). Within the blocks it supersedes the per-op flags above and the <see cref="MaskMode"/>: the
+    /// handle makes its own shifted-window masks, so the mask mode no longer matters inside a stage (the label still
+    /// carries it). The other flags still apply outside the blocks (patch-embedding and final LayerNorm).
     /// </summary>
     SwinBlock = 128,
     /// <summary>
@@ -138,6 +140,10 @@ public sealed record ModelOptions
         if (kernels.HasFlag(Kernels.CudaGraph) && !kernels.HasFlag(Kernels.SwinBlock))
             throw new ArgumentException("kernel mode 'cuda_graph' needs 'swin_block' (it captures the swin_block stages)");
     }
+
+    /// <summary>Why <see cref="Kernels.CudaGraph"/> cannot run on <paramref name="device"/> (a CPU device or tensor).</summary>
+    public static string CudaGraphNeedsCuda(string device) =>
+        $"cuda_graph needs CUDA tensors (it captures the swin_block stages as CUDA graphs); this run is on {device}";
 
     /// <summary>The tokens of a kernel set, comma-separated in flag order.</summary>
     public static string TokenList(Kernels kernels) => string.Join(", ", Tokens(kernels));
