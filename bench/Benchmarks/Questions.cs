@@ -134,10 +134,10 @@ public class OrtParityBenchmarks : Question
         V(Backend.OnnxRuntime, O(MaskMode.PerBlock, Precision.Fp32)),
         V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16)),
         V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, FiveOps)),
-        V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)),
-        V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)),
+        V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.PerOpKernels)),
+        V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.PerOpKernels)),
         V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Kernels.All)),
-        V(Backend.TensorRt, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)));
+        V(Backend.TensorRt, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.PerOpKernels)));
 
     public override QuestionSpec Spec => Definition;
 }
