@@ -78,6 +78,9 @@ public sealed class Mlp : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => fc2.forward(act.forward(fc1.forward(x)));
 
+    /// <summary>fc1, then fc2 (for kernels that run the MLP themselves).</summary>
+    internal (Linear Fc1, Linear Fc2) Layers => (fc1, fc2);
+
     /// <summary>
     /// The same MLP on zero-padded rows (…, Align(C)) with the zero-padded weights of <see cref="AlignedLinear"/>
     /// (hidden width padded too): (…, Align(C)) → (…, Align(C)), the padding columns zero (GELU(0) = 0).
@@ -144,6 +147,15 @@ public sealed class WindowAttention : nn.Module
 
     /// <summary>Whether the forward pass is the fused kernel, which wants its mask in float32.</summary>
     public bool UsesFusedKernel => _fused;
+
+    /// <summary>The number of heads.</summary>
+    public long Heads => _heads;
+
+    /// <summary>The attention scale, (C / heads)^-0.5.</summary>
+    public double Scale => _scale;
+
+    /// <summary>The packed qkv projection, then the output projection (for kernels that run them themselves).</summary>
+    internal (Linear Qkv, Linear Proj) Projections => (qkv, proj);
 
     /// <summary>x: (B·nW, N, C); mask: (nW, N, N) or null.</summary>
     /// <remarks>
@@ -212,7 +224,7 @@ public sealed class WindowAttention : nn.Module
     /// The relative position bias as the fused kernel takes it: float32 (heads, N, N), gathered once per device and
     /// kept until the table is replaced (a new storage or dtype, e.g. after <c>to()</c>) or <see cref="ClearCaches"/>.
     /// </summary>
-    private Tensor FusedBias(Device device, long n)
+    internal Tensor FusedBias(Device device, long n)
     {
         var table = relative_position_bias_table;
         var key = device.ToString();
@@ -293,8 +305,24 @@ public sealed class SwinTransformerBlock : nn.Module
 
     public long ShiftSize => _shift;
 
+    /// <summary>The block's window size (the configured one, or the training resolution when that is smaller).</summary>
+    public long WindowSize => _ws;
+
     /// <summary>The block's attention (its bias cache).</summary>
     public WindowAttention Attention => attn;
+
+    /// <summary>
+    /// The block's weights as <see cref="SwinBlockChain"/> takes them: its own shift and the parameters themselves
+    /// (not copies), the relative position bias gathered on <paramref name="device"/> in float32 (the fused
+    /// attention's cache).
+    /// </summary>
+    internal SwinBlockTensors ChainTensors(Device device)
+    {
+        var (qkv, proj) = attn.Projections;
+        var (fc1, fc2) = mlp.Layers;
+        return new SwinBlockTensors(_shift, norm1.Weight, norm1.Bias, qkv.weight!, qkv.bias!, attn.FusedBias(device, _ws * _ws),
+            proj.weight!, proj.bias!, norm2.Weight, norm2.Bias, fc1.weight!, fc1.bias!, fc2.weight!, fc2.bias!);
+    }
 
     /// <summary>Drops what the block derived from its weights (bias cache, padded weights).</summary>
     public void ClearCaches()
@@ -369,10 +397,16 @@ public sealed class SwinTransformerBlock : nn.Module
     }
 }
 
-/// <summary>The blocks of one stage (official <c>BasicLayer</c>; no downsampling in SwinIR).</summary>
+/// <summary>
+/// The blocks of one stage (official <c>BasicLayer</c>; no downsampling in SwinIR). With <see cref="Kernels.SwinBlock"/>
+/// every block runs in one <see cref="SwinBlockChain"/> call (see <see cref="Forward"/>).
+/// </summary>
 public sealed class BasicLayer : nn.Module
 {
     private readonly ModuleList<SwinTransformerBlock> blocks;
+    private readonly bool _chain;
+    private readonly bool _cudaGraph;
+    private readonly Dictionary<string, (IntPtr[] Weights, ScalarType Type, SwinBlockChain Chain)> _chains = new();
 
     public BasicLayer(long dim, int inputResolution, int depth, long heads, int windowSize, double mlpRatio, ModelOptions options)
         : base(nameof(BasicLayer))
@@ -380,14 +414,84 @@ public sealed class BasicLayer : nn.Module
         blocks = new ModuleList<SwinTransformerBlock>();
         for (var i = 0; i < depth; i++)
             blocks.Add(new SwinTransformerBlock(dim, inputResolution, heads, windowSize, i % 2 == 0 ? 0 : windowSize / 2, mlpRatio, options));
+        _chain = options.Kernels.HasFlag(Kernels.SwinBlock);
+        _cudaGraph = options.Kernels.HasFlag(Kernels.CudaGraph);
         RegisterComponents();
     }
 
     public IEnumerable<SwinTransformerBlock> Blocks => blocks;
 
-    /// <summary>Runs the blocks in order, freeing each intermediate residual stream once the next block has consumed it.</summary>
-    public Tensor Forward(Tensor x, long h, long w, MaskProvider masks) =>
-        Sequence.Chain(x, blocks, (block, t) => block.Forward(t, h, w, masks));
+    /// <summary>The <see cref="Kernels.SwinBlock"/> chains made so far (one per device and dtype run).</summary>
+    public IReadOnlyList<SwinBlockChain> Chains
+    {
+        get
+        {
+            lock (_chains) return _chains.Values.Select(e => e.Chain).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Runs the blocks in order, freeing each intermediate residual stream once the next block has consumed it. With
+    /// <see cref="Kernels.SwinBlock"/>: x (made contiguous) → a new (B, H·W, C) tensor from one chain call, whose handle
+    /// makes its own shifted-window masks (<paramref name="masks"/> is unused: the mask mode no longer matters inside
+    /// the stage).
+    /// </summary>
+    public Tensor Forward(Tensor x, long h, long w, MaskProvider masks)
+    {
+        if (!_chain) return Sequence.Chain(x, blocks, (block, t) => block.Forward(t, h, w, masks));
+        if (_cudaGraph && x.device.type != DeviceType.CUDA) throw new ArgumentException(ModelOptions.CudaGraphNeedsCuda(x.device.ToString()));
+        using var scope = NewDisposeScope();
+        return Chain(x.device, x.dtype).Run(x.contiguous(), h, w).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The chain of this stage for activations of <paramref name="type"/> on <paramref name="device"/>: made on first use
+    /// from the blocks' parameters (each block's own window size and shift) and kept until a parameter is replaced (a
+    /// new storage or dtype, e.g. after <c>to()</c>) or <see cref="ClearCaches"/>.
+    /// </summary>
+    private SwinBlockChain Chain(Device device, ScalarType type)
+    {
+        var key = $"{device}/{type}";
+        var weights = parameters().ToList();
+        var at = weights.Select(TensorOps.DataPointer).ToArray();
+        var weightType = weights[0].dtype;
+        lock (_chains)
+        {
+            if (_chains.TryGetValue(key, out var cached) && cached.Type == weightType && cached.Weights.SequenceEqual(at)) return cached.Chain;
+            if (_chains.Remove(key, out var stale)) stale.Chain.Dispose();
+            var first = blocks[0];
+            if (blocks.Any(b => b.WindowSize != first.WindowSize))
+                throw new InvalidOperationException("swin_block: the blocks of one stage have different window sizes");
+            var chain = SwinBlockChain.Create(blocks.Select(b => b.ChainTensors(device)).ToList(), first.Attention.Heads, first.WindowSize,
+                SwinLayerNorm.Eps, first.Attention.Scale, type, _cudaGraph);
+            _chains[key] = (at, weightType, chain);
+            return chain;
+        }
+    }
+
+    /// <summary>Drops the stage's chains and what its blocks derived from their weights (needed only after in-place weight changes).</summary>
+    public void ClearCaches()
+    {
+        lock (_chains)
+        {
+            foreach (var entry in _chains.Values) entry.Chain.Dispose();
+            _chains.Clear();
+        }
+        foreach (var block in blocks) block.ClearCaches();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            lock (_chains)
+            {
+                foreach (var entry in _chains.Values) entry.Chain.Dispose();
+                _chains.Clear();
+            }
+        }
+        base.Dispose(disposing);
+    }
 }
 
 /// <summary>Residual Swin Transformer Block: a stage of Swin blocks, a conv (1conv or 3conv), and a long residual.</summary>

@@ -139,6 +139,10 @@ public sealed record ModelOptions
             throw new ArgumentException("kernel mode 'cuda_graph' needs 'swin_block' (it captures the swin_block stages)");
     }
 
+    /// <summary>Why <see cref="Kernels.CudaGraph"/> cannot run on <paramref name="device"/> (a CPU device or tensor).</summary>
+    public static string CudaGraphNeedsCuda(string device) =>
+        $"cuda_graph needs CUDA tensors (it captures the swin_block stages as CUDA graphs); this run is on {device}";
+
     /// <summary>The tokens of a kernel set, comma-separated in flag order.</summary>
     public static string TokenList(Kernels kernels) => string.Join(", ", Tokens(kernels));
 

@@ -85,15 +85,19 @@ public sealed class SwinIR : Module<Tensor, Tensor>
     public IEnumerable<SwinTransformerBlock> Blocks => layers.SelectMany(l => l.ResidualGroup.Blocks);
 
     /// <summary>
-    /// Drops what the model derived from its weights and inputs: hoisted masks, the fused attention's bias caches and the
-    /// padded weights of <see cref="Kernels.AlignedRows"/>
+    /// Drops what the model derived from its weights and inputs: hoisted masks, the fused attention's bias caches, the
+    /// padded weights of <see cref="Kernels.AlignedRows"/> and the stages' <see cref="Kernels.SwinBlock"/> chains (their
+    /// weight copies and per-shape buffers)
     /// (call after changing weights in place once the model has run; moving it with <c>to()</c> needs no call).
     /// </summary>
     public void ClearCaches()
     {
         _masks.Clear();
-        foreach (var block in Blocks) block.ClearCaches();
+        foreach (var layer in layers) layer.ResidualGroup.ClearCaches();
     }
+
+    /// <summary>The stages' <see cref="Kernels.SwinBlock"/> chains made so far.</summary>
+    public IEnumerable<SwinBlockChain> SwinBlockChains => layers.SelectMany(l => l.ResidualGroup.Chains);
 
     /// <summary>Parameter count (weights only, as in the official release files).</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());

@@ -54,6 +54,61 @@ public readonly record struct QkvGeometry(long BatchWindows, long Tokens, long C
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct RowsGeometry(long Rows, long Cols, long OutStride = 0);
 
+/// <summary>
+/// <c>swb_swin_block_desc</c>: a stage of Swin blocks (C channels, heads, MLP width <paramref name="Hidden"/>, window
+/// <paramref name="WindowSize"/>, <paramref name="Depth"/> blocks), the LayerNorm epsilon and attention scale, the
+/// activation dtype and the dtype of every weight but the float32 attention bias, and <see cref="SwinBlockFlags"/>.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct SwinBlockDesc(long Channels, long Heads, long Hidden, long WindowSize, long Depth, float Epsilon, float Scale,
+    SwbDType DType, SwbDType ParamDType, SwinBlockFlags Flags = SwinBlockFlags.None);
+
+/// <summary>Flags of <see cref="SwinBlockDesc"/> (<c>SWB_SWIN_BLOCK_*</c>).</summary>
+[Flags]
+public enum SwinBlockFlags
+{
+    None = 0,
+    /// <summary>CUDA handles: capture the chain once per input shape as a CUDA graph, then replay it.</summary>
+    CudaGraph = 1,
+}
+
+/// <summary>
+/// <c>swb_swin_block_weights</c>: one block's shift and weight pointers (host pointers for a CPU handle, device
+/// pointers for a CUDA handle), in the official nn.Linear layouts; <see cref="AttnBias"/> is float32 (heads, N, N).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct SwinBlockWeights(long ShiftSize, IntPtr Norm1Weight, IntPtr Norm1Bias, IntPtr QkvWeight, IntPtr QkvBias,
+    IntPtr AttnBias, IntPtr ProjWeight, IntPtr ProjBias, IntPtr Norm2Weight, IntPtr Norm2Bias, IntPtr Fc1Weight, IntPtr Fc1Bias,
+    IntPtr Fc2Weight, IntPtr Fc2Bias);
+
+/// <summary><c>swb_swin_block_stats</c>: what a handle holds (shapes with buffers, weight and workspace bytes, CUDA graphs).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct SwinBlockStats(int OnCudaFlag, int Shapes, long WeightBytes, long WorkspaceBytes, long GraphsCaptured,
+    long GraphReplays)
+{
+    /// <summary>Whether it is a CUDA handle.</summary>
+    public bool OnCuda => OnCudaFlag != 0;
+}
+
+/// <summary>
+/// An <c>swb_swin_block</c> handle: destroyed (<c>swb_swin_block_destroy</c>, which waits for its queued work) when
+/// disposed or finalized.
+/// </summary>
+public sealed class SwinBlockHandle : SafeHandle
+{
+    public SwinBlockHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+    internal SwinBlockHandle(IntPtr handle) : this() => SetHandle(handle);
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
+    protected override bool ReleaseHandle()
+    {
+        SwinBenchPlugins.DestroySwinBlock(handle);
+        return true;
+    }
+}
+
 /// <summary>A plugin entry point returned an error status; the message is the library's.</summary>
 public sealed class PluginException(string entryPoint, SwbStatus status, string message)
     : Exception($"{entryPoint} failed ({status}): {message}")
@@ -75,7 +130,7 @@ public static unsafe partial class SwinBenchPlugins
 {
     private const int MessageSize = 1024;
 
-    /// <summary>The exported functions of ABI 2, for the export check of the probe.</summary>
+    /// <summary>The exported functions of ABI 3 (ABI 2's kernels and the Swin block chain), for the export check of the probe.</summary>
     public static IReadOnlyList<string> EntryPoints { get; } =
     [
         "swb_build_info", "swb_window_geometry_check",
@@ -86,9 +141,11 @@ public static unsafe partial class SwinBenchPlugins
         "swb_layer_norm_fp32_cpu", "swb_layer_norm_fp32_cuda",
         "swb_ln_roll_partition_cpu", "swb_ln_roll_partition_cuda",
         "swb_window_attention_cpu", "swb_window_attention_cuda",
+        "swb_swin_block_desc_check", "swb_swin_block_create_cpu", "swb_swin_block_create_cuda", "swb_swin_block_run",
+        "swb_swin_block_trim", "swb_swin_block_stats_get", "swb_swin_block_destroy",
     ];
 
-    /// <summary><c>swb_build_info</c>, e.g. "swinbench_plugins abi 2; cuda kernels: none".</summary>
+    /// <summary><c>swb_build_info</c>, e.g. "swinbench_plugins abi 3; cuda kernels: none".</summary>
     public static string BuildInfo()
     {
         PluginLibrary.EnsureAvailable("swb_build_info");
@@ -192,6 +249,97 @@ public static unsafe partial class SwinBenchPlugins
                 (void*)stream, msg, MessageSize), msg);
     }
 
+    /// <summary>Checks a Swin block chain description as create does first (the CUDA graph flag needs <paramref name="onCuda"/>).</summary>
+    public static void CheckSwinBlockDesc(SwinBlockDesc d, bool onCuda)
+    {
+        const string entry = "swb_swin_block_desc_check";
+        PluginLibrary.EnsureAvailable(entry);
+        var msg = stackalloc byte[MessageSize];
+        Check(entry, Imports.swb_swin_block_desc_check(&d, onCuda ? 1 : 0, msg, MessageSize), msg);
+    }
+
+    /// <summary>
+    /// Creates a Swin block chain handle from <paramref name="blocks"/> (one per block, <c>d.Depth</c> of them), which
+    /// it copies: host pointers for <see cref="PluginTarget.Cpu"/>; device pointers of the current device for
+    /// <see cref="PluginTarget.Cuda"/>, copied on <paramref name="stream"/>, which the call synchronizes.
+    /// </summary>
+    public static SwinBlockHandle CreateSwinBlock(PluginTarget target, SwinBlockDesc d, ReadOnlySpan<SwinBlockWeights> blocks, IntPtr stream = default)
+    {
+        var entry = Entry("swb_swin_block_create", target);
+        if (blocks.Length != d.Depth)
+            throw new ArgumentException($"{entry}: {blocks.Length} blocks of weights for depth {d.Depth}");
+        var msg = stackalloc byte[MessageSize];
+        IntPtr created = IntPtr.Zero;
+        fixed (SwinBlockWeights* w = blocks)
+            Check(entry, target == PluginTarget.Cpu
+                ? Imports.swb_swin_block_create_cpu(&d, w, &created, msg, MessageSize)
+                : Imports.swb_swin_block_create_cuda(&d, w, (void*)stream, &created, msg, MessageSize), msg);
+        return new SwinBlockHandle(created);
+    }
+
+    /// <summary>
+    /// Runs the chain: x (B, H·W, C) → y (B, H·W, C), y may be x; host pointers for a CPU handle, device pointers and
+    /// work queued on <paramref name="stream"/> for a CUDA handle (whose device must be current).
+    /// </summary>
+    public static void RunSwinBlock(SwinBlockHandle h, long batch, long height, long width, IntPtr x, IntPtr y, IntPtr stream = default)
+    {
+        const string entry = "swb_swin_block_run";
+        PluginLibrary.EnsureAvailable(entry);
+        var msg = stackalloc byte[MessageSize];
+        var added = false;
+        try
+        {
+            h.DangerousAddRef(ref added);
+            Check(entry, Imports.swb_swin_block_run((void*)h.DangerousGetHandle(), batch, height, width, (void*)x, (void*)y, (void*)stream,
+                msg, MessageSize), msg);
+        }
+        finally
+        {
+            if (added) h.DangerousRelease();
+        }
+    }
+
+    /// <summary>Frees the handle's per-shape buffers, masks and graphs (the weights stay).</summary>
+    public static void TrimSwinBlock(SwinBlockHandle h)
+    {
+        const string entry = "swb_swin_block_trim";
+        PluginLibrary.EnsureAvailable(entry);
+        var msg = stackalloc byte[MessageSize];
+        var added = false;
+        try
+        {
+            h.DangerousAddRef(ref added);
+            Check(entry, Imports.swb_swin_block_trim((void*)h.DangerousGetHandle(), msg, MessageSize), msg);
+        }
+        finally
+        {
+            if (added) h.DangerousRelease();
+        }
+    }
+
+    /// <summary>What the handle holds now.</summary>
+    public static SwinBlockStats SwinBlockStatsOf(SwinBlockHandle h)
+    {
+        const string entry = "swb_swin_block_stats_get";
+        PluginLibrary.EnsureAvailable(entry);
+        var msg = stackalloc byte[MessageSize];
+        SwinBlockStats stats;
+        var added = false;
+        try
+        {
+            h.DangerousAddRef(ref added);
+            Check(entry, Imports.swb_swin_block_stats_get((void*)h.DangerousGetHandle(), &stats, msg, MessageSize), msg);
+        }
+        finally
+        {
+            if (added) h.DangerousRelease();
+        }
+        return stats;
+    }
+
+    /// <summary><c>swb_swin_block_destroy</c> of a raw handle (what <see cref="SwinBlockHandle"/> calls when released).</summary>
+    internal static void DestroySwinBlock(IntPtr h) => Imports.swb_swin_block_destroy((void*)h);
+
     private static string Entry(string op, PluginTarget target)
     {
         var entry = op + (target == PluginTarget.Cpu ? "_cpu" : "_cuda");
@@ -271,5 +419,29 @@ public static unsafe partial class SwinBenchPlugins
         [LibraryImport(PluginLibrary.Name)]
         internal static partial int swb_window_attention_cuda(QkvGeometry* g, float scale, SwbDType dtype, void* qkv, float* bias,
             float* mask, long numWindows, void* output, void* stream, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_swin_block_desc_check(SwinBlockDesc* d, int onCuda, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_swin_block_create_cpu(SwinBlockDesc* d, SwinBlockWeights* blocks, IntPtr* handle, byte* msg,
+            nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_swin_block_create_cuda(SwinBlockDesc* d, SwinBlockWeights* blocks, void* stream, IntPtr* handle,
+            byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_swin_block_run(void* handle, long batch, long height, long width, void* x, void* y, void* stream,
+            byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_swin_block_trim(void* handle, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial int swb_swin_block_stats_get(void* handle, SwinBlockStats* stats, byte* msg, nuint msgSize);
+
+        [LibraryImport(PluginLibrary.Name)]
+        internal static partial void swb_swin_block_destroy(void* handle);
     }
 }

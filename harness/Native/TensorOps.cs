@@ -173,26 +173,26 @@ public static class TensorOps
     }
 
     /// <summary>Stream 0: the legacy default stream, which PyTorch's default CUDA stream is.</summary>
-    private static readonly IntPtr DefaultStream = IntPtr.Zero;
+    internal static readonly IntPtr DefaultStream = IntPtr.Zero;
 
     /// <summary>A row stride of the C ABI resolved: 0 means dense rows of <paramref name="width"/>.</summary>
     private static long Stride(long stride, long width) => stride == 0 ? width : stride;
 
-    private static PluginTarget Target(Device device, string op) => device.type switch
+    internal static PluginTarget Target(Device device, string op) => device.type switch
     {
         DeviceType.CPU => PluginTarget.Cpu,
         DeviceType.CUDA => PluginTarget.Cuda,
         _ => throw new ArgumentException($"{op}: the plugins run on CPU or CUDA tensors, not {device}"),
     };
 
-    private static SwbDType DType(ScalarType type, string op, string name) => type switch
+    internal static SwbDType DType(ScalarType type, string op, string name) => type switch
     {
         ScalarType.Float32 => SwbDType.F32,
         ScalarType.Float16 => SwbDType.F16,
         _ => throw new ArgumentException($"{op}: {name} is {type}; the plugins take Float32 or Float16"),
     };
 
-    private static void Check(string op, string name, Tensor t, SwbDType dtype, Device device)
+    internal static void Check(string op, string name, Tensor t, SwbDType dtype, Device device)
     {
         if (DType(t.dtype, op, name) != dtype)
             throw new ArgumentException($"{op}: {name} is {t.dtype}, expected {(dtype == SwbDType.F32 ? ScalarType.Float32 : ScalarType.Float16)}");
@@ -202,7 +202,7 @@ public static class TensorOps
             throw new ArgumentException($"{op}: {name} must be contiguous (call .contiguous() first)");
     }
 
-    private static void ExpectShape(string op, string name, Tensor t, long[] expected)
+    internal static void ExpectShape(string op, string name, Tensor t, long[] expected)
     {
         if (!t.shape.SequenceEqual(expected))
             throw new ArgumentException($"{op}: {name} has shape [{string.Join(", ", t.shape)}], expected [{string.Join(", ", expected)}]");
@@ -250,7 +250,7 @@ public static class TensorOps
     }
 
     /// <summary>Makes a CUDA tensor's device the current one for the call (a no-op on CPU and when it already is).</summary>
-    private readonly struct CurrentDevice : IDisposable
+    internal readonly struct CurrentDevice : IDisposable
     {
         private readonly int _previous;
 

@@ -103,4 +103,62 @@ public class CudaPluginTests
             expected.data<float>().ToArray());
         Assert.True(psnr >= 45, $"CUDA FP16 +all vs official FP32: {psnr:F2} dB < 45 dB");
     }
+
+    /// <summary>
+    /// The swin_block chain on CUDA (and captured as CUDA graphs) against the official FP32 output: FP32 within 1e-4 on
+    /// a first and a second run (the second replays the captured graph), FP16 within the plugin path's PSNR bound; the
+    /// handles' stats say what they hold. A build without the CUDA chain fails with BackendUnavailableException.
+    /// </summary>
+    [CudaFact, Trait("Requires", "cuda")]
+    public void Golden_model_through_swin_block_on_cuda_matches_the_official_output()
+    {
+        var status = PluginFixture.Require();
+        var m = Golden.Model("lightweight_x2_full");
+        var c = m.Cases[0];
+        using var x = ArrayFiles.ReadNchw(c.Input);
+        using var expected = ArrayFiles.ReadNchw(c.Output);
+        foreach (var kernels in new[] { Kernels.SwinBlock, Kernels.SwinBlock | Kernels.CudaGraph })
+        {
+            var label = ModelOptions.TokenList(kernels);
+            var graphs = kernels.HasFlag(Kernels.CudaGraph);
+            var model = ModelFactory.Create(m.Config, new ModelOptions { Mask = MaskMode.Hoisted, Kernels = kernels }, m.Checkpoint, m.WrapKey).Model;
+            using var runner = new TorchSharpRunner(model, Gpu);
+            if (!status.CudaKernels.Contains("swin_block"))
+            {
+                Assert.Throws<BackendUnavailableException>(() => runner.Run(x));
+                continue;
+            }
+            using var y = runner.Run(x);
+            using var again = runner.Run(x);
+            foreach (var (run, output) in new[] { ("first", y), ("second", again) })
+            {
+                var d = (output - expected).abs().max().item<float>();
+                Assert.True(d <= 1e-4, $"CUDA {label} {run} run: max|d| = {d:E3} > 1e-4");
+            }
+            var chains = model.SwinBlockChains.ToList();
+            Assert.Equal(m.Config.Depths.Length, chains.Count);
+            foreach (var chain in chains)
+            {
+                var s = chain.Stats;
+                Assert.True(s.OnCuda);
+                Assert.Equal(1, s.Shapes);
+                Assert.Equal(graphs ? 1 : 0, s.GraphsCaptured);
+                Assert.True(graphs ? s.GraphReplays >= 1 : s.GraphReplays == 0, $"{label}: {s.GraphReplays} graph replays");
+                chain.Trim();
+                Assert.Equal(0, chain.Stats.Shapes);
+                Assert.Equal(0, chain.Stats.WorkspaceBytes);
+            }
+
+            using var runner16 = new TorchSharpRunner(ModelFactory.Create(m.Config,
+                new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, Kernels = kernels }, m.Checkpoint, m.WrapKey).Model, Gpu);
+            using var y16 = runner16.Run(x);
+            using var y16Again = runner16.Run(x);
+            foreach (var output in new[] { y16, y16Again })
+            {
+                var psnr = SwinBench.Metrics.ImageMetrics.FidelityPsnr(output.to(ScalarType.Float32).cpu().data<float>().ToArray(),
+                    expected.data<float>().ToArray());
+                Assert.True(psnr >= 45, $"CUDA FP16 {label} vs official FP32: {psnr:F2} dB < 45 dB");
+            }
+        }
+    }
 }
