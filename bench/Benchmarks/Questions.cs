@@ -45,12 +45,14 @@ public class LayerNormBenchmarks : Question
 /// <summary>
 /// The study's ablation, cumulatively: original → hoisted mask → + mask kernel → + LayerNorm/roll/partition kernel →
 /// + reverse/roll/add kernel → + qkv split → FP16 → + FP32 LayerNorm kernel → + fused window attention → + aligned
-/// channels (GEMMs on zero-padded rows of a multiple of 8 channels). Each step keeps every earlier one; the baseline
-/// is the official FP32 per-block path.
+/// channels (GEMMs on zero-padded rows of a multiple of 8 channels) → + block (each stage's blocks as one swin_block
+/// call) → + graph (those calls captured as CUDA graphs; a CUDA-only step, recorded as unavailable with the reason on
+/// a CPU sweep). Each step keeps every earlier one; the baseline is the official FP32 per-block path.
 /// </summary>
 public class AblationBenchmarks : Question
 {
-    public static readonly QuestionSpec Definition = new("ablation", "Cumulative ablation: hoisting, each kernel, FP16, FP32 LayerNorm, fused attention, aligned rows",
+    public static readonly QuestionSpec Definition = new("ablation",
+        "Cumulative ablation: hoisting, each kernel, FP16, FP32 LayerNorm, fused attention, aligned rows, the swin_block chain, CUDA graphs",
         Steps().ToArray());
 
     private static IEnumerable<Variant> Steps()
@@ -68,6 +70,8 @@ public class AblationBenchmarks : Question
             ("+layer_norm_fp32", x => x with { Kernels = x.Kernels | Kernels.LayerNormFp32 }),
             ("+window_attention", x => x with { Kernels = x.Kernels | Kernels.WindowAttention }),
             ("+aligned_rows", x => x with { Kernels = x.Kernels | Kernels.AlignedRows }),
+            ("+block", x => x with { Kernels = x.Kernels | Kernels.SwinBlock }),
+            ("+graph", x => x with { Kernels = x.Kernels | Kernels.CudaGraph }),
         ];
         foreach (var (name, step) in steps)
         {

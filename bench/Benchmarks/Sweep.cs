@@ -77,7 +77,7 @@ public sealed record Sweep(
             [typeof(MaskHoistingBenchmarks), typeof(PrecisionBenchmarks), typeof(LayerNormBenchmarks)],
             BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5"], SizePick.Median).ToList(),
             [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
-        new("ablation-gpu", "CUDA: the study's cumulative ablation (hoisting, each plugin, FP16, FP32 LayerNorm, fused attention); classical x2, lightweight x2, color DN15 at Set5/Set14/Urban100/McMaster median sizes",
+        new("ablation-gpu", "CUDA: the study's cumulative ablation (hoisting, each plugin, FP16, FP32 LayerNorm, fused attention, aligned rows, the swin_block chain, CUDA graphs); classical x2, lightweight x2, color DN15 at Set5/Set14/Urban100/McMaster median sizes",
             [typeof(AblationBenchmarks)],
             new[] { "classical-x2", "lightweight-x2", "color-dn15" }
                 .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, new[] { "Set5", "Set14", "Urban100", "McMaster" }.Where(m.Contains), SizePick.Median)).ToList(),

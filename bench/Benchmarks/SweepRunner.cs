@@ -82,9 +82,11 @@ public static class SweepRunner
         return plan;
     }
 
-    /// <summary>Why a variant's backend cannot run on <paramref name="device"/> here, or null.</summary>
+    /// <summary>Why a variant cannot run on <paramref name="device"/> here (its backend, or a CUDA-only kernel mode on the CPU), or null.</summary>
     public static string? UnavailableReason(Variant v, string device) => v.Backend switch
     {
+        Backend.TorchSharp when v.Options.Kernels.HasFlag(Kernels.CudaGraph) && !device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) =>
+            $"torchsharp: {ModelOptions.CudaGraphNeedsCuda(device)}",
         Backend.TensorRt => SessionFactory.TensorRtUnavailableReason(device) is { } why ? $"tensorrt: {why}" : null,
         Backend.OnnxRuntime when device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) =>
             OrtAvailability.CudaUnavailableReason() is { } why ? $"ort: CUDA EP unavailable: {why}" : null,

@@ -58,6 +58,8 @@ public static class SessionFactory
                     var status = Native.PluginLibrary.Probe();
                     if (!status.Available) throw new BackendUnavailableException($"{backend}: kernels {ModelOptions.TokenList(kernels)}: {status.Reason}");
                 }
+                if (kernels.HasFlag(Kernels.CudaGraph) && !IsCuda(device))
+                    throw new BackendUnavailableException($"{backend}: {ModelOptions.CudaGraphNeedsCuda(device)}");
                 break;
             case Backend.OnnxRuntime:
                 if (OrtAvailability.Version is null) throw new BackendUnavailableException($"{backend}: ONNX Runtime did not load");

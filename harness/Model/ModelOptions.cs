@@ -76,8 +76,10 @@ public enum Kernels
     /// <summary>
     /// swb_swin_block: all the blocks of a stage as one native call (a handle per stage holding the weight copies): LN +
     /// roll + partition, GEMMs with bias / bias + GELU / bias + residual epilogues, the fused window attention, reverse
-    /// + roll + residual + LayerNorm in one pass. Within the blocks it supersedes the per-op flags above (they still
-    /// apply outside the blocks: patch-embedding and final LayerNorm, the mask-making path of the other blocks).
+    /// + roll + residual + LayerNorm in one pass (CUDA; on CPU tensors the reference kernels composed with a float32
+    /// matrix product). Within the blocks it supersedes the per-op flags above and the <see cref="MaskMode"/>: the
+    /// handle makes its own shifted-window masks, so the mask mode no longer matters inside a stage (the label still
+    /// carries it). The other flags still apply outside the blocks (patch-embedding and final LayerNorm).
     /// </summary>
     SwinBlock = 128,
     /// <summary>

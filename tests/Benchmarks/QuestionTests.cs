@@ -81,5 +81,12 @@ public class QuestionTests
             Assert.True((steps[i].Options.Kernels & steps[i - 1].Options.Kernels) == steps[i - 1].Options.Kernels, steps[i].Name);
         Assert.Equal(MaskMode.Hoisted, steps[^1].Options.Mask);
         Assert.Equal(Precision.Fp16, steps[^1].Options.Precision);
+        Assert.Equal(["original", "hoisted", "+window_mask", "+ln_roll_partition", "+reverse_roll_add", "+qkv_split", "+fp16",
+            "+layer_norm_fp32", "+window_attention", "+aligned_rows", "+block", "+graph"], steps.Select(v => v.Name));
+        // +block adds the swin_block chain to the best per-op step, +graph captures it as CUDA graphs
+        Assert.Equal(steps[^3].Options with { Kernels = steps[^3].Options.Kernels | Kernels.SwinBlock }, steps[^2].Options);
+        Assert.Equal(steps[^2].Options with { Kernels = steps[^2].Options.Kernels | Kernels.CudaGraph }, steps[^1].Options);
+        Assert.Equal(Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph, steps[^1].Options.Kernels);
+        Assert.All(steps, v => ModelOptions.CheckKernels(v.Options.Kernels));
     }
 }

@@ -47,6 +47,23 @@ public class SweepRunnerTests
     }
 
     [Fact]
+    public void An_ablation_on_the_cpu_records_the_cuda_graph_step_as_unavailable_with_the_reason()
+    {
+        var plan = SweepRunner.Plan(Selected("ablation-gpu", "cpu"), [], Artifacts);
+        Assert.NotEmpty(plan);
+        foreach (var p in plan)
+        {
+            var (variant, reason) = Assert.Single(p.Unavailable);
+            Assert.Equal("+graph", variant.Name);
+            Assert.Equal("torchsharp: cuda_graph needs CUDA tensors (it captures the swin_block stages as CUDA graphs); this run is on cpu", reason);
+            Assert.Contains("+block", p.Runnable.Select(bc => SweepRunner.VariantOf(bc).Name));
+            var rows = SweepRunner.BuildRows(p with { Runnable = [] }, "cpu", new MeasurementStore(), new Dictionary<Variant, List<double>?>());
+            Assert.Equal($"unavailable: {reason}", Assert.Single(rows).Status);
+        }
+        Assert.All(SweepRunner.Plan(Selected("ablation-gpu", "cuda"), [], Artifacts), p => Assert.Empty(p.Unavailable));
+    }
+
+    [Fact]
     public void Filters_are_benchmark_dotnet_globs_over_the_question_class()
     {
         var sweep = Selected("all");

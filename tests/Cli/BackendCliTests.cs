@@ -96,6 +96,19 @@ public sealed class BackendCliTests : IDisposable
     }
 
     [Fact]
+    public void Cuda_graph_on_the_cpu_is_one_line_naming_it()
+    {
+        var m = Golden.Model("tiny_lightweight_x2");
+        var output = _tmp.File("g.npy");
+        var r = SwinBenchProcess.Run("infer", "--kernels", "swin_block,cuda_graph", "--config", Config(m), "--input", m.Cases[0].Input,
+            "--output", output);
+        Assert.Equal(3, r.ExitCode);
+        Assert.StartsWith("error: torchsharp: cuda_graph needs CUDA tensors", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void Unknown_backend_and_kernel_name_the_option()
     {
         var r = SwinBenchProcess.Run("golden", "--backend", "tensorflow");

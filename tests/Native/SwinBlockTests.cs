@@ -133,6 +133,35 @@ public class SwinBlockTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Stage_rebuilds_its_chain_when_the_parameters_get_a_new_dtype()
+    {
+        var (plain, chain) = Stage(8, 60, 64, new ModelOptions { Kernels = Kernels.SwinBlock }, seed: 3);
+        using (plain)
+        using (chain)
+        using (no_grad())
+        {
+            using var masks = new MaskProvider(MaskMode.Hoisted);
+            using var x = rand([1, 16 * 16, 60], generator: new Generator(4)) * 2 - 1;
+            using var expected = plain.Forward(x, 16, 16, masks);
+            using var first = chain.Forward(x, 16, 16, masks);
+            var before = chain.Chains.Single();
+            Assert.Equal(SwbDType.F32, before.Description.ParamDType);
+            using var same = chain.Forward(x, 16, 16, masks);
+            Assert.Same(before, chain.Chains.Single()); // unchanged parameters: the same chain
+
+            chain.to(ScalarType.Float16); // new parameter tensors of another dtype; the activations stay float32
+            using var y = chain.Forward(x, 16, 16, masks);
+            var after = chain.Chains.Single();
+            Assert.NotSame(before, after);
+            Assert.Throws<ObjectDisposedException>(() => before.Stats);
+            Assert.Equal(ScalarType.Float32, after.DType);
+            Assert.Equal(SwbDType.F16, after.Description.ParamDType);
+            var snr = DeltaSnr(y, expected, x);
+            Assert.True(snr >= 40 && Close.MaxAbs(y, first) > 0, $"FP16 weights in an FP32 run: SNR {snr:F1} dB");
+        }
+    }
+
+    [Fact]
     public void Fp16_model_with_swin_block_stays_close_to_the_official_fp16_model()
     {
         var m = Golden.Model("tiny_lightweight_x2");
@@ -160,11 +189,12 @@ public class SwinBlockTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Stats_show_one_shape_per_size_run_and_none_after_trim()
+    public void Stats_show_one_shape_per_size_run_and_none_after_trim_and_the_model_frees_its_chains()
     {
         var m = Golden.Model("tiny_classical_x4"); // 2 stages of 2 blocks, C 36, 6 heads, window 8, MLP 72
         using var x = ArrayFiles.ReadNchw(m.Cases[0].Input);
         var (net, _) = ModelFactory.Create(m.Config, new ModelOptions { Kernels = Kernels.SwinBlock }, m.Checkpoint, m.WrapKey);
+        SwinBlockChain live;
         using (net)
         using (no_grad())
         {
@@ -204,7 +234,11 @@ public class SwinBlockTests(ITestOutputHelper output)
             net.ClearCaches();
             Assert.Empty(net.SwinBlockChains);
             Assert.Throws<ObjectDisposedException>(() => chains[0].Stats);
+            using var rebuilt = net.forward(x);
+            live = net.SwinBlockChains.First();
+            Assert.Equal(1, live.Stats.Shapes);
         }
+        Assert.Throws<ObjectDisposedException>(() => live.Stats); // disposing the model frees its chains
     }
 
     [Fact]
