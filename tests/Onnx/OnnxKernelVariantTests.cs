@@ -56,6 +56,16 @@ public class OnnxKernelVariantTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Cuda_graph_on_onnx_runtime_is_refused_by_name_as_a_torchsharp_mode()
+    {
+        var options = new ModelOptions { Kernels = Kernels.SwinBlock | Kernels.CudaGraph };
+        var e = Assert.Throws<BackendUnavailableException>(() => SessionFactory.Open(new Variant("v", options, Backend.OnnxRuntime), Tiny, "cpu"));
+        Assert.Contains("'cuda_graph'", e.Message);
+        Assert.Contains("mode of the TorchSharp swin_block handles", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public void Aligned_rows_on_onnx_runtime_is_refused_by_name()
     {
         var options = new ModelOptions { Kernels = Kernels.All };
