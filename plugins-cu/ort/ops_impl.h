@@ -260,8 +260,8 @@ struct SwinBlock : ContractOp<contract::Op::SwinBlock> {
                       const Tensor<T>& fc1_bias, const Tensor<T>& fc2_weight, const Tensor<T>& fc2_bias,
                       const Tensor<TImage>& image, Tensor<T>& y) {
     const Ort::Custom::TensorBase* inputs[contract::swin_block::kInputs] = {
-        &x,          &norm1_weight, &norm1_bias, &qkv_weight, &qkv_bias, &attn_bias, &proj_weight, &proj_bias,
-        &norm2_weight, &norm2_bias, &fc1_weight, &fc1_bias,   &fc2_weight, &fc2_bias, &image};
+        &x,           &norm1_weight, &norm1_bias, &qkv_weight, &qkv_bias,   &attn_bias, &proj_weight, &proj_bias,
+        &norm2_weight, &norm2_bias,  &fc1_weight, &fc1_bias,   &fc2_weight, &fc2_bias,  &image};
     Dims in;
     const void* data[contract::swin_block::kInputs];
     for (int i = 0; i < contract::swin_block::kInputs; ++i) {
