@@ -91,7 +91,7 @@ public sealed record Sweep(
             new[] { "lightweight-x2", "classical-x2" }
                 .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, ["Set5", "Urban100"], SizePick.Median)).ToList(),
             [], "cuda", WarmupCount: 2, IterationCount: 8),
-        new("ort-parity-gpu", "CUDA: ONNX Runtime with every exportable kernel as a swinbench op vs the plain per-block export and TorchSharp's best, FP16; classical x2 and lightweight x2 at 384x512 (the study's size) and 114x172",
+        new("ort-parity-gpu", "CUDA: ONNX Runtime with every per-op kernel as a swinbench op, and with swin_block, vs the plain per-block export and TorchSharp's best, FP16; classical x2 and lightweight x2 at 384x512 (the study's size) and 114x172",
             [typeof(OrtParityBenchmarks)],
             new[] { "classical-x2", "lightweight-x2" }
                 .SelectMany(t => new[] { BenchCase.Custom(BenchTask.Get(t), 384, 512), BenchCase.Custom(BenchTask.Get(t), 114, 172) }).ToList(),

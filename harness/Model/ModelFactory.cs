@@ -35,11 +35,21 @@ public static class ModelFactory
         }
     }
 
+    // libtorch's default generator is process-wide: seeding and every draw of one model happen under this lock, so two
+    // threads creating models at once still get the weights of their own seeds.
+    private static readonly object SeedLock = new();
+
     /// <summary>
     /// A model with the official initialization, made deterministic by seeding: Linear weights and relative position
     /// bias tables ~ truncated N(0, 0.02), Linear biases 0, LayerNorm 1/0, convolutions PyTorch's default.
     /// </summary>
     public static SwinIR CreateRandom(SwinIRConfig config, ModelOptions options, long seed)
+    {
+        lock (SeedLock)
+            return CreateSeeded(config, options, seed);
+    }
+
+    private static SwinIR CreateSeeded(SwinIRConfig config, ModelOptions options, long seed)
     {
         torch.random.manual_seed(seed);
         var model = new SwinIR(config, options);

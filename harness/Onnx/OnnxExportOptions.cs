@@ -28,12 +28,19 @@ public sealed record OnnxExportOptions
     /// <summary>
     /// The kernels the graph runs as <c>swinbench</c>-domain ops, each flag with the meaning it has in the TorchSharp model
     /// (<see cref="Kernels"/>); the op type is the flag's name. The ops' contract is harness/Onnx/CUSTOM_OPS.md.
-    /// <see cref="Kernels.AlignedRows"/> (a layout, not an op) is refused by <see cref="CheckExportable"/>.
+    /// <see cref="Kernels.AlignedRows"/> (a layout, not an op) and <see cref="Kernels.CudaGraph"/> (a mode of the
+    /// TorchSharp handles) are refused by <see cref="CheckExportable"/>.
     /// </summary>
     public Kernels Kernels { get; init; } = Kernels.None;
 
-    /// <summary>Every kernel flag the exporter writes as an op (all but <see cref="Kernels.AlignedRows"/>).</summary>
-    public const Kernels ExportableKernels = Kernels.All & ~Kernels.AlignedRows;
+    /// <summary>Every per-op kernel flag the exporter writes as an op (<see cref="Kernels.All"/> but <see cref="Kernels.AlignedRows"/>).</summary>
+    public const Kernels PerOpKernels = Kernels.All & ~Kernels.AlignedRows;
+
+    /// <summary>
+    /// Every kernel flag the exporter writes as an op: the per-op ones and <see cref="Kernels.SwinBlock"/> (one
+    /// <c>SwinBlock</c> node per Swin block; within the blocks it supersedes the per-op flags, as in the TorchSharp model).
+    /// </summary>
+    public const Kernels ExportableKernels = PerOpKernels | Kernels.SwinBlock;
 
     /// <summary>A name for the metadata (task or preset), e.g. <c>lightweight-x2</c>; empty: not recorded.</summary>
     public string ModelName { get; init; } = "";
@@ -65,8 +72,9 @@ public sealed record OnnxExportOptions
         if (Uses(Kernels.AlignedRows))
             throw new ArgumentException(
                 "kernel 'aligned_rows' cannot be exported to ONNX: it is a memory layout of the TorchSharp model (zero-padded channel rows for aligned GEMMs), not an op, and the ONNX graph keeps C channels; export without it");
-        if (Uses(Kernels.SwinBlock) || Uses(Kernels.CudaGraph))
-            throw new ArgumentException("kernels 'swin_block' and 'cuda_graph' have no ONNX form in this build; export without them");
+        if (Uses(Kernels.CudaGraph))
+            throw new ArgumentException(
+                "kernel mode 'cuda_graph' cannot be exported to ONNX: it is a mode of the TorchSharp swin_block handles (each stage captured once per input shape as a CUDA graph and replayed), not an op; export with 'swin_block' alone");
     }
 
     /// <summary>Short text for tables, e.g. <c>hoisted/ln-fused/fp16+norms32/window_mask+qkv_split</c>.</summary>

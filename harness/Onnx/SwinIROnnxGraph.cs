@@ -167,6 +167,8 @@ internal sealed class SwinIROnnxGraph
         var prefix = $"layers.{i}.residual_group.blocks.{j}";
         using var _ = g.Scope($"blocks.{j}");
         long ws = Math.Min(c.WindowSize, c.ImgSize), shift = _shifts[_blockIndex++], heads = c.NumHeads[i];
+        if (o.Uses(Kernels.SwinBlock))
+            return SwinBlock(prefix, x, heads, ws, shift);
         var windows = o.Uses(Kernels.LnRollPartition)
             ? LnRollPartition($"{prefix}.norm1", x, ws, shift)
             : RollPartition(LayerNorm($"{prefix}.norm1", x), ws, shift);
@@ -174,6 +176,35 @@ internal sealed class SwinIROnnxGraph
         var attended = WindowAttention($"{prefix}.attn", windows, heads, ws, mask);
         x = ReverseRollAdd(attended, x, ws, shift);
         return g.Add(x, Mlp($"{prefix}.mlp", LayerNorm($"{prefix}.norm2", x)));
+    }
+
+    /// <summary>
+    /// swinbench::SwinBlock: the whole block (norm1, shifted-window attention with its mask, proj, residual, norm2, MLP,
+    /// residual) as one node. Its weights are initializers in the export precision, the Linear weights in nn.Linear's
+    /// (out, in) layout under their state_dict keys; the relative position bias is gathered here as float32 (heads, N, N);
+    /// the node makes its own shifted-window mask from <c>shift_size</c> and the image's H and W.
+    /// </summary>
+    private string SwinBlock(string prefix, string x, long heads, long ws, long shift)
+    {
+        using var _ = g.Scope("swin_block");
+        var n = ws * ws;
+        var hidden = (long)(dim * c.MlpRatio);
+        string Param(string key, params long[] dims) => g.Weight($"{prefix}.{key}", w.Get($"{prefix}.{key}", dims).Data, dims);
+        var inputs = new[]
+        {
+            x,
+            Param("norm1.weight", dim), Param("norm1.bias", dim),
+            Param("attn.qkv.weight", 3 * dim, dim), Param("attn.qkv.bias", 3 * dim),
+            g.Tensor($"{prefix}.attn.relative_position_bias", OnnxDataType.Float, GatheredBias($"{prefix}.attn", heads, ws, n), heads, n, n),
+            Param("attn.proj.weight", dim, dim), Param("attn.proj.bias", dim),
+            Param("norm2.weight", dim), Param("norm2.bias", dim),
+            Param("mlp.fc1.weight", hidden, dim), Param("mlp.fc1.bias", hidden),
+            Param("mlp.fc2.weight", dim, hidden), Param("mlp.fc2.bias", dim),
+            image,
+        };
+        return g.Custom("SwinBlock", inputs, [act],
+            OnnxAttribute.Int("num_heads", heads), OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift),
+            OnnxAttribute.Float("scale", (float)Math.Pow(dim / heads, -0.5)), OnnxAttribute.Float("epsilon", (float)SwinLayerNorm.Eps))[0];
     }
 
     /// <summary>(B, H·W, C) → roll by -shift over H and W → window partition → (B·nW, ws², C).</summary>

@@ -1,5 +1,6 @@
 #include "op_contracts.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace swinbench::contract {
@@ -23,6 +24,7 @@ constexpr OpSpec kSpecs[] = {
     {Op::LayerNormFp32, "LayerNormFp32", 3, 3, 1, -1},
     {Op::LnRollPartition, "LnRollPartition", 4, 4, 1, 3},
     {Op::WindowAttention, "WindowAttention", 2, 3, 1, -1},
+    {Op::SwinBlock, "SwinBlock", swin_block::kInputs, swin_block::kInputs, 1, swin_block::kImage},
 };
 
 const OpSpec& Spec(Op op) {
@@ -55,6 +57,14 @@ int MaxInputs(Op op) { return Spec(op).max_inputs; }
 int NbOutputs(Op op) { return Spec(op).outputs; }
 int ImageInput(Op op) { return Spec(op).image_input; }
 
+const char* swin_block::InputName(int index) {
+  static const char* const names[kInputs] = {"x",           "norm1_weight", "norm1_bias", "qkv_weight", "qkv_bias",
+                                             "attn_bias",   "proj_weight",  "proj_bias",  "norm2_weight",
+                                             "norm2_bias",  "fc1_weight",   "fc1_bias",   "fc2_weight",
+                                             "fc2_bias",    "image"};
+  return index >= 0 && index < kInputs ? names[index] : "?";
+}
+
 // ---- attributes -----------------------------------------------------------------------------------------------------
 const std::vector<AttrSpec>& AttrSchema(Op op) {
   static const std::vector<AttrSpec> window = {{"window_size", AttrKind::Int, true}, {"shift_size", AttrKind::Int, true}};
@@ -63,6 +73,11 @@ const std::vector<AttrSpec>& AttrSchema(Op op) {
   static const std::vector<AttrSpec> ln_window = {{"window_size", AttrKind::Int, true},
                                                   {"shift_size", AttrKind::Int, true},
                                                   {"epsilon", AttrKind::Float, false}};
+  static const std::vector<AttrSpec> block = {{"num_heads", AttrKind::Int, true},
+                                              {"window_size", AttrKind::Int, true},
+                                              {"shift_size", AttrKind::Int, true},
+                                              {"scale", AttrKind::Float, true},
+                                              {"epsilon", AttrKind::Float, false}};
   switch (op) {
     case Op::WindowMask:
     case Op::RollPartition:
@@ -71,6 +86,7 @@ const std::vector<AttrSpec>& AttrSchema(Op op) {
     case Op::WindowAttention: return heads;
     case Op::LayerNormFp32: return norm;
     case Op::LnRollPartition: return ln_window;
+    case Op::SwinBlock: return block;
   }
   return norm;
 }
@@ -100,12 +116,21 @@ bool CheckAttrs(Op op, const Attrs& a, std::string& error) {
             std::to_string(a.shift_size);
     return false;
   }
-  if ((op == Op::QkvSplit || op == Op::WindowAttention) && a.num_heads < 1) {
+  if ((op == Op::QkvSplit || op == Op::WindowAttention || op == Op::SwinBlock) && a.num_heads < 1) {
     error = name + ": num_heads must be >= 1, got " + std::to_string(a.num_heads);
     return false;
   }
   if ((op == Op::LayerNormFp32 || op == Op::LnRollPartition) && !(a.epsilon >= 0.0f)) {
     error = name + ": epsilon must be >= 0, got " + std::to_string(a.epsilon);
+    return false;
+  }
+  // the Swin block handle takes only finite positive epsilon and scale (swb_swin_block_desc_check)
+  if (op == Op::SwinBlock && !(a.epsilon > 0.0f && std::isfinite(a.epsilon))) {
+    error = name + ": epsilon must be finite and > 0, got " + std::to_string(a.epsilon);
+    return false;
+  }
+  if (op == Op::SwinBlock && !(a.scale > 0.0f && std::isfinite(a.scale))) {
+    error = name + ": scale must be finite and > 0, got " + std::to_string(a.scale);
     return false;
   }
   return true;
@@ -149,6 +174,14 @@ bool CheckInputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t
   const auto channels = [&](const char* what, const std::vector<int64_t>& v, int64_t c) {
     if (v != std::vector<int64_t>{c}) {
       error = name + ": " + what + " must be (" + std::to_string(c) + "), got " + DimsText(v);
+      return false;
+    }
+    return true;
+  };
+  const auto matrix = [&](const char* what, const std::vector<int64_t>& v, int64_t rows, int64_t cols) {
+    if (v != std::vector<int64_t>{rows, cols}) {
+      error = name + ": " + what + " must be (" + std::to_string(rows) + ", " + std::to_string(cols) + "), got " +
+              DimsText(v);
       return false;
     }
     return true;
@@ -201,6 +234,36 @@ bool CheckInputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t
       }
       return true;
     }
+    case Op::SwinBlock: {
+      using namespace swin_block;
+      if (!tokens("x", in[kX])) return false;
+      const int64_t c = in[kX][2];
+      if (c % a.num_heads != 0) {
+        error = name + ": x channels " + std::to_string(c) + " must be a multiple of num_heads " +
+                std::to_string(a.num_heads);
+        return false;
+      }
+      const int64_t n = a.window_size * a.window_size;
+      const std::vector<int64_t> bias{a.num_heads, n, n};
+      if (!channels("norm1_weight", in[kNorm1Weight], c) || !channels("norm1_bias", in[kNorm1Bias], c) ||
+          !matrix("qkv_weight", in[kQkvWeight], 3 * c, c) || !channels("qkv_bias", in[kQkvBias], 3 * c))
+        return false;
+      if (in[kAttnBias] != bias) {
+        error = name + ": attn_bias must be (num_heads, N, N) = " + DimsText(bias) + ", got " + DimsText(in[kAttnBias]);
+        return false;
+      }
+      if (!matrix("proj_weight", in[kProjWeight], c, c) || !channels("proj_bias", in[kProjBias], c) ||
+          !channels("norm2_weight", in[kNorm2Weight], c) || !channels("norm2_bias", in[kNorm2Bias], c))
+        return false;
+      const auto& fc1 = in[kFc1Weight];  // (hidden, C): the MLP width comes from here
+      if (fc1.size() != 2 || fc1[0] < 1 || fc1[1] != c) {
+        error = name + ": fc1_weight must be (hidden, " + std::to_string(c) + ") with hidden >= 1, got " + DimsText(fc1);
+        return false;
+      }
+      const int64_t hidden = fc1[0];
+      return channels("fc1_bias", in[kFc1Bias], hidden) && matrix("fc2_weight", in[kFc2Weight], c, hidden) &&
+             channels("fc2_bias", in[kFc2Bias], c);
+    }
   }
   return true;
 }
@@ -221,6 +284,7 @@ Kind KindAt(Op op, int nb_inputs, int pos) {
   if (pos >= nb_inputs) return op == Op::WindowMask ? Kind::F32 : Kind::T;  // outputs
   if (op == Op::WindowAttention && pos >= 1) return Kind::F32;              // bias, mask
   if (op == Op::LayerNormFp32 && pos >= 1) return Kind::Param;              // weight, bias
+  if (op == Op::SwinBlock && pos == swin_block::kAttnBias) return Kind::F32;
   return Kind::T;
 }
 }  // namespace
@@ -261,6 +325,51 @@ swb_rows_geometry RowsGeometry(const std::vector<std::vector<int64_t>>& in) {
   int64_t rows = 1;
   for (size_t i = 0; i + 1 < in[0].size(); ++i) rows *= in[0][i];
   return {rows, in[0].back(), 0};
+}
+
+// ---- SwinBlock ----------------------------------------------------------------------------------------------------------
+swb_swin_block_desc SwinBlockDesc(const Attrs& a, const std::vector<std::vector<int64_t>>& in, swb_dtype dtype) {
+  swb_swin_block_desc d{};
+  d.channels = in[swin_block::kX][2];
+  d.heads = a.num_heads;
+  d.hidden = in[swin_block::kFc1Weight][0];
+  d.window_size = a.window_size;
+  d.depth = 1;
+  d.epsilon = a.epsilon;
+  d.scale = a.scale;
+  d.dtype = dtype;
+  d.param_dtype = dtype;
+  d.flags = 0;
+  return d;
+}
+
+swb_swin_block_weights SwinBlockWeights(const Attrs& a, const void* const* data) {
+  using namespace swin_block;
+  swb_swin_block_weights w{};
+  w.shift_size = a.shift_size;
+  w.norm1_weight = data[kNorm1Weight];
+  w.norm1_bias = data[kNorm1Bias];
+  w.qkv_weight = data[kQkvWeight];
+  w.qkv_bias = data[kQkvBias];
+  w.attn_bias = static_cast<const float*>(data[kAttnBias]);
+  w.proj_weight = data[kProjWeight];
+  w.proj_bias = data[kProjBias];
+  w.norm2_weight = data[kNorm2Weight];
+  w.norm2_bias = data[kNorm2Bias];
+  w.fc1_weight = data[kFc1Weight];
+  w.fc1_bias = data[kFc1Bias];
+  w.fc2_weight = data[kFc2Weight];
+  w.fc2_bias = data[kFc2Bias];
+  return w;
+}
+
+SwinBlockKey MakeSwinBlockKey(const swb_swin_block_desc& d, const void* const* data) {
+  SwinBlockKey k;
+  for (int i = 0; i < swin_block::kWeights; ++i) k.weights[i] = data[swin_block::kNorm1Weight + i];
+  k.dtype = d.dtype;
+  k.channels = d.channels;
+  k.hidden = d.hidden;
+  return k;
 }
 
 }  // namespace swinbench::contract

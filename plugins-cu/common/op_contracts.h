@@ -5,6 +5,7 @@
 // from concrete dims. Plain C++: no ONNX Runtime or TensorRT type; tested by tests/test_op_contracts.cpp.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,9 +17,18 @@ namespace swinbench::contract {
 constexpr const char* kDomain = "swinbench";
 constexpr int kVersion = 1;
 
-enum class Op { WindowMask, RollPartition, ReverseRollAdd, QkvSplit, LayerNormFp32, LnRollPartition, WindowAttention };
-constexpr Op kOps[] = {Op::WindowMask,    Op::RollPartition,   Op::ReverseRollAdd, Op::QkvSplit,
-                       Op::LayerNormFp32, Op::LnRollPartition, Op::WindowAttention};
+enum class Op {
+  WindowMask,
+  RollPartition,
+  ReverseRollAdd,
+  QkvSplit,
+  LayerNormFp32,
+  LnRollPartition,
+  WindowAttention,
+  SwinBlock
+};
+constexpr Op kOps[] = {Op::WindowMask,    Op::RollPartition,   Op::ReverseRollAdd,  Op::QkvSplit,
+                       Op::LayerNormFp32, Op::LnRollPartition, Op::WindowAttention, Op::SwinBlock};
 
 const char* OpName(Op op);
 bool OpFromName(const std::string& name, Op& op);
@@ -27,6 +37,31 @@ int MaxInputs(Op op);
 int NbOutputs(Op op);
 // The index of the input of which only dims 2 and 3 (H, W) are read, never the data; -1 when the op has none.
 int ImageInput(Op op);
+
+// SwinBlock's inputs: x, the 13 weights of one block in swb_swin_block_weights order, image.
+namespace swin_block {
+enum Input : int {
+  kX,
+  kNorm1Weight,
+  kNorm1Bias,
+  kQkvWeight,
+  kQkvBias,
+  kAttnBias,
+  kProjWeight,
+  kProjBias,
+  kNorm2Weight,
+  kNorm2Bias,
+  kFc1Weight,
+  kFc1Bias,
+  kFc2Weight,
+  kFc2Bias,
+  kImage,
+  kInputs
+};
+constexpr int kWeights = kFc2Bias - kNorm1Weight + 1;  // 13
+// "x", "norm1_weight", ..., "fc2_bias", "image" (the names of the swb_swin_block_weights fields).
+const char* InputName(int index);
+}  // namespace swin_block
 
 // ---- attributes -----------------------------------------------------------------------------------------------------
 struct Attrs {
@@ -70,7 +105,8 @@ struct IntAlgebra {
   int64_t FloorDiv(int64_t x, int64_t y) const { return y == 0 ? 0 : x / y; }
 };
 
-// Checks concrete input dims (H, W multiples of ws, H*W tokens, 3C divisible by 3*heads, weight/bias/mask shapes, ...).
+// Checks concrete input dims (H, W multiples of ws, H*W tokens, 3C divisible by 3*heads, weight/bias/mask shapes,
+// SwinBlock's 13 weights against C and the hidden width of fc1_weight, ...).
 // False with a message naming the op, the input and its shape.
 bool CheckInputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in, std::string& error);
 // The output dims of checked concrete input dims.
@@ -78,7 +114,8 @@ std::vector<std::vector<int64_t>> OutputDims(Op op, const Attrs& a, const std::v
 
 // ---- dtypes --------------------------------------------------------------------------------------------------------
 // T is F32 or F16, the same for every T tensor of one node; the image input is any float type; WindowMask's output,
-// WindowAttention's bias and mask are F32; LayerNormFp32's weight and bias are F32 or F16 whatever T is.
+// WindowAttention's bias and mask and SwinBlock's attn_bias are F32; LayerNormFp32's weight and bias are F32 or F16
+// whatever T is; SwinBlock's other weights are T.
 enum class DType { F32, F16, Other };
 // Whether the tensor at position pos (inputs, then outputs, of a node with nb_inputs inputs) may have dtype t, given
 // the dtypes of the earlier positions (TensorRT's supportsFormatCombination asks in that order).
@@ -90,6 +127,27 @@ std::vector<DType> OutputTypes(Op op, const std::vector<DType>& in);
 swb_window_geometry WindowGeometry(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in);  // window ops
 swb_qkv_geometry QkvGeometry(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in);  // QkvSplit, WindowAttention
 swb_rows_geometry RowsGeometry(const std::vector<std::vector<int64_t>>& in);                       // LayerNormFp32
+
+// ---- SwinBlock: the swb_swin_block handle of one node ----------------------------------------------------------------
+// The description of a depth-1 handle: C from x, hidden from fc1_weight, the attributes; dtype and param_dtype both
+// dtype (the weights are T); no flags (the adapters never capture CUDA graphs).
+swb_swin_block_desc SwinBlockDesc(const Attrs& a, const std::vector<std::vector<int64_t>>& in, swb_dtype dtype);
+// The node's weights as one block: data[i] is the data of input i (swin_block::Input order); the shift is the node's.
+swb_swin_block_weights SwinBlockWeights(const Attrs& a, const void* const* data);
+
+// What a SwinBlock handle was made from: the 13 weight data pointers, the dtype and the sizes. An adapter keeps its
+// handle while the key of the next run equals it, and makes a new one otherwise.
+struct SwinBlockKey {
+  std::array<const void*, swin_block::kWeights> weights{};
+  swb_dtype dtype = SWB_F32;
+  int64_t channels = 0;
+  int64_t hidden = 0;
+  bool operator==(const SwinBlockKey& o) const {
+    return weights == o.weights && dtype == o.dtype && channels == o.channels && hidden == o.hidden;
+  }
+  bool operator!=(const SwinBlockKey& o) const { return !(*this == o); }
+};
+SwinBlockKey MakeSwinBlockKey(const swb_swin_block_desc& d, const void* const* data);
 
 // ---- templates --------------------------------------------------------------------------------------------------------
 template <typename GetInt, typename GetFloat>
@@ -145,6 +203,10 @@ bool OutputShapes(Op op, const Attrs& a, const std::vector<std::vector<D>>& in, 
     case Op::WindowAttention:  // qkv (B_, N, 3C), bias, [mask] -> (B_, N, C)
       if (in[0].size() != 3) return false;
       out.push_back({in[0][0], in[0][1], alg.FloorDiv(in[0][2], alg.Const(3))});
+      return true;
+    case Op::SwinBlock:  // x (B, H*W, C), 13 weights, image -> x's shape
+      if (in[0].size() != 3) return false;
+      out.push_back(in[0]);
       return true;
   }
   return false;

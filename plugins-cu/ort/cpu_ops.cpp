@@ -35,6 +35,16 @@ struct CpuTarget {
                              const float* mask, int64_t num_windows, void* out, void*, char* m, size_t n) {
     return swb_window_attention_cpu(g, scale, t, qkv, bias, mask, num_windows, out, m, n);
   }
+  // Host runs finish before they return: nothing to order between them.
+  struct RunOrder {};
+  static int SwinBlockCreate(const swb_swin_block_desc* d, const swb_swin_block_weights* w, void*, swb_swin_block** h,
+                             char* m, size_t n) {
+    return swb_swin_block_create_cpu(d, w, h, m, n);
+  }
+  static int SwinBlockRun(swb_swin_block* h, int64_t b, int64_t height, int64_t width, const void* x, void* y, void*,
+                          RunOrder&, char* m, size_t n) {
+    return swb_swin_block_run(h, b, height, width, x, y, nullptr, m, n);
+  }
 };
 
 }  // namespace

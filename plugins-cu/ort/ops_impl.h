@@ -3,10 +3,12 @@
 // (attributes, input checks, output shapes and dtypes: common/op_contracts.h) is shared with the TensorRT plugins;
 // ContractOp applies it: attributes at kernel creation, InferShapes for ONNX Runtime's shape inference, Check and
 // OutDims in Compute. Target supplies the provider name, the stream, and the C ABI entry points of its kernels (CPU:
-// swb_*_cpu on host memory; CUDA: swb_*_cuda on device memory and the EP's stream).
+// swb_*_cpu on host memory; CUDA: swb_*_cuda on device memory and the EP's stream), including the Swin block handle's
+// create and run with the order its runs keep (RunOrder).
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -237,6 +239,63 @@ struct WindowAttention : ContractOp<contract::Op::WindowAttention> {
   }
 };
 
+// ---------------------------------------------------------------------------------------------------------------
+// SwinBlock(x (B, H*W, C), the 13 weights of one block (attn_bias float32), image) -> y (B, H*W, C): one Swin
+// Transformer block through a depth-1 swb_swin_block handle. The first Compute makes the handle from the weight inputs
+// (initializers, so the same buffers every run); it is kept while the weights stay where they were
+// (contract::SwinBlockKey: their data pointers, the dtype, C and hidden) and made again when they move. The runs of one
+// kernel are serialized (the handle's work buffers are shared), on the op's stream; y is its own buffer (x != y).
+template <typename Target, typename T, typename TImage>
+struct SwinBlock : ContractOp<contract::Op::SwinBlock> {
+  static constexpr contract::Op kOp = contract::Op::SwinBlock;
+  SwinBlock(const OrtApi*, const OrtKernelInfo* info) : ContractOp(info) {}
+  ~SwinBlock() { swb_swin_block_destroy(handle_); }
+  SwinBlock(const SwinBlock&) = delete;
+  SwinBlock& operator=(const SwinBlock&) = delete;
+
+  Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& x, const Tensor<T>& norm1_weight,
+                      const Tensor<T>& norm1_bias, const Tensor<T>& qkv_weight, const Tensor<T>& qkv_bias,
+                      const Tensor<float>& attn_bias, const Tensor<T>& proj_weight, const Tensor<T>& proj_bias,
+                      const Tensor<T>& norm2_weight, const Tensor<T>& norm2_bias, const Tensor<T>& fc1_weight,
+                      const Tensor<T>& fc1_bias, const Tensor<T>& fc2_weight, const Tensor<T>& fc2_bias,
+                      const Tensor<TImage>& image, Tensor<T>& y) {
+    const Ort::Custom::TensorBase* inputs[contract::swin_block::kInputs] = {
+        &x,           &norm1_weight, &norm1_bias, &qkv_weight, &qkv_bias,   &attn_bias, &proj_weight, &proj_bias,
+        &norm2_weight, &norm2_bias,  &fc1_weight, &fc1_bias,   &fc2_weight, &fc2_bias,  &image};
+    Dims in;
+    const void* data[contract::swin_block::kInputs];
+    for (int i = 0; i < contract::swin_block::kInputs; ++i) {
+      in.push_back(inputs[i]->Shape());
+      data[i] = inputs[i]->DataRaw();
+    }
+    if (auto s = Check(in); !s.IsOK()) return s;
+    const swb_swin_block_desc desc = contract::SwinBlockDesc(attrs, in, DType<T>::value);
+    const contract::SwinBlockKey key = contract::MakeSwinBlockKey(desc, data);
+    void* stream = Target::Stream(ctx);
+    char msg[256] = "";
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (handle_ == nullptr || key != key_) {
+      swb_swin_block_destroy(handle_);  // waits for the old handle's queued work
+      handle_ = nullptr;
+      const swb_swin_block_weights weights = contract::SwinBlockWeights(attrs, data);
+      const int status = Target::SwinBlockCreate(&desc, &weights, stream, &handle_, msg, sizeof msg);
+      if (status != SWB_OK) return KernelResult(status, msg);
+      key_ = key;
+    }
+    T* out = y.Allocate(in[contract::swin_block::kX]);
+    const auto& im = in[contract::swin_block::kImage];
+    return KernelResult(Target::SwinBlockRun(handle_, in[contract::swin_block::kX][0], im[2], im[3], x.Data(), out,
+                                             stream, order_, msg, sizeof msg),
+                        msg);
+  }
+
+ private:
+  std::mutex mutex_;
+  swb_swin_block* handle_ = nullptr;
+  contract::SwinBlockKey key_;
+  typename Target::RunOrder order_;  // CUDA: makes each run wait for the previous one when ORT changes streams
+};
+
 // Kernel creation of a lite op that leaves out trailing inputs without a name. ONNX Runtime 1.31's lite API builds a
 // tensor for every input index below the node's input count, and crashes on an absent optional input written as an
 // empty name (WindowAttention "qkv, bias, ''"); counting only the named ones makes that input std::nullopt instead.
@@ -293,6 +352,10 @@ void RegisterAll(Ort::CustomOpDomain& domain) {
   AddOp<Target, LnRollPartition, F16, F16>(domain, *ops);
   AddOp<Target, WindowAttention, float>(domain, *ops);
   AddOp<Target, WindowAttention, F16>(domain, *ops);
+  AddOp<Target, SwinBlock, float, float>(domain, *ops);
+  AddOp<Target, SwinBlock, float, F16>(domain, *ops);
+  AddOp<Target, SwinBlock, F16, float>(domain, *ops);
+  AddOp<Target, SwinBlock, F16, F16>(domain, *ops);
 }
 
 }  // namespace swinbench

@@ -63,6 +63,8 @@ void ReportError(const std::string& message) { std::fprintf(stderr, "swinbench t
 SwinPlugin::SwinPlugin(Op op, const Attrs& attrs, std::string ns)
     : op_(op), attrs_(attrs), namespace_(std::move(ns)), nb_inputs_(MaxInputs(op)) {}
 
+SwinPlugin::~SwinPlugin() { swb_swin_block_destroy(block_); }  // waits for the handle's queued work
+
 bool SwinPlugin::Arity(int32_t nbInputs, int32_t nbOutputs) const {
   return nbInputs >= MinInputs(op_) && nbInputs <= MaxInputs(op_) && nbOutputs == NbOutputs(op_);
 }
@@ -208,6 +210,24 @@ int32_t SwinPlugin::enqueue(const PluginTensorDesc* inputDesc, const PluginTenso
         status = swb_window_attention_cuda(&g, attrs_.scale, dtype, inputs[0], static_cast<const float*>(inputs[1]),
                                            masked ? static_cast<const float*>(inputs[2]) : nullptr,
                                            masked ? in[2][0] : 0, outputs[0], stream, msg, sizeof msg);
+        break;
+      }
+      case Op::SwinBlock: {
+        SwinBlockCall call;
+        std::string error;
+        if (!PlanSwinBlock(attrs_, in, ToDType(inputDesc[0].type), inputs, call, error)) {
+          ReportError(error);
+          return -1;
+        }
+        if (block_ == nullptr || call.key != block_key_) {  // first run, or the weights moved: a new handle
+          swb_swin_block_destroy(block_);
+          block_ = nullptr;
+          status = swb_swin_block_create_cuda(&call.desc, &call.weights, stream, &block_, msg, sizeof msg);
+          if (status == SWB_OK) block_key_ = call.key;
+        }
+        if (status == SWB_OK)
+          status = swb_swin_block_run(block_, call.batch, call.height, call.width, inputs[0], outputs[0], stream, msg,
+                                      sizeof msg);
         break;
       }
     }

@@ -1,6 +1,7 @@
 // The op contracts (common/op_contracts.h) that the ONNX Runtime ops and the TensorRT plugins share: names and arities,
 // attribute schema and reading, output shapes (concrete and symbolic), input checks, dtype rules, kernel geometry.
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -177,6 +178,146 @@ static void TestGeometry() {
   CHECK(rows.rows == 20 && rows.cols == 60);
 }
 
+// SwinBlock: x (B, H*W, C), the 13 weights of one block, image; C = 60, 6 heads, ws 8, hidden 120.
+static std::vector<Dims> BlockInputs(const Dims& x, const Dims& image) {
+  const int64_t c = x[2];
+  return {x,  {c}, {c}, {3 * c, c}, {3 * c}, {6, 64, 64}, {c, c}, {c}, {c}, {c}, {2 * c, c}, {2 * c}, {c, 2 * c}, {c},
+          image};
+}
+
+static void TestSwinBlock() {
+  using namespace swin_block;
+  Op op;
+  CHECK(OpFromName("SwinBlock", op) && op == Op::SwinBlock);
+  CHECK(MinInputs(Op::SwinBlock) == 15 && MaxInputs(Op::SwinBlock) == 15 && NbOutputs(Op::SwinBlock) == 1);
+  CHECK(ImageInput(Op::SwinBlock) == 14 && kImage == 14 && kWeights == 13 && kAttnBias == 5);
+  CHECK(std::string(InputName(kX)) == "x" && std::string(InputName(kQkvWeight)) == "qkv_weight" &&
+        std::string(InputName(kFc2Bias)) == "fc2_bias" && std::string(InputName(kImage)) == "image");
+
+  // attributes: num_heads, window_size, shift_size, scale required; epsilon defaults to 1e-5
+  Attrs a;
+  std::string e;
+  MapAttrs block{{{"num_heads", 6}, {"window_size", 8}, {"shift_size", 4}}, {{"scale", 0.25f}}};
+  CHECK(block.Read(Op::SwinBlock, a, e) && a.num_heads == 6 && a.window_size == 8 && a.shift_size == 4 &&
+        a.scale == 0.25f && a.epsilon == 1e-5f);
+  MapAttrs no_heads = block;
+  no_heads.ints.erase("num_heads");
+  CHECK(!no_heads.Read(Op::SwinBlock, a, e) && Has(e, "SwinBlock: attribute 'num_heads' is missing"));
+  MapAttrs no_scale = block;
+  no_scale.floats.clear();
+  CHECK(!no_scale.Read(Op::SwinBlock, a, e) && Has(e, "SwinBlock: attribute 'scale' is missing"));
+  MapAttrs big_shift = block;
+  big_shift.ints["shift_size"] = 8;
+  CHECK(!big_shift.Read(Op::SwinBlock, a, e) && Has(e, "SwinBlock: shift_size must be in [0, window_size 8)"));
+  MapAttrs zero_eps = block;
+  zero_eps.floats["epsilon"] = 0.0f;
+  CHECK(!zero_eps.Read(Op::SwinBlock, a, e) && Has(e, "SwinBlock: epsilon must be finite and > 0"));
+  MapAttrs inf_scale = block;
+  inf_scale.floats["scale"] = std::numeric_limits<float>::infinity();
+  CHECK(!inf_scale.Read(Op::SwinBlock, a, e) && Has(e, "SwinBlock: scale must be finite and > 0"));
+  MapAttrs zero_heads = block;
+  zero_heads.ints["num_heads"] = 0;
+  CHECK(!zero_heads.Read(Op::SwinBlock, a, e) && Has(e, "num_heads must be >= 1, got 0"));
+
+  // shapes: y is x's shape, concrete and symbolic
+  CHECK(block.Read(Op::SwinBlock, a, e));
+  const Dims image{2, 3, 64, 96};
+  const Dims x{2, 64 * 96, 60};
+  const auto in = BlockInputs(x, image);
+  CHECK(OutputDims(Op::SwinBlock, a, in) == (std::vector<Dims>{x}));
+  IntAlgebra alg;
+  std::vector<Dims> out;
+  CHECK(!OutputShapes(Op::SwinBlock, a, std::vector<Dims>(in.begin(), in.end() - 1), out, alg));  // image missing
+  auto rank2 = in;
+  rank2[kX] = {2 * 64 * 96, 60};
+  CHECK(!OutputShapes(Op::SwinBlock, a, rank2, out, alg));
+  TextAlgebra text;
+  std::vector<std::vector<std::string>> sym_in(15, std::vector<std::string>{"1"});
+  sym_in[kX] = {"B", "HW", "C"};
+  sym_in[kImage] = {"B", "3", "H", "W"};
+  std::vector<std::vector<std::string>> sym;
+  CHECK(OutputShapes(Op::SwinBlock, a, sym_in, sym, text) && sym.size() == 1 &&
+        sym[0] == (std::vector<std::string>{"B", "HW", "C"}));
+
+  // checks: every input named with the shape it must have
+  CHECK(CheckInputDims(Op::SwinBlock, a, in, e));
+  const auto bad = [&](int index, const Dims& dims, const char* part) {
+    auto v = in;
+    v[index] = dims;
+    const bool rejected = !CheckInputDims(Op::SwinBlock, a, v, e) && Has(e, "SwinBlock: ") && Has(e, part);
+    if (!rejected) std::fprintf(stderr, "input %s %s: got '%s'\n", InputName(index), part, e.c_str());
+    return rejected;
+  };
+  CHECK(bad(kImage, {2, 3, 60, 96}, "multiples of window_size 8"));
+  CHECK(bad(kX, {2, 100, 60}, "H*W = 6144"));
+  CHECK(bad(kNorm1Weight, {59}, "norm1_weight must be (60), got (59)"));
+  CHECK(bad(kNorm1Bias, {1, 60}, "norm1_bias must be (60)"));
+  CHECK(bad(kQkvWeight, {180, 61}, "qkv_weight must be (180, 60), got (180, 61)"));
+  CHECK(bad(kQkvBias, {60}, "qkv_bias must be (180)"));
+  CHECK(bad(kAttnBias, {6, 49, 49}, "attn_bias must be (num_heads, N, N) = (6, 64, 64)"));
+  CHECK(bad(kProjWeight, {60}, "proj_weight must be (60, 60)"));
+  CHECK(bad(kProjBias, {61}, "proj_bias must be (60)"));
+  CHECK(bad(kNorm2Weight, {}, "norm2_weight must be (60)"));
+  CHECK(bad(kNorm2Bias, {120}, "norm2_bias must be (60)"));
+  CHECK(bad(kFc1Weight, {0, 60}, "fc1_weight must be (hidden, 60) with hidden >= 1"));
+  CHECK(bad(kFc1Weight, {120, 59}, "fc1_weight must be (hidden, 60)"));
+  CHECK(bad(kFc1Bias, {121}, "fc1_bias must be (120)"));
+  CHECK(bad(kFc2Weight, {60, 121}, "fc2_weight must be (60, 120)"));
+  CHECK(bad(kFc2Bias, {120}, "fc2_bias must be (60)"));
+  // the MLP width comes from fc1_weight: a 3x MLP is fine when the other weights agree
+  auto wide = in;
+  wide[kFc1Weight] = {180, 60};
+  wide[kFc1Bias] = {180};
+  wide[kFc2Weight] = {60, 180};
+  CHECK(CheckInputDims(Op::SwinBlock, a, wide, e));
+  auto odd_c = BlockInputs({2, 64 * 96, 62}, image);
+  CHECK(!CheckInputDims(Op::SwinBlock, a, odd_c, e) && Has(e, "x channels 62 must be a multiple of num_heads 6"));
+  CHECK(!CheckInputDims(Op::SwinBlock, a, std::vector<Dims>(in.begin(), in.end() - 1), e) &&
+        Has(e, "takes 15 inputs, got 14"));
+
+  // dtypes: x and every weight T, attn_bias float32, image any float type, y T
+  using D = DType;
+  const std::vector<D> f16(5, D::F16);
+  CHECK(SupportsType(Op::SwinBlock, 15, 0, {}, D::F16) && !SupportsType(Op::SwinBlock, 15, 0, {}, D::Other));
+  CHECK(SupportsType(Op::SwinBlock, 15, 1, {D::F16}, D::F16) && !SupportsType(Op::SwinBlock, 15, 1, {D::F16}, D::F32));
+  CHECK(SupportsType(Op::SwinBlock, 15, kAttnBias, f16, D::F32) && !SupportsType(Op::SwinBlock, 15, kAttnBias, f16, D::F16));
+  std::vector<D> upto_fc2(kFc2Bias, D::F32);
+  upto_fc2[kAttnBias] = D::F32;
+  CHECK(SupportsType(Op::SwinBlock, 15, kFc2Bias, upto_fc2, D::F32) && !SupportsType(Op::SwinBlock, 15, kFc2Bias, upto_fc2, D::F16));
+  std::vector<D> half_weights(kImage, D::F16);
+  half_weights[kAttnBias] = D::F32;
+  CHECK(SupportsType(Op::SwinBlock, 15, kImage, half_weights, D::F32) && SupportsType(Op::SwinBlock, 15, kImage, half_weights, D::F16));
+  half_weights.push_back(D::F32);  // image
+  CHECK(SupportsType(Op::SwinBlock, 15, 15, half_weights, D::F16) && !SupportsType(Op::SwinBlock, 15, 15, half_weights, D::F32));
+  CHECK(OutputTypes(Op::SwinBlock, half_weights) == std::vector<D>{D::F16});
+
+  // the handle: a depth-1 description from the attributes and dims, the weights in input order, the key
+  const swb_swin_block_desc d = SwinBlockDesc(a, wide, SWB_F16);
+  CHECK(d.channels == 60 && d.heads == 6 && d.hidden == 180 && d.window_size == 8 && d.depth == 1 &&
+        d.epsilon == 1e-5f && d.scale == 0.25f && d.dtype == SWB_F16 && d.param_dtype == SWB_F16 && d.flags == 0);
+  char storage[kInputs];
+  const void* data[kInputs];
+  for (int i = 0; i < kInputs; ++i) data[i] = &storage[i];
+  const swb_swin_block_weights w = SwinBlockWeights(a, data);
+  CHECK(w.shift_size == 4 && w.norm1_weight == data[kNorm1Weight] && w.norm1_bias == data[kNorm1Bias] &&
+        w.qkv_weight == data[kQkvWeight] && w.qkv_bias == data[kQkvBias] &&
+        static_cast<const void*>(w.attn_bias) == data[kAttnBias] && w.proj_weight == data[kProjWeight] &&
+        w.proj_bias == data[kProjBias] && w.norm2_weight == data[kNorm2Weight] && w.norm2_bias == data[kNorm2Bias] &&
+        w.fc1_weight == data[kFc1Weight] && w.fc1_bias == data[kFc1Bias] && w.fc2_weight == data[kFc2Weight] &&
+        w.fc2_bias == data[kFc2Bias]);
+  const SwinBlockKey key = MakeSwinBlockKey(d, data);
+  CHECK(key == MakeSwinBlockKey(d, data));
+  data[kX] = &storage[0] + 1;  // x and image are not part of the key
+  data[kImage] = &storage[0];
+  CHECK(key == MakeSwinBlockKey(d, data));
+  data[kFc2Bias] = &storage[0];  // a weight moved: another handle
+  CHECK(key != MakeSwinBlockKey(d, data));
+  data[kFc2Bias] = &storage[kFc2Bias];
+  swb_swin_block_desc d32 = d;
+  d32.dtype = d32.param_dtype = SWB_F32;
+  CHECK(key != MakeSwinBlockKey(d32, data));
+}
+
 int main() {
   TestNames();
   TestAttrs();
@@ -184,5 +325,6 @@ int main() {
   TestChecks();
   TestTypes();
   TestGeometry();
+  TestSwinBlock();
   return Finish("test_op_contracts");
 }

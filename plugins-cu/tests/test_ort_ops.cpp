@@ -1,8 +1,10 @@
-// The ONNX Runtime front end of LnRollPartition and WindowAttention on the CPU execution provider: one-node models
-// (tools/onnx_writer.h) run through ONNX Runtime with libswinbench_ort.so registered, compared bit for bit with the C ABI
-// CPU kernels on the same inputs, plus the inferred output shapes and the named errors (attributes, input shapes).
+// The ONNX Runtime front end of LnRollPartition, WindowAttention and SwinBlock on the CPU execution provider: one-node
+// models (tools/onnx_writer.h) run through ONNX Runtime with libswinbench_ort.so registered, compared bit for bit with
+// the C ABI CPU kernels (SwinBlock: a swb_swin_block handle) on the same inputs, plus the inferred output shapes and the
+// named errors (attributes, input shapes).
 //   test_ort_ops <libswinbench_ort.so>   (ONNX Runtime: $SWINBENCH_ORT_LIB, else the NuGet package's libonnxruntime.so)
 // Exits 77 (skipped) when ONNX Runtime's library is not there.
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -17,6 +19,13 @@ using swbtool::kFloat;
 using swbtool::kFloat16;
 using swbtool::ValueSpec;
 using Dims = std::vector<int64_t>;
+
+namespace swinbench_block_names {
+// SwinBlock's input names, in order (the contract's swin_block::InputName)
+const char* const kNames[] = {"x",          "norm1_weight", "norm1_bias", "qkv_weight", "qkv_bias",
+                              "attn_bias",  "proj_weight",  "proj_bias",  "norm2_weight", "norm2_bias",
+                              "fc1_weight", "fc1_bias",     "fc2_weight", "fc2_bias",   "image"};
+}  // namespace swinbench_block_names
 
 namespace {
 
@@ -55,42 +64,64 @@ struct Result {
   std::vector<uint8_t> data;
 };
 
-// Runs the one-node model op_type with node inputs node_inputs ("" = absent) on the CPU EP; the output is "y" of out_type.
-Result Run(const std::string& op_type, const std::vector<Input>& inputs, const std::vector<std::string>& node_inputs,
-           int out_type, const std::vector<AttrValue>& attrs) {
-  Result r;
+// Runs the one-node model op_type with node inputs node_inputs ("" = absent) on the CPU EP, once per input set of runs
+// (the same names and types, in one session; a graph input whose dims differ between the runs is declared without a
+// shape); the output is "y" of out_type. One result per run; a failure (session creation or a run) ends the list with
+// a result that is not ok.
+std::vector<Result> RunEach(const std::string& op_type, const std::vector<std::vector<Input>>& runs,
+                            const std::vector<std::string>& node_inputs, int out_type,
+                            const std::vector<AttrValue>& attrs) {
+  std::vector<Result> results;
   std::vector<ValueSpec> specs;
-  for (const auto& in : inputs) specs.push_back(in.spec);
+  for (const auto& in : runs.at(0)) specs.push_back(in.spec);
+  for (const auto& inputs : runs)
+    for (size_t i = 0; i < specs.size(); ++i)
+      if (inputs[i].spec.dims != specs[i].dims) specs[i].dims.clear();
   const std::string model =
       swbtool::SingleNodeModel(op_type, "swinbench", specs, node_inputs, {{"y", out_type, {}}}, attrs);
+  Dims inferred;
   try {
     Ort::SessionOptions options;
     options.SetIntraOpNumThreads(1);
     options.RegisterCustomOpsLibrary(op_library);
     Ort::Session session(*env, model.data(), model.size(), options);
     const Ort::TypeInfo type_info = session.GetOutputTypeInfo(0);  // owns what the shape info points into
-    r.inferred = type_info.GetTensorTypeAndShapeInfo().GetShape();
+    inferred = type_info.GetTensorTypeAndShapeInfo().GetShape();
     const auto memory = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
-    std::vector<Ort::Value> values;
-    std::vector<const char*> names;
-    for (const auto& in : inputs) {
-      values.push_back(Ort::Value::CreateTensor(memory, const_cast<uint8_t*>(in.bytes.data()), in.bytes.size(),
-                                                in.spec.dims.data(), in.spec.dims.size(),
-                                                static_cast<ONNXTensorElementDataType>(in.spec.elem_type)));
-      names.push_back(in.spec.name.c_str());
+    for (const auto& inputs : runs) {
+      Result r;
+      r.inferred = inferred;
+      std::vector<Ort::Value> values;
+      std::vector<const char*> names;
+      for (const auto& in : inputs) {
+        values.push_back(Ort::Value::CreateTensor(memory, const_cast<uint8_t*>(in.bytes.data()), in.bytes.size(),
+                                                  in.spec.dims.data(), in.spec.dims.size(),
+                                                  static_cast<ONNXTensorElementDataType>(in.spec.elem_type)));
+        names.push_back(in.spec.name.c_str());
+      }
+      const char* output = "y";
+      auto outs = session.Run(Ort::RunOptions{nullptr}, names.data(), values.data(), values.size(), &output, 1);
+      const auto info = outs[0].GetTensorTypeAndShapeInfo();
+      r.shape = info.GetShape();
+      const size_t bytes = info.GetElementCount() * (out_type == kFloat16 ? 2 : 4);
+      const auto* p = static_cast<const uint8_t*>(outs[0].GetTensorRawData());
+      r.data.assign(p, p + bytes);
+      r.ok = true;
+      results.push_back(std::move(r));
     }
-    const char* output = "y";
-    auto outs = session.Run(Ort::RunOptions{nullptr}, names.data(), values.data(), values.size(), &output, 1);
-    const auto info = outs[0].GetTensorTypeAndShapeInfo();
-    r.shape = info.GetShape();
-    const size_t bytes = info.GetElementCount() * (out_type == kFloat16 ? 2 : 4);
-    const auto* p = static_cast<const uint8_t*>(outs[0].GetTensorRawData());
-    r.data.assign(p, p + bytes);
-    r.ok = true;
   } catch (const Ort::Exception& e) {
+    Result r;
+    r.inferred = inferred;
     r.error = e.what();
+    results.push_back(std::move(r));
   }
-  return r;
+  return results;
+}
+
+// RunEach with one input set.
+Result Run(const std::string& op_type, const std::vector<Input>& inputs, const std::vector<std::string>& node_inputs,
+           int out_type, const std::vector<AttrValue>& attrs) {
+  return RunEach(op_type, {inputs}, node_inputs, out_type, attrs).back();
 }
 
 std::string Text(const Dims& d) {
@@ -190,6 +221,106 @@ void TestWindowAttention(test::Checker& c, int type) {
   c.Expect(!bad_mask.ok && Has(bad_mask.error, "nW dividing B_ = 12"), "bad mask: %s", bad_mask.error.c_str());
 }
 
+
+// SwinBlock: one block (C = 16, 2 heads, ws 4, hidden 40) against a depth-1 handle made and run directly through the C
+// ABI on the same inputs, bit for bit. In one session: a second run with other weight buffers (the kernel must make a
+// new handle: its result is the reference of the new weights), then a run at another size with the first weights again.
+struct BlockData {
+  std::vector<std::vector<float>> weights;  // the 13 weights, swin_block::Input order from kNorm1Weight
+};
+
+BlockData MakeBlock(int64_t c, int64_t heads, int64_t ws, int64_t hidden, uint32_t seed) {
+  const float in_c = 1.0f / std::sqrt(static_cast<float>(c)), in_h = 1.0f / std::sqrt(static_cast<float>(hidden));
+  const int64_t n = ws * ws;
+  BlockData b;
+  b.weights = {test::Random(c, seed + 1, 0.8f, 1.2f),          test::Random(c, seed + 2, -0.1f, 0.1f),
+               test::Random(3 * c * c, seed + 3, -in_c, in_c),  test::Random(3 * c, seed + 4, -in_c, in_c),
+               test::Random(heads * n * n, seed + 5, -1, 1),    test::Random(c * c, seed + 6, -in_c, in_c),
+               test::Random(c, seed + 7, -in_c, in_c),          test::Random(c, seed + 8, 0.8f, 1.2f),
+               test::Random(c, seed + 9, -0.1f, 0.1f),          test::Random(hidden * c, seed + 10, -in_c, in_c),
+               test::Random(hidden, seed + 11, -in_c, in_c),    test::Random(c * hidden, seed + 12, -in_h, in_h),
+               test::Random(c, seed + 13, -in_h, in_h)};
+  return b;
+}
+
+void TestSwinBlock(test::Checker& c, int type) {
+  using namespace swinbench_block_names;
+  const int64_t C = 16, heads = 2, ws = 4, shift = 2, hidden = 40, B = 2;
+  const float scale = 1.0f / std::sqrt(8.0f), eps = 1e-5f;
+  const swb_dtype t = type == kFloat16 ? SWB_F16 : SWB_F32;
+  const int image_type = type == kFloat16 ? kFloat : kFloat16;  // the image may be of another float type
+  const Dims weight_dims[13] = {{C},          {C}, {3 * C, C}, {3 * C}, {heads, ws * ws, ws * ws}, {C, C}, {C}, {C},
+                                {C},          {hidden, C},     {hidden}, {C, hidden},               {C}};
+  const auto inputs_of = [&](const BlockData& b, int64_t h, int64_t w, uint32_t x_seed) {
+    std::vector<Input> in;
+    const Dims x_dims{B, h * w, C};
+    in.push_back(Tensor("x", type, x_dims, test::Random(Count(x_dims), x_seed)));
+    for (int i = 0; i < 13; ++i)
+      in.push_back(Tensor(kNames[i + 1], i == 4 ? kFloat : type, weight_dims[i], b.weights[i]));
+    in.push_back(Tensor("image", image_type, {B, 3, h, w}, std::vector<float>(Count({B, 3, h, w}), 0.0f)));
+    return in;
+  };
+  // the reference: a depth-1 handle on the same bytes, made and run through the C ABI
+  const auto reference = [&](const std::vector<Input>& in, int64_t h, int64_t w, std::vector<uint8_t>& out) {
+    swb_swin_block_desc d{};
+    d.channels = C, d.heads = heads, d.hidden = hidden, d.window_size = ws, d.depth = 1;
+    d.epsilon = eps, d.scale = scale, d.dtype = t, d.param_dtype = t, d.flags = 0;
+    const auto p = [&](int i) { return static_cast<const void*>(in[i].bytes.data()); };
+    const swb_swin_block_weights bw{shift, p(1), p(2),  p(3),  p(4),  static_cast<const float*>(p(5)), p(6), p(7),
+                                    p(8),  p(9), p(10), p(11), p(12), p(13)};
+    char msg[256];
+    swb_swin_block* handle = nullptr;
+    c.Status(swb_swin_block_create_cpu(&d, &bw, &handle, msg, sizeof msg), SWB_OK, msg, "reference swin_block create");
+    out.assign(in[0].bytes.size(), 0);
+    c.Status(swb_swin_block_run(handle, B, h, w, p(0), out.data(), nullptr, msg, sizeof msg), SWB_OK, msg,
+             "reference swin_block run");
+    swb_swin_block_destroy(handle);
+  };
+  const std::vector<AttrValue> attrs = {{"num_heads", false, heads, 0},
+                                        {"window_size", false, ws, 0},
+                                        {"shift_size", false, shift, 0},
+                                        {"scale", true, 0, scale},
+                                        {"epsilon", true, 0, eps}};
+  const std::vector<std::string> names(kNames, kNames + 15);
+  const BlockData first = MakeBlock(C, heads, ws, hidden, 100), second = MakeBlock(C, heads, ws, hidden, 200);
+  const auto run1 = inputs_of(first, 8, 12, 31), run2 = inputs_of(second, 8, 12, 31), run3 = inputs_of(first, 12, 4, 32);
+  const auto results = RunEach("SwinBlock", {run1, run2, run3}, names, type, attrs);
+  if (!c.Expect(results.size() == 3 && results.back().ok, "SwinBlock type %d: %s", type, results.back().error.c_str()))
+    return;
+  const Result fixed = Run("SwinBlock", run1, names, type, attrs);  // graph inputs of fixed shape: y's is inferred
+  c.Expect(fixed.ok && fixed.inferred == (Dims{B, 96, C}) && fixed.data == results[0].data,
+           "SwinBlock type %d with fixed shapes: inferred %s: %s", type, Text(fixed.inferred).c_str(), fixed.error.c_str());
+  const int64_t sizes[3][2] = {{8, 12}, {8, 12}, {12, 4}};
+  const std::vector<Input>* sets[3] = {&run1, &run2, &run3};
+  std::vector<std::vector<uint8_t>> refs(3);
+  for (int r = 0; r < 3; ++r) {
+    reference(*sets[r], sizes[r][0], sizes[r][1], refs[r]);
+    const Dims expect{B, sizes[r][0] * sizes[r][1], C};
+    c.Expect(results[r].shape == expect, "SwinBlock run %d output %s", r, Text(results[r].shape).c_str());
+    c.Expect(results[r].data == refs[r], "SwinBlock type %d run %d: ORT output differs from the swb_swin_block handle",
+             type, r);
+  }
+  c.Expect(refs[0] != refs[1], "SwinBlock type %d: the second weights changed nothing", type);
+  c.Expect(results[0].data != run1[0].bytes, "SwinBlock type %d: y equals x", type);
+
+  // a missing attribute fails session creation, naming op and attribute
+  const Result missing = Run("SwinBlock", run1, names, type, {attrs[0], attrs[1], attrs[2]});
+  c.Expect(!missing.ok && Has(missing.error, "swinbench::SwinBlock: attribute 'scale' is missing"), "missing scale: %s",
+           missing.error.c_str());
+  // a weight of the wrong shape and an image that is not a multiple of the window fail at run time, named
+  std::vector<Input> bad = run1;
+  bad[12] = Tensor("fc2_weight", type, {C, hidden + 1}, std::vector<float>(C * (hidden + 1), 0.0f));
+  const Result bad_weight = Run("SwinBlock", bad, names, type, attrs);
+  c.Expect(!bad_weight.ok && Has(bad_weight.error, "swinbench::SwinBlock: fc2_weight must be (16, 40), got (16, 41)"),
+           "bad fc2_weight: %s", bad_weight.error.c_str());
+  bad = run1;
+  bad[14] = Tensor("image", image_type, {B, 3, 8, 10}, std::vector<float>(Count({B, 3, 8, 10}), 0.0f));
+  bad[0] = Tensor("x", type, {B, 80, C}, std::vector<float>(B * 80 * C, 0.0f));
+  const Result bad_image = Run("SwinBlock", bad, names, type, attrs);
+  c.Expect(!bad_image.ok && Has(bad_image.error, "multiples of window_size 4"), "odd image: %s",
+           bad_image.error.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -211,6 +342,7 @@ int main(int argc, char** argv) {
   for (const int type : {kFloat, kFloat16}) {
     TestLnRollPartition(c, type);
     TestWindowAttention(c, type);
+    TestSwinBlock(c, type);
   }
   return c.Done();
 }

@@ -1,5 +1,5 @@
 // The TensorRT plugins' plain logic (no TensorRT needed): the op contracts as the plugins see them (output shapes,
-// dtype rules), attribute fields and their (de)serialization, cache names.
+// dtype rules), attribute fields and their (de)serialization, cache names, SwinBlock's enqueue plan.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -128,11 +128,97 @@ static void TestCacheName() {
   CHECK(SanitizeName("") == "unknown");
 }
 
+// SwinBlock as the plugin sees it: fields, shapes, the dtype walk of supportsFormatCombination, the enqueue plan.
+static void TestSwinBlock() {
+  namespace sb = swinbench::contract::swin_block;
+  const auto schema = FieldSchema(Op::SwinBlock);
+  const std::vector<std::pair<std::string, FieldType>> expect_schema = {{"num_heads", FieldType::Int64},
+                                                                         {"window_size", FieldType::Int64},
+                                                                         {"shift_size", FieldType::Int64},
+                                                                         {"scale", FieldType::Float32},
+                                                                         {"epsilon", FieldType::Float32}};
+  CHECK(schema == expect_schema);
+
+  // the ONNX parser's int32 and float64 fields; epsilon left out takes its default
+  const int32_t heads = 6, ws = 8, shift = 4;
+  const double scale = 0.25;
+  Attrs a;
+  std::string e;
+  CHECK(FromFields(Op::SwinBlock, {{"num_heads", FieldType::Int32, &heads, 1}, {"window_size", FieldType::Int32, &ws, 1},
+                                   {"shift_size", FieldType::Int32, &shift, 1}, {"scale", FieldType::Float64, &scale, 1}},
+                   a, e));
+  CHECK(a.num_heads == 6 && a.window_size == 8 && a.shift_size == 4 && a.scale == 0.25f && a.epsilon == 1e-5f);
+  Attrs back;
+  CHECK(FromFields(Op::SwinBlock, ToFields(Op::SwinBlock, a), back, e) && back.num_heads == 6 && back.window_size == 8 &&
+        back.shift_size == 4 && back.scale == 0.25f && back.epsilon == 1e-5f);
+  CHECK(!FromFields(Op::SwinBlock, {{"num_heads", FieldType::Int32, &heads, 1}, {"window_size", FieldType::Int32, &ws, 1},
+                                    {"scale", FieldType::Float64, &scale, 1}},
+                    back, e) &&
+        e == "SwinBlock: attribute 'shift_size' is missing");
+  const int32_t shift8 = 8;
+  CHECK(!FromFields(Op::SwinBlock, {{"num_heads", FieldType::Int32, &heads, 1}, {"window_size", FieldType::Int32, &ws, 1},
+                                    {"shift_size", FieldType::Int32, &shift8, 1}, {"scale", FieldType::Float64, &scale, 1}},
+                    back, e) &&
+        e.find("shift_size must be in [0, window_size 8)") != std::string::npos);
+
+  // shapes: y is x's shape (concrete and symbolic)
+  const Dims image{2, 3, 64, 96}, x{2, 64 * 96, 60};
+  std::vector<Dims> in = {x,  {60}, {60}, {180, 60}, {180}, {6, 64, 64}, {60, 60}, {60}, {60}, {60}, {120, 60}, {120},
+                          {60, 120}, {60}, image};
+  CHECK(Shapes(Op::SwinBlock, a, in) == (std::vector<Dims>{x}));
+  TextAlgebra text;
+  std::vector<std::vector<std::string>> sym_in(15, std::vector<std::string>{"c"}), sym;
+  sym_in[sb::kX] = {"B", "HW", "C"};
+  sym_in[sb::kImage] = {"B", "3", "H", "W"};
+  CHECK(OutputShapes(Op::SwinBlock, a, sym_in, sym, text) && sym.size() == 1 && sym[0] == sym_in[sb::kX]);
+
+  // supportsFormatCombination asks position by position with the earlier types fixed: exactly x and the weights T,
+  // attn_bias float32, the image any float type, y T
+  using D = DType;
+  for (const D t : {D::F32, D::F16}) {
+    const D other = t == D::F32 ? D::F16 : D::F32;
+    std::vector<D> chosen;
+    for (int pos = 0; pos < 16; ++pos) {
+      const bool t_ok = SupportsType(Op::SwinBlock, 15, pos, chosen, t);
+      const bool other_ok = SupportsType(Op::SwinBlock, 15, pos, chosen, other);
+      CHECK(!SupportsType(Op::SwinBlock, 15, pos, chosen, D::Other));
+      if (pos == 0 || pos == sb::kImage) CHECK(t_ok && other_ok);
+      else if (pos == sb::kAttnBias) CHECK((t == D::F32) == t_ok && (other == D::F32) == other_ok);
+      else CHECK(t_ok && !other_ok);
+      chosen.push_back(pos == sb::kAttnBias ? D::F32 : pos == sb::kImage ? other : t);
+    }
+    CHECK(OutputTypes(Op::SwinBlock, chosen) == std::vector<D>{t});
+  }
+
+  // the enqueue plan: the handle's description, weights and key from the dims and device pointers, the run's size
+  char storage[sb::kInputs];
+  const void* data[sb::kInputs];
+  for (int i = 0; i < sb::kInputs; ++i) data[i] = &storage[i];
+  SwinBlockCall call;
+  CHECK(PlanSwinBlock(a, in, D::F16, data, call, e));
+  CHECK(call.desc.channels == 60 && call.desc.heads == 6 && call.desc.hidden == 120 && call.desc.window_size == 8 &&
+        call.desc.depth == 1 && call.desc.dtype == SWB_F16 && call.desc.param_dtype == SWB_F16 && call.desc.flags == 0 &&
+        call.desc.scale == 0.25f && call.desc.epsilon == 1e-5f);
+  CHECK(call.weights.shift_size == 4 && call.weights.qkv_weight == data[sb::kQkvWeight] &&
+        static_cast<const void*>(call.weights.attn_bias) == data[sb::kAttnBias] && call.weights.fc2_bias == data[sb::kFc2Bias]);
+  CHECK(call.batch == 2 && call.height == 64 && call.width == 96);
+  SwinBlockCall moved;
+  data[sb::kFc1Weight] = &storage[0];
+  CHECK(PlanSwinBlock(a, in, D::F16, data, moved, e) && moved.key != call.key);
+  SwinBlockCall fp32;
+  data[sb::kFc1Weight] = &storage[sb::kFc1Weight];
+  CHECK(PlanSwinBlock(a, in, D::F32, data, fp32, e) && fp32.key != call.key && fp32.desc.dtype == SWB_F32);
+  CHECK(!PlanSwinBlock(a, in, D::Other, data, fp32, e) && e == "SwinBlock: x must be float32 or float16");
+  in[sb::kFc2Weight] = {60, 121};
+  CHECK(!PlanSwinBlock(a, in, D::F32, data, fp32, e) && e == "SwinBlock: fc2_weight must be (60, 120), got (60, 121)");
+}
+
 int main() {
   TestNames();
   TestShapes();
   TestFields();
   TestTypes();
   TestCacheName();
+  TestSwinBlock();
   return Finish("test_trt_logic");
 }

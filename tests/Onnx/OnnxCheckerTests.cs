@@ -29,8 +29,10 @@ public class OnnxCheckerTests(ITestOutputHelper output)
                     ("perblock", new OnnxExportOptions { Mask = MaskMode.PerBlock }),
                     ("hoisted-decomposed", new OnnxExportOptions { Mask = MaskMode.Hoisted, LayerNorm = OnnxLayerNorm.Decomposed }),
                     ("fp16-norms32", new OnnxExportOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, KeepNormsFp32 = true }),
-                    ("kernels", new OnnxExportOptions { Mask = MaskMode.Hoisted, Kernels = OnnxExportOptions.ExportableKernels }),
-                    ("kernels-perblock-fp16", new OnnxExportOptions { Mask = MaskMode.PerBlock, Precision = Precision.Fp16, Kernels = OnnxExportOptions.ExportableKernels }),
+                    ("kernels", new OnnxExportOptions { Mask = MaskMode.Hoisted, Kernels = OnnxExportOptions.PerOpKernels }),
+                    ("kernels-perblock-fp16", new OnnxExportOptions { Mask = MaskMode.PerBlock, Precision = Precision.Fp16, Kernels = OnnxExportOptions.PerOpKernels }),
+                    ("swin-block", new OnnxExportOptions { Mask = MaskMode.Hoisted, Kernels = Kernels.SwinBlock }),
+                    ("swin-block-all-fp16", new OnnxExportOptions { Mask = MaskMode.PerBlock, Precision = Precision.Fp16, Kernels = OnnxExportOptions.ExportableKernels }),
                 };
                 foreach (var (tag, options) in variants)
                 {

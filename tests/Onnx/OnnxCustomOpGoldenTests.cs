@@ -11,17 +11,24 @@ namespace SwinBench.Tests.Onnx;
 /// </summary>
 public class OnnxCustomOpGoldenTests
 {
-    /// <summary>Every golden model with all exportable kernels, and each kernel alone on one model, in both mask modes.</summary>
+    /// <summary>
+    /// Every golden model with all per-op kernels and with <c>swin_block</c>, and on one model each per-op kernel alone and
+    /// every exportable kernel together, in both mask modes.
+    /// </summary>
     public static TheoryData<string, MaskMode, string> ModelsAndKernels()
     {
         var data = new TheoryData<string, MaskMode, string>();
-        var all = ModelOptions.TokenList(OnnxExportOptions.ExportableKernels).Replace(" ", "");
+        string Tokens(Kernels k) => ModelOptions.TokenList(k).Replace(" ", "");
         foreach (var mask in new[] { MaskMode.Hoisted, MaskMode.PerBlock })
         {
             foreach (var m in Golden.Models)
-                data.Add(m.Name, mask, all);
-            foreach (var (flag, token) in ModelOptions.KernelTokens.Where(k => OnnxExportOptions.ExportableKernels.HasFlag(k.Flag)))
+            {
+                data.Add(m.Name, mask, Tokens(OnnxExportOptions.PerOpKernels));
+                data.Add(m.Name, mask, Tokens(Kernels.SwinBlock));
+            }
+            foreach (var (flag, token) in ModelOptions.KernelTokens.Where(k => OnnxExportOptions.PerOpKernels.HasFlag(k.Flag)))
                 data.Add("tiny_classical_x4", mask, token);
+            data.Add("tiny_classical_x4", mask, Tokens(OnnxExportOptions.ExportableKernels));
         }
         return data;
     }

@@ -19,7 +19,7 @@ public class OnnxCustomOpGraphTests
 
     private static OnnxNode Producer(OnnxGraph g, string value) => g.Nodes.Single(n => n.Outputs.Contains(value));
 
-    private static readonly OnnxExportOptions HoistedAll = new() { Mask = MaskMode.Hoisted, Kernels = OnnxExportOptions.ExportableKernels };
+    private static readonly OnnxExportOptions HoistedAll = new() { Mask = MaskMode.Hoisted, Kernels = OnnxExportOptions.PerOpKernels };
 
     [Fact]
     public void Every_kernel_flag_is_its_op_with_the_contract_attributes()
@@ -149,6 +149,7 @@ public class OnnxCustomOpGraphTests
     [InlineData(Kernels.QkvSplit, "QkvSplit", 24)]
     [InlineData(Kernels.LayerNormFp32, "LayerNormFp32", 50)]
     [InlineData(Kernels.WindowAttention, "WindowAttention", 24)]
+    [InlineData(Kernels.SwinBlock, "SwinBlock", 24)]
     public void Each_flag_alone_adds_only_its_own_op(Kernels kernel, string op, int count)
     {
         var model = Export(new OnnxExportOptions { Mask = MaskMode.Hoisted, Kernels = kernel });
@@ -157,6 +158,125 @@ public class OnnxCustomOpGraphTests
         Assert.Equal(count, custom.Count);
         Assert.All(custom, n => Assert.Equal(op, n.OpType));
         Assert.Equal(ModelOptions.Token(kernel), model.MetadataValue("kernels"));
+    }
+
+    private static float[] Floats(OnnxTensor t) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.RawData).ToArray();
+
+    private static OnnxTensor Initializer(OnnxGraph g, string name) => g.Initializers.Single(t => t.Name == name);
+
+    [Fact]
+    public void Swin_block_is_one_node_per_block_with_the_contract_inputs_and_attributes()
+    {
+        var model = Export(new OnnxExportOptions { Mask = MaskMode.Hoisted, Kernels = Kernels.SwinBlock });
+        var g = model.Graph;
+        Assert.Contains(new OnnxOpset("swinbench", 1), model.Opsets);
+        Assert.Equal("swin_block", model.MetadataValue("kernels"));
+        var image = g.Nodes.Single(n => n.OpType == "Pad").Outputs[0];
+        var blocks = Custom(model, "SwinBlock");
+        Assert.Equal(24, blocks.Count);
+        Assert.Equal(24, g.Nodes.Count(n => n.Domain.Length > 0));
+        string[] keys = ["norm1.weight", "norm1.bias", "attn.qkv.weight", "attn.qkv.bias", "attn.relative_position_bias",
+            "attn.proj.weight", "attn.proj.bias", "norm2.weight", "norm2.bias", "mlp.fc1.weight", "mlp.fc1.bias", "mlp.fc2.weight", "mlp.fc2.bias"];
+        long[][] dims = [[60], [60], [180, 60], [180], [6, 64, 64], [60, 60], [60], [60], [60], [120, 60], [120], [60, 120], [60]];
+        for (var j = 0; j < 24; j++)
+        {
+            var node = blocks[j];
+            var prefix = $"layers.{j / 6}.residual_group.blocks.{j % 6}";
+            Assert.Equal(15, node.Inputs.Count);
+            Assert.Equal(image, node.Inputs[14]);
+            Assert.Equal(6, node.Attribute("num_heads")!.AsInt);
+            Assert.Equal(8, node.Attribute("window_size")!.AsInt);
+            Assert.Equal(j % 2 == 0 ? 0 : 4, node.Attribute("shift_size")!.AsInt); // every second block of a stage shifted
+            Assert.Equal((float)Math.Pow(10, -0.5), node.Attribute("scale")!.AsFloat, 6);
+            Assert.Equal(1e-5f, node.Attribute("epsilon")!.AsFloat);
+            for (var k = 0; k < 13; k++)
+            {
+                var t = Initializer(g, node.Inputs[k + 1]);
+                Assert.Equal($"{prefix}.{keys[k]}", t.Name);
+                Assert.Equal(dims[k], t.Dims);
+                Assert.Equal(OnnxDataType.Float, t.DataType);
+            }
+            // blocks of a stage chain: each reads the one before it
+            if (j % 6 > 0) Assert.Equal(blocks[j - 1].Outputs[0], node.Inputs[0]);
+        }
+        // the blocks' insides are gone; only patch_embed.norm and norm stay LayerNorms, and no matrix product is left
+        Assert.DoesNotContain(g.Nodes, n => n.OpType is "MatMul" or "Softmax" or "Erf" or "Where" or "Tile" or "Gather" or "Range");
+        Assert.Equal(2, g.Nodes.Count(n => n.OpType == "LayerNormalization"));
+        Assert.Equal(1, g.Nodes.Count(n => n.OpType == "Slice")); // the final crop: no rolls
+    }
+
+    [Fact]
+    public void Swin_block_weights_keep_the_linear_layout_and_no_folded_factor()
+    {
+        // the plain export stores Wᵀ (in, out), fc2's with GELU's ½ folded in; SwinBlock takes nn.Linear's W (out, in) as is
+        var block = Export(new OnnxExportOptions { Mask = MaskMode.Hoisted, Kernels = Kernels.SwinBlock }).Graph;
+        var plain = Export(new OnnxExportOptions { Mask = MaskMode.Hoisted }).Graph;
+        const string prefix = "layers.2.residual_group.blocks.3";
+        foreach (var (key, rows, cols, factor) in new[] { ("attn.qkv", 180, 60, 1f), ("attn.proj", 60, 60, 1f), ("mlp.fc1", 120, 60, 1f), ("mlp.fc2", 60, 120, 2f) })
+        {
+            var w = Floats(Initializer(block, $"{prefix}.{key}.weight"));
+            var wt = Floats(Initializer(plain, $"{prefix}.{key}.weight_t"));
+            for (var r = 0; r < rows; r++)
+                for (var col = 0; col < cols; col++)
+                    Assert.Equal(wt[col * rows + r] * factor, w[r * cols + col]);
+            Assert.Equal(Floats(Initializer(plain, $"{prefix}.{key}.bias")), Floats(Initializer(block, $"{prefix}.{key}.bias")));
+        }
+        Assert.Equal(Floats(Initializer(plain, $"{prefix}.attn.relative_position_bias")), Floats(Initializer(block, $"{prefix}.attn.relative_position_bias")));
+    }
+
+    [Fact]
+    public void Fp16_swin_block_takes_float16_weights_and_a_float32_bias_of_float16_values()
+    {
+        var model = Export(new OnnxExportOptions { Mask = MaskMode.PerBlock, Precision = Precision.Fp16, KeepNormsFp32 = true, Kernels = Kernels.SwinBlock });
+        var g = model.Graph;
+        foreach (var node in Custom(model, "SwinBlock"))
+        {
+            for (var k = 0; k < 14; k++)
+                Assert.Equal(k == 5 ? OnnxDataType.Float : OnnxDataType.Float16, g.ValueTypes[node.Inputs[k]]);
+            Assert.Equal(OnnxDataType.Float16, g.ValueTypes[node.Outputs[0]]);
+            foreach (var v in Floats(Initializer(g, node.Inputs[5]))) Assert.Equal(v, (float)(Half)v);
+        }
+        Assert.DoesNotContain(g.Nodes, n => n.OpType is "Where" or "Softmax"); // per-block mode: still no mask subgraph
+    }
+
+    [Fact]
+    public void Swin_block_follows_the_official_window_shrink_rule()
+    {
+        // img_size 4 < window 8: every block's window shrinks to 4 and none shifts (SwinTransformerBlock)
+        var config = new SwinIRConfig
+        {
+            Upscale = 2, InChans = 3, ImgSize = 4, WindowSize = 8, ImgRange = 1.0, Depths = [2], EmbedDim = 12,
+            NumHeads = [3], MlpRatio = 2, Upsampler = "pixelshuffledirect", ResiConnection = "1conv",
+        };
+        using var net = ModelFactory.CreateRandom(config, ModelOptions.Original, seed: 3);
+        var model = OnnxExporter.BuildModel(net, new OnnxExportOptions { Kernels = Kernels.SwinBlock });
+        var blocks = Custom(model, "SwinBlock");
+        Assert.Equal(2, blocks.Count);
+        Assert.All(blocks, b => Assert.Equal(4, b.Attribute("window_size")!.AsInt));
+        Assert.All(blocks, b => Assert.Equal(0, b.Attribute("shift_size")!.AsInt));
+        Assert.All(blocks, b => Assert.Equal([3L, 16, 16], Initializer(model.Graph, b.Inputs[5]).Dims));
+    }
+
+    [Fact]
+    public void Swin_block_supersedes_the_per_op_flags_within_the_blocks_only()
+    {
+        // with every exportable flag: a SwinBlock per block; LayerNormFp32 stays on patch_embed.norm and norm; no block
+        // is left to need a mask, a partition, an attention or a reverse
+        var model = Export(new OnnxExportOptions { Mask = MaskMode.Hoisted, Kernels = OnnxExportOptions.ExportableKernels });
+        var custom = model.Graph.Nodes.Where(n => n.Domain.Length > 0).GroupBy(n => n.OpType).ToDictionary(x => x.Key, x => x.Count());
+        Assert.Equal(new Dictionary<string, int> { ["SwinBlock"] = 24, ["LayerNormFp32"] = 2 }, custom);
+        Assert.Equal(["patch_embed.norm.weight", "norm.weight"], Custom(model, "LayerNormFp32").Select(n => n.Inputs[1]));
+    }
+
+    [Fact]
+    public void Cuda_graph_is_refused_by_name_and_swin_block_is_exportable()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Export(HoistedAll with { Kernels = Kernels.SwinBlock | Kernels.CudaGraph }));
+        Assert.StartsWith("kernel mode 'cuda_graph' cannot be exported to ONNX: it is a mode of the TorchSharp swin_block handles", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.True(OnnxExportOptions.ExportableKernels.HasFlag(Kernels.SwinBlock));
+        Assert.False(OnnxExportOptions.ExportableKernels.HasFlag(Kernels.CudaGraph));
+        Assert.Equal(Kernels.All & ~Kernels.AlignedRows, OnnxExportOptions.PerOpKernels);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace SwinBench.Tests.Onnx;
 /// against the ONNX graph of the same options run by ONNX Runtime with the op library, opened through
 /// <see cref="SessionFactory"/>, on a tiny random model at an odd size (padding, shifted and unshifted blocks).
 /// </summary>
-public class OnnxKernelVariantTests
+public class OnnxKernelVariantTests(ITestOutputHelper output)
 {
     private static readonly ModelSpec Tiny = new(new SwinIRConfig
     {
@@ -25,6 +25,7 @@ public class OnnxKernelVariantTests
         {
             foreach (var (flag, token) in ModelOptions.KernelTokens.Where(k => OnnxExportOptions.ExportableKernels.HasFlag(k.Flag)))
                 data.Add(mask, token);
+            data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.PerOpKernels).Replace(" ", ""));
             data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.ExportableKernels).Replace(" ", ""));
         }
         return data;
@@ -36,8 +37,8 @@ public class OnnxKernelVariantTests
     {
         Assert.True(OrtOpLibrary.Find() is not null, "libswinbench_ort.so not found: run scripts/build-plugins.sh first");
         var options = new ModelOptions { Mask = mask, Kernels = ModelOptions.ParseKernels(kernels) };
-        manual_seed(5);
-        using var x = rand(2, 3, 11, 14);
+        using var generator = new Generator(5); // its own generator: the default one is shared by tests running in parallel
+        using var x = rand([2, 3, 11, 14], generator: generator);
         var input = x.data<float>().ToArray();
         var outputs = new List<(float[] Data, long[] Shape)>();
         foreach (var backend in new[] { Backend.TorchSharp, Backend.OnnxRuntime })
@@ -50,7 +51,18 @@ public class OnnxKernelVariantTests
         Assert.Equal([2L, 3, 22, 28], outputs[0].Shape);
         Assert.Equal(outputs[0].Shape, outputs[1].Shape);
         var maxDiff = OrtCpu.MaxAbsDiff(outputs[1].Data, outputs[0].Data);
+        output.WriteLine($"{options.Label}: ort vs torchsharp max|d| = {maxDiff:E3}");
         Assert.True(maxDiff <= 1e-4, $"{options.Label}: ort vs torchsharp max|d| = {maxDiff:E3} > 1e-4");
+    }
+
+    [Fact]
+    public void Cuda_graph_on_onnx_runtime_is_refused_by_name_as_a_torchsharp_mode()
+    {
+        var options = new ModelOptions { Kernels = Kernels.SwinBlock | Kernels.CudaGraph };
+        var e = Assert.Throws<BackendUnavailableException>(() => SessionFactory.Open(new Variant("v", options, Backend.OnnxRuntime), Tiny, "cpu"));
+        Assert.Contains("'cuda_graph'", e.Message);
+        Assert.Contains("mode of the TorchSharp swin_block handles", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 
     [Fact]

@@ -43,8 +43,8 @@ public class OnnxVsTorchSharpTests
         var config = ConfigFor(name);
         using var net = ModelFactory.CreateRandom(config, ModelOptions.Original, seed: 7);
         net.eval();
-        manual_seed(3);
-        using var x = rand(1, config.InChans, h, w);
+        using var generator = new Generator(3); // its own generator: the default one is shared by tests running in parallel
+        using var x = rand([1, config.InChans, h, w], generator: generator);
         float[] expected;
         using (no_grad())
         using (var y = net.forward(x))
