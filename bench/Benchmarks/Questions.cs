@@ -144,9 +144,10 @@ public class OrtParityBenchmarks : Question
         V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.PerOpKernels)),
         V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Kernels.All)),
         V(Backend.TensorRt, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.PerOpKernels)),
-        V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, Kernels.SwinBlock)),
-        V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Kernels.SwinBlock)),
-        V(Backend.TensorRt, O(MaskMode.Hoisted, Precision.Fp16, Kernels.SwinBlock)));
+        V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)),
+        V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)),
+        V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph)),
+        V(Backend.TensorRt, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)));
 
     public override QuestionSpec Spec => Definition;
 }
