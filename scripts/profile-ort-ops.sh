@@ -18,8 +18,8 @@
 #                             (default: /opt/torch/.venv/lib/python3.12/site-packages/torch/lib, when present)
 #              PROVIDER=cpu  a dry run of the whole script on the CPU EP (both passes, no CUDA needed)
 # Export the two graphs on a machine with dotnet (random weights are fine for timing), e.g. SwinIR-M x2 FP16 hoisted:
-#   dotnet bench/bin/Release/net10.0/swinbench.dll export-onnx --preset classical-x2 --mask hoisted --precision fp16 --custom-ops none -o plain.onnx
-#   dotnet bench/bin/Release/net10.0/swinbench.dll export-onnx --preset classical-x2 --mask hoisted --precision fp16 --custom-ops all -o ops.onnx
+#   dotnet bench/bin/Release/net10.0/swinbench.dll export-onnx --preset classical-x2 --mask hoisted --precision fp16 -o plain.onnx
+#   dotnet bench/bin/Release/net10.0/swinbench.dll export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels window_mask,ln_roll_partition,reverse_roll_add,qkv_split,layer_norm_fp32,window_attention -o ops.onnx
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/plugins-cu/build"
