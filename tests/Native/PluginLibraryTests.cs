@@ -151,6 +151,9 @@ public class PluginLibraryTests
         Assert.Contains("kernel 'aligned_rows' needs", ex.Message);
         Assert.Contains("missing: reverse_roll_add, layer_norm_fp32, window_attention", ex.Message);
         Assert.Equal(ModelOptions.AlignedRowsNeeds | Kernels.AlignedRows, ModelOptions.ParseKernels("ln_roll_partition,reverse_roll_add,layer_norm_fp32,window_attention,aligned_rows"));
+        Assert.Equal(Kernels.All, ModelOptions.ParseKernels("all"));
+        Assert.Equal(Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph, ModelOptions.ParseKernels("all,swin_block+cuda_graph"));
+        Assert.Contains("unknown kernel 'alll'", Assert.Throws<ArgumentException>(() => ModelOptions.ParseKernels("alll,swin_block")).Message);
         Assert.Throws<ArgumentException>(() =>
             new SwinTransformerBlock(12, 16, 2, 4, 0, 2.0, new ModelOptions { Kernels = Kernels.AlignedRows | Kernels.WindowAttention }));
     }
