@@ -281,60 +281,45 @@ public static unsafe partial class SwinBenchPlugins
     /// Runs the chain: x (B, H·W, C) → y (B, H·W, C), y may be x; host pointers for a CPU handle, device pointers and
     /// work queued on <paramref name="stream"/> for a CUDA handle (whose device must be current).
     /// </summary>
-    public static void RunSwinBlock(SwinBlockHandle h, long batch, long height, long width, IntPtr x, IntPtr y, IntPtr stream = default)
-    {
-        const string entry = "swb_swin_block_run";
-        PluginLibrary.EnsureAvailable(entry);
-        var msg = stackalloc byte[MessageSize];
-        var added = false;
-        try
-        {
-            h.DangerousAddRef(ref added);
-            Check(entry, Imports.swb_swin_block_run((void*)h.DangerousGetHandle(), batch, height, width, (void*)x, (void*)y, (void*)stream,
-                msg, MessageSize), msg);
-        }
-        finally
-        {
-            if (added) h.DangerousRelease();
-        }
-    }
+    public static void RunSwinBlock(SwinBlockHandle h, long batch, long height, long width, IntPtr x, IntPtr y, IntPtr stream = default) =>
+        OnHandle("swb_swin_block_run", h, (handle, msg) => Imports.swb_swin_block_run(handle, batch, height, width, (void*)x, (void*)y,
+            (void*)stream, msg, MessageSize));
 
     /// <summary>Frees the handle's per-shape buffers, masks and graphs (the weights stay).</summary>
-    public static void TrimSwinBlock(SwinBlockHandle h)
-    {
-        const string entry = "swb_swin_block_trim";
-        PluginLibrary.EnsureAvailable(entry);
-        var msg = stackalloc byte[MessageSize];
-        var added = false;
-        try
-        {
-            h.DangerousAddRef(ref added);
-            Check(entry, Imports.swb_swin_block_trim((void*)h.DangerousGetHandle(), msg, MessageSize), msg);
-        }
-        finally
-        {
-            if (added) h.DangerousRelease();
-        }
-    }
+    public static void TrimSwinBlock(SwinBlockHandle h) =>
+        OnHandle("swb_swin_block_trim", h, (handle, msg) => Imports.swb_swin_block_trim(handle, msg, MessageSize));
 
     /// <summary>What the handle holds now.</summary>
     public static SwinBlockStats SwinBlockStatsOf(SwinBlockHandle h)
     {
-        const string entry = "swb_swin_block_stats_get";
+        SwinBlockStats stats = default;
+        OnHandle("swb_swin_block_stats_get", h, (handle, msg) =>
+        {
+            SwinBlockStats s;
+            var status = Imports.swb_swin_block_stats_get(handle, &s, msg, MessageSize);
+            stats = s;
+            return status;
+        });
+        return stats;
+    }
+
+    private delegate int HandleCall(void* handle, byte* msg);
+
+    /// <summary>Calls <paramref name="entry"/> on the live handle (kept alive for the call) and checks its status.</summary>
+    private static void OnHandle(string entry, SwinBlockHandle h, HandleCall call)
+    {
         PluginLibrary.EnsureAvailable(entry);
         var msg = stackalloc byte[MessageSize];
-        SwinBlockStats stats;
         var added = false;
         try
         {
             h.DangerousAddRef(ref added);
-            Check(entry, Imports.swb_swin_block_stats_get((void*)h.DangerousGetHandle(), &stats, msg, MessageSize), msg);
+            Check(entry, call((void*)h.DangerousGetHandle(), msg), msg);
         }
         finally
         {
             if (added) h.DangerousRelease();
         }
-        return stats;
     }
 
     /// <summary><c>swb_swin_block_destroy</c> of a raw handle (what <see cref="SwinBlockHandle"/> calls when released).</summary>
