@@ -4,7 +4,8 @@
 //  - C 60 / 180 / 36 (hidden not a multiple of 8), window 8 and 12, shifted and unshifted blocks, depth 1..6,
 //    batch 1 and 2, non-square maps;
 //  - the CUDA graph gives the direct run's bits, on the first (capturing) run and on replays; FP32 weights in an FP16
-//    chain give the FP16 weights' bits (the same values); y == x in place;
+//    chain give the FP16 weights' bits (the same values); y == x in place; x and y aligned to one element only give
+//    the same bits (the dense input rows' and the output copy's narrow paths);
 //  - shapes: LRU eviction after SWB_SWIN_BLOCK_MAX_SHAPES, trim, the stats; error paths.
 // Weights and inputs are FP16-representable, so every dtype combination computes the same mathematical function.
 #include <cuda_runtime.h>
@@ -337,6 +338,24 @@ std::vector<float> RunOnce(swb_swin_block* h, const Config& c, swb_dtype dtype, 
   return Download(y, x.size(), dtype);
 }
 
+// Runs h with x and y one element past an allocation's start (aligned to their elements only: the narrowest copies of
+// the dense rows), out of place; returns y as floats.
+std::vector<float> RunShifted(swb_swin_block* h, const Config& c, swb_dtype dtype, const std::vector<float>& x,
+                              const char* what) {
+  std::vector<float> padded(x.size() + 1, 0.f);
+  std::copy(x.begin(), x.end(), padded.begin() + 1);
+  auto dx = Upload(padded, dtype);
+  DeviceBuffer dy(dx->n);
+  CUDA_OK(cudaDeviceSynchronize());
+  const size_t es = Es(dtype);
+  const int rc = swb_swin_block_run(h, c.B, c.H, c.W, static_cast<char*>(dx->p) + es, static_cast<char*>(dy.p) + es,
+                                    nullptr, g_msg, sizeof g_msg);
+  Check(rc == SWB_OK, std::string(c.name) + " " + what + ": run: " + g_msg);
+  CUDA_OK(cudaDeviceSynchronize());
+  std::vector<float> y = Download(dy.p, x.size() + 1, dtype);
+  return std::vector<float>(y.begin() + 1, y.end());
+}
+
 swb_swin_block_stats StatsOf(const swb_swin_block* h) {
   swb_swin_block_stats s{};
   Check(swb_swin_block_stats_get(h, &s, g_msg, sizeof g_msg) == SWB_OK, std::string("stats: ") + g_msg);
@@ -364,6 +383,8 @@ void TestConfig(const Config& c, uint32_t seed, bool thorough) {
     const double d = MaxDiff(y32, ref);
     std::printf("  fp32        max|d| %.3g (%.3g of max|ref|)\n", d, d / scale);
     Check(d <= 1e-4 * scale, std::string(c.name) + ": fp32 max|d| " + std::to_string(d) + " > 1e-4 * max|ref|");
+    Check(Same(RunShifted(h.h, c, SWB_F32, x, "fp32 shifted"), y32),
+          std::string(c.name) + ": fp32 with x, y one element off their allocations differs");
     if (thorough) {
       const auto again = RunOnce(h.h, c, SWB_F32, x, true, nullptr, "fp32 in place");
       Check(Same(again, y32), std::string(c.name) + ": fp32 in place differs from out of place");
@@ -412,6 +433,8 @@ void TestConfig(const Config& c, uint32_t seed, bool thorough) {
     const double snr = SnrDb(y16, ref), snr_delta = SnrDb(dy, dref);
     std::printf("  fp16        SNR %.1f dB (of y - x: %.1f dB), max|d| %.3g\n", snr, snr_delta, MaxDiff(y16, ref));
     Check(snr >= 60.0, std::string(c.name) + ": fp16 SNR " + std::to_string(snr) + " dB < 60 dB");
+    Check(Same(RunShifted(h.h, c, SWB_F16, x, "fp16 shifted"), y16),
+          std::string(c.name) + ": fp16 with x, y one element off their allocations differs");
     if (thorough) {
       Check(Same(RunOnce(h.h, c, SWB_F16, x, true, nullptr, "fp16 in place"), y16),
             std::string(c.name) + ": fp16 in place differs from out of place");

@@ -7,11 +7,12 @@
 //   4. proj = win Wproj^T + b -> big (T, Cp), window order                                       (cuBLASLt, BIAS)
 //   5. reverse + roll + residual add + LN2: act = x + proj (image order), win = LN2(act)         (kernel, this file)
 //   6. fc1 = GELU(win W1^T + b) -> big (T, Hp)   (FP16: cuBLASLt GELU_BIAS; FP32: BIAS + exact-erf GELU kernel)
-//   7. act += big W2^T + b                       (cuBLASLt BIAS, beta = 1, C = D = act; the last block writes y)
-// The residual stream between blocks lives in act (T, Cp), padded, so every GEMM operand is aligned; the first block
-// reads the dense input x and the last block's fc2 writes the dense output y (C = act, D = y), so a run needs no
-// copies. With SWB_SWIN_BLOCK_CUDA_GRAPH the chain of a shape is captured once into a CUDA graph on the handle's own
-// stream and replayed on a handle-owned dense io buffer (x copied in, the result copied out).
+//   7. act += big W2^T + b                       (cuBLASLt BIAS, beta = 1, C = D = act)
+// then, once per run, act (T, Cp) -> y (T, C) dense (a vectorized copy kernel).
+// The residual stream between blocks lives in act (T, Cp), padded, so every GEMM operand and output is aligned (no
+// cuBLASLt call has an unaligned leading dimension); the first block reads the dense input x directly. With
+// SWB_SWIN_BLOCK_CUDA_GRAPH the chain of a shape is captured once into a CUDA graph on the handle's own stream and
+// replayed on a handle-owned dense io buffer (x copied in, the result copied out).
 #include <cublasLt.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
@@ -180,6 +181,18 @@ __global__ void GeluErfKernel(float* x, int64_t n) {
   }
 }
 
+// Padded rows -> dense rows, one Word (2, 4, 8 or 16 bytes) of dst per thread: dst row r, word c <- the same bytes of
+// src row r (src_row_bytes apart). The word divides both row widths in bytes and both base addresses' alignment.
+template <typename Word>
+__global__ void UnpadRowsKernel(const char* __restrict__ src, int src_row_bytes, Word* __restrict__ dst,
+                                int words_per_row, int total_words) {
+  const int step = gridDim.x * blockDim.x;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < total_words; i += step) {
+    const int r = i / words_per_row, c = i - r * words_per_row;
+    dst[i] = *reinterpret_cast<const Word*>(src + static_cast<int64_t>(r) * src_row_bytes + c * sizeof(Word));
+  }
+}
+
 // ---- the handle -----------------------------------------------------------------------------------------------------
 
 // One GEMM's algorithm, chosen by cuBLASLt's heuristic for a shape.
@@ -188,8 +201,8 @@ struct Algo {
   bool valid = false;
 };
 
-enum GemmKind { kQkv = 0, kProj, kFc1, kFc2, kFc2Last, kGemmKinds };
-const char* const kGemmNames[kGemmKinds] = {"qkv", "proj", "fc1", "fc2", "fc2 (last block)"};
+enum GemmKind { kQkv = 0, kProj, kFc1, kFc2, kGemmKinds };
+const char* const kGemmNames[kGemmKinds] = {"qkv", "proj", "fc1", "fc2"};
 
 // One block's weights on the device: LayerNorm parameters and the attention bias in float32, the GEMM weights and
 // biases in the run dtype, zero-padded; plus its four matmul descriptors (bias pointer and epilogue set).
@@ -197,7 +210,7 @@ struct BlockWeights {
   float *ln1_w = nullptr, *ln1_b = nullptr, *ln2_w = nullptr, *ln2_b = nullptr, *attn_bias = nullptr;
   void *qkv_w = nullptr, *qkv_b = nullptr, *proj_w = nullptr, *proj_b = nullptr;
   void *fc1_w = nullptr, *fc1_b = nullptr, *fc2_w = nullptr, *fc2_b = nullptr;
-  cublasLtMatmulDesc_t desc[kFc2 + 1] = {};  // qkv, proj, fc1, fc2 (the last block's fc2 uses desc[kFc2])
+  cublasLtMatmulDesc_t desc[kGemmKinds] = {};  // qkv, proj, fc1, fc2
 };
 
 // The buffers, masks, layouts, algorithms and graph of one input shape.
@@ -208,10 +221,9 @@ struct Shape {
   void *act = nullptr, *win = nullptr, *big = nullptr, *io = nullptr;
   std::vector<float*> masks;  // one per entry of the handle's mask_shifts_
   bool masks_ready = false;
-  // layouts (column-major views of the row-major buffers): Cp x T, 3Cp x T, Hp x T, C x T in rows of Cp, C x T dense
-  cublasLtMatrixLayout_t l_cp = nullptr, l_3cp = nullptr, l_hp = nullptr, l_c_in_cp = nullptr, l_c = nullptr;
+  // layouts (column-major views of the row-major buffers): Cp x T, 3Cp x T, Hp x T
+  cublasLtMatrixLayout_t l_cp = nullptr, l_3cp = nullptr, l_hp = nullptr;
   Algo algo[kGemmKinds];
-  uint32_t last_align = 0;  // the D alignment the last block's fc2 algorithm was chosen for
   cudaEvent_t done = nullptr;  // recorded after each run of this shape
   cudaGraphExec_t exec = nullptr;
   uint64_t last_used = 0;
@@ -232,12 +244,13 @@ class CudaSwinBlock final : public swb_swin_block {
   int CreateDescriptors(char* msg, size_t size);
   int CreateShape(int64_t batch, int64_t height, int64_t width, Shape** out, char* msg, size_t size);
   int PrepareShape(Shape& s, char* msg, size_t size);
-  int PickAlgo(Shape& s, GemmKind kind, uint32_t d_align, char* msg, size_t size);
+  int PickAlgo(Shape& s, GemmKind kind, char* msg, size_t size);
   int BuildMasks(Shape& s, cudaStream_t stream, char* msg, size_t size);
   int Chain(Shape& s, const void* x, void* y, cudaStream_t stream, char* msg, size_t size);
   int Capture(Shape& s, char* msg, size_t size);
   int Matmul(const BlockWeights& w, GemmKind kind, const Shape& s, const void* b, float beta, const void* c, void* d,
              cudaStream_t stream, char* msg, size_t size);
+  int Unpad(const Shape& s, void* y, cudaStream_t stream, char* msg, size_t size);
   void DestroyShape(Shape* s);
   int EvictLeastRecent(char* msg, size_t size);
   void MatmulLayouts(const Shape& s, GemmKind kind, cublasLtMatrixLayout_t* a, cublasLtMatrixLayout_t* b,
@@ -452,8 +465,8 @@ int CudaSwinBlock::CopyWeights(const swb_swin_block_weights* blocks, cudaStream_
 int CudaSwinBlock::CreateDescriptors(char* msg, size_t size) {
   const cublasOperation_t op_t = CUBLAS_OP_T, op_n = CUBLAS_OP_N;
   for (auto& w : blocks_) {
-    const void* bias[kFc2 + 1] = {w.qkv_b, w.proj_b, w.fc1_b, w.fc2_b};
-    for (int k = kQkv; k <= kFc2; ++k) {
+    const void* bias[kGemmKinds] = {w.qkv_b, w.proj_b, w.fc1_b, w.fc2_b};
+    for (int k = kQkv; k < kGemmKinds; ++k) {
       cublasLtEpilogue_t epilogue = CUBLASLT_EPILOGUE_BIAS;
       if (k == kFc1 && desc.dtype == SWB_F16) epilogue = CUBLASLT_EPILOGUE_GELU_BIAS;
       SWB_LT_TRY(cublasLtMatmulDescCreate(&w.desc[k], CUBLAS_COMPUTE_32F, CUDA_R_32F), "cublasLtMatmulDescCreate");
@@ -471,7 +484,7 @@ int CudaSwinBlock::CreateDescriptors(char* msg, size_t size) {
   // stored weight matrices, column-major K x M with leading dimension K (padded)
   const struct {
     int64_t rows, cols, ld;
-  } a[kGemmKinds] = {{Cp_, 3 * Cp_, Cp_}, {Cp_, Cp_, Cp_}, {Cp_, Hp_, Cp_}, {Hp_, Cp_, Hp_}, {Hp_, C_, Hp_}};
+  } a[kGemmKinds] = {{Cp_, 3 * Cp_, Cp_}, {Cp_, Cp_, Cp_}, {Cp_, Hp_, Cp_}, {Hp_, Cp_, Hp_}};
   for (int k = 0; k < kGemmKinds; ++k)
     SWB_LT_TRY(cublasLtMatrixLayoutCreate(&a_[k], dt_, static_cast<uint64_t>(a[k].rows),
                                           static_cast<uint64_t>(a[k].cols), a[k].ld),
@@ -486,36 +499,30 @@ void CudaSwinBlock::MatmulLayouts(const Shape& s, GemmKind kind, cublasLtMatrixL
     case kQkv: *b = s.l_cp, *c = *d = s.l_3cp; break;
     case kProj: *b = s.l_cp, *c = *d = s.l_cp; break;
     case kFc1: *b = s.l_cp, *c = *d = s.l_hp; break;
-    case kFc2: *b = s.l_hp, *c = *d = s.l_cp; break;
-    default: *b = s.l_hp, *c = s.l_c_in_cp, *d = s.l_c; break;
+    default: *b = s.l_hp, *c = *d = s.l_cp; break;
   }
 }
 
-int CudaSwinBlock::PickAlgo(Shape& s, GemmKind kind, uint32_t d_align, char* msg, size_t size) {
+int CudaSwinBlock::PickAlgo(Shape& s, GemmKind kind, char* msg, size_t size) {
   cublasLtMatrixLayout_t a, b, c, d;
   MatmulLayouts(s, kind, &a, &b, &c, &d);
-  SWB_LT_TRY(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, &d_align,
-                                                  sizeof d_align),
-             "alignment preference");
   cublasLtMatmulHeuristicResult_t result[1] = {};
   int found = 0;
-  const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(lt_, blocks_[0].desc[kind == kFc2Last ? kFc2 : kind], a, b,
-                                                           c, d, pref_, 1, result, &found);
+  const cublasStatus_t st =
+      cublasLtMatmulAlgoGetHeuristic(lt_, blocks_[0].desc[kind], a, b, c, d, pref_, 1, result, &found);
   if (st != CUBLAS_STATUS_SUCCESS || found < 1 || result[0].state != CUBLAS_STATUS_SUCCESS)
-    return Fail(SWB_ERR_CUDA, msg, size,
-                "swin_block: cuBLASLt has no algorithm for the %s GEMM of %lld tokens (%s, D aligned to %u bytes): %s",
-                kGemmNames[kind], static_cast<long long>(s.tokens), swb::DTypeName(desc.dtype), d_align,
+    return Fail(SWB_ERR_CUDA, msg, size, "swin_block: cuBLASLt has no algorithm for the %s GEMM of %lld tokens (%s): %s",
+                kGemmNames[kind], static_cast<long long>(s.tokens), swb::DTypeName(desc.dtype),
                 cublasLtGetStatusString(st != CUBLAS_STATUS_SUCCESS ? st : CUBLAS_STATUS_NOT_SUPPORTED));
   s.algo[kind].algo = result[0].algo;
   s.algo[kind].valid = true;
-  if (kind == kFc2Last) s.last_align = d_align;
   return swb::Ok(msg, size);
 }
 
 void CudaSwinBlock::DestroyShape(Shape* s) {
   if (s->done != nullptr) cudaEventSynchronize(s->done);
   if (s->exec != nullptr) cudaGraphExecDestroy(s->exec);
-  for (cublasLtMatrixLayout_t l : {s->l_cp, s->l_3cp, s->l_hp, s->l_c_in_cp, s->l_c})
+  for (cublasLtMatrixLayout_t l : {s->l_cp, s->l_3cp, s->l_hp})
     if (l != nullptr) cublasLtMatrixLayoutDestroy(l);
   if (s->memory != nullptr) cudaFree(s->memory);
   if (s->done != nullptr) cudaEventDestroy(s->done);
@@ -570,17 +577,14 @@ int CudaSwinBlock::CreateShape(int64_t batch, int64_t height, int64_t width, Sha
   return swb::Ok(msg, size);
 }
 
-// The shape's layouts, its GEMM algorithms (all but the last block's fc2, which depends on y) and its event.
+// The shape's layouts, its GEMM algorithms and its event.
 int CudaSwinBlock::PrepareShape(Shape& s, char* msg, size_t size) {
-  const uint64_t t = static_cast<uint64_t>(s.tokens), c = static_cast<uint64_t>(C_),
-                 cp = static_cast<uint64_t>(Cp_), hp = static_cast<uint64_t>(Hp_);
+  const uint64_t t = static_cast<uint64_t>(s.tokens), cp = static_cast<uint64_t>(Cp_), hp = static_cast<uint64_t>(Hp_);
   SWB_LT_TRY(cublasLtMatrixLayoutCreate(&s.l_cp, dt_, cp, t, Cp_), "activation layout");
   SWB_LT_TRY(cublasLtMatrixLayoutCreate(&s.l_3cp, dt_, 3 * cp, t, 3 * Cp_), "qkv layout");
   SWB_LT_TRY(cublasLtMatrixLayoutCreate(&s.l_hp, dt_, hp, t, Hp_), "hidden layout");
-  SWB_LT_TRY(cublasLtMatrixLayoutCreate(&s.l_c_in_cp, dt_, c, t, Cp_), "residual layout");
-  SWB_LT_TRY(cublasLtMatrixLayoutCreate(&s.l_c, dt_, c, t, C_), "output layout");
-  for (int k = kQkv; k <= kFc2; ++k)
-    if (int rc = PickAlgo(s, static_cast<GemmKind>(k), kAlignBytes, msg, size); rc != SWB_OK) return rc;
+  for (int k = kQkv; k < kGemmKinds; ++k)
+    if (int rc = PickAlgo(s, static_cast<GemmKind>(k), msg, size); rc != SWB_OK) return rc;
   SWB_CUDA_TRY(cudaEventCreateWithFlags(&s.done, cudaEventDisableTiming), "cudaEventCreateWithFlags");
   return swb::Ok(msg, size);
 }
@@ -600,12 +604,37 @@ int CudaSwinBlock::Matmul(const BlockWeights& w, GemmKind kind, const Shape& s, 
   MatmulLayouts(s, kind, &la, &lb, &lc, &ld);
   const void* a = kind == kQkv ? w.qkv_w : kind == kProj ? w.proj_w : kind == kFc1 ? w.fc1_w : w.fc2_w;
   const float alpha = 1.f;
-  const cublasStatus_t st =
-      cublasLtMatmul(lt_, w.desc[kind == kFc2Last ? kFc2 : kind], &alpha, a, la, b, lb, &beta, c, lc, d, ld,
-                     &s.algo[kind].algo, lt_workspace_, kLtWorkspaceBytes, stream);
+  const cublasStatus_t st = cublasLtMatmul(lt_, w.desc[kind], &alpha, a, la, b, lb, &beta, c, lc, d, ld,
+                                           &s.algo[kind].algo, lt_workspace_, kLtWorkspaceBytes, stream);
   if (st != CUBLAS_STATUS_SUCCESS)
     return Fail(SWB_ERR_CUDA, msg, size, "swin_block: %s GEMM of %lld tokens: cuBLASLt %s", kGemmNames[kind],
                 static_cast<long long>(s.tokens), cublasLtGetStatusString(st));
+  return swb::Ok(msg, size);
+}
+
+// act (T, Cp) -> y (T, C) dense: the widest word (16, 8, 4 or 2 bytes) dividing a dense row's bytes and y's address
+// alignment; row ranges of fewer than 2^30 words per launch keep the kernel's indices in 32 bits.
+int CudaSwinBlock::Unpad(const Shape& s, void* y, cudaStream_t stream, char* msg, size_t size) {
+  const int64_t row_bytes = C_ * static_cast<int64_t>(es_), src_row_bytes = Cp_ * static_cast<int64_t>(es_);
+  int64_t word = 16;
+  const int64_t y_align = AddressAlignment(y);
+  while (word > 2 && (row_bytes % word != 0 || y_align < word)) word /= 2;
+  const int64_t words_per_row = row_bytes / word, rows_per_launch = std::max<int64_t>(1, (int64_t{1} << 30) / words_per_row);
+  for (int64_t r0 = 0; r0 < s.tokens; r0 += rows_per_launch) {
+    const int64_t rows = std::min(rows_per_launch, s.tokens - r0);
+    const char* src = static_cast<const char*>(s.act) + r0 * src_row_bytes;
+    char* dst = static_cast<char*>(y) + r0 * row_bytes;
+    const int total = static_cast<int>(rows * words_per_row), wpr = static_cast<int>(words_per_row);
+    const unsigned int grid = swb::GridFor(total, 256);
+    const int srb = static_cast<int>(src_row_bytes);
+    switch (word) {
+      case 16: UnpadRowsKernel<uint4><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint4*>(dst), wpr, total); break;
+      case 8: UnpadRowsKernel<uint2><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint2*>(dst), wpr, total); break;
+      case 4: UnpadRowsKernel<uint32_t><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint32_t*>(dst), wpr, total); break;
+      default: UnpadRowsKernel<uint16_t><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint16_t*>(dst), wpr, total); break;
+    }
+    if (int rc = swb::LaunchStatus("swin_block: act -> y", msg, size); rc != SWB_OK) return rc;
+  }
   return swb::Ok(msg, size);
 }
 
@@ -615,7 +644,7 @@ int CudaSwinBlock::Chain(Shape& s, const void* x, void* y, cudaStream_t stream, 
   const int ws = static_cast<int>(ws_);
   for (int64_t i = 0; i < desc.depth; ++i) {
     const BlockWeights& w = blocks_[static_cast<size_t>(i)];
-    const bool first = i == 0, last = i == desc.depth - 1;
+    const bool first = i == 0;
     const void* in = first ? x : s.act;
     const int64_t in_stride = first ? C_ : Cp_, shift = shifts[static_cast<size_t>(i)];
     SWB_DISPATCH_FLOAT(desc.dtype, T,
@@ -652,11 +681,9 @@ int CudaSwinBlock::Chain(Shape& s, const void* x, void* y, cudaStream_t stream, 
       if (int rc = swb::LaunchStatus("swin_block: GELU", msg, size); rc != SWB_OK) return rc;
     }
 
-    const int rc = last ? Matmul(w, kFc2Last, s, s.big, 1.f, s.act, y, stream, msg, size)
-                        : Matmul(w, kFc2, s, s.big, 1.f, s.act, s.act, stream, msg, size);
-    if (rc != SWB_OK) return rc;
+    if (int rc = Matmul(w, kFc2, s, s.big, 1.f, s.act, s.act, stream, msg, size); rc != SWB_OK) return rc;
   }
-  return swb::Ok(msg, size);
+  return Unpad(s, y, stream, msg, size);
 }
 
 // Captures the chain on io into a graph of the shape (the own stream, thread-local capture mode; every allocation,
@@ -703,9 +730,6 @@ int CudaSwinBlock::Run(int64_t batch, int64_t height, int64_t width, const void*
   const cudaStream_t caller = swb::AsStream(stream);
 
   if (!graph_) {
-    const uint32_t y_align = AddressAlignment(y);
-    if (!s->algo[kFc2Last].valid || y_align < s->last_align)
-      if (int rc = PickAlgo(*s, kFc2Last, y_align, msg, size); rc != SWB_OK) return rc;
     if (!s->masks_ready)
       if (int rc = BuildMasks(*s, caller, msg, size); rc != SWB_OK) return rc;
     if (int rc = Chain(*s, x, y, caller, msg, size); rc != SWB_OK) return rc;
@@ -715,8 +739,6 @@ int CudaSwinBlock::Run(int64_t batch, int64_t height, int64_t width, const void*
 
   // graph mode: the caller's stream -> own stream, x -> io, the chain on io, io -> y, own stream -> the caller's
   const size_t bytes = static_cast<size_t>(s->tokens * C_) * es_;
-  if (!s->algo[kFc2Last].valid)
-    if (int rc = PickAlgo(*s, kFc2Last, kAlignBytes, msg, size); rc != SWB_OK) return rc;
   SWB_CUDA_TRY(cudaEventRecord(in_ready_, caller), "cudaEventRecord");
   SWB_CUDA_TRY(cudaStreamWaitEvent(own_, in_ready_, 0), "cudaStreamWaitEvent");
   SWB_CUDA_TRY(cudaMemcpyAsync(s->io, x, bytes, cudaMemcpyDeviceToDevice, own_), "copying x in");
