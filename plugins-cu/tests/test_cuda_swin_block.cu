@@ -1,8 +1,8 @@
 // The CUDA Swin block chain (swb_swin_block_create_cuda) against a host reference of the block math written here
 // (float data, double accumulation, exact-erf GELU), and against the CPU handle where that one is built:
 //  - FP32: max|d| <= 1e-4 of the reference's largest magnitude; FP16: SNR >= 60 dB against the FP32 reference;
-//  - C 60 / 180 / 36 (hidden not a multiple of 8), window 8 and 12, shifted and unshifted blocks, depth 1..6,
-//    batch 1 and 2, non-square maps;
+//  - C 60 / 180 / 36 (hidden not a multiple of 8) / 100 / 45 / 528, head dims 6 to 66 (odd ones too), window 7, 8
+//    and 12, shifted and unshifted blocks, depth 1..6, batch 1 and 2, non-square maps;
 //  - the CUDA graph gives the direct run's bits, on the first (capturing) run and on replays; FP32 weights in an FP16
 //    chain give the FP16 weights' bits (the same values); y == x in place; x and y aligned to one element only give
 //    the same bits (the dense input rows' and the output copy's narrow paths);
@@ -578,6 +578,17 @@ int main() {
   TestConfig({"window12", 60, 6, 120, 12, {0, 6}, 1, 24, 36}, 3, false);
   TestConfig({"odd", 36, 6, 100, 8, {4, 0}, 2, 8, 24}, 4, false);
   TestConfig({"depth1", 60, 6, 120, 8, {4}, 1, 16, 16}, 5, false);
+  // C 100: rows of 13 (FP16) / 26 (FP32) vectors, head dim 20; batch 2, non-square
+  TestConfig({"c100", 100, 5, 200, 8, {4, 0}, 2, 16, 24}, 6, false);
+  // head dim 25 (odd): the public attention kernel's unpaired path
+  TestConfig({"odd-head", 100, 4, 160, 8, {0, 4}, 1, 16, 16}, 7, false);
+  // C 45: FP16 dense rows of 90 bytes (2-byte aligned loads and copies), head dim 15
+  TestConfig({"c45", 45, 3, 90, 8, {4}, 1, 8, 16}, 8, false);
+  // window 7: 49 tokens padded to 64 in the tensor-core attention, shift 3
+  TestConfig({"window7", 60, 6, 120, 7, {0, 3}, 1, 21, 28}, 9, false);
+  // C 528: FP16 rows of 66 vectors (4 per lane), FP32 rows of 132 (the scalar row kernels), head dim 66 (the scalar
+  // attention kernel)
+  TestConfig({"wide", 528, 8, 136, 8, {4, 0}, 1, 8, 16}, 10, false);
   TestShapes();
   TestErrors();
   std::printf("%d checks, %d failures\n", g_checks, g_failures);

@@ -1,11 +1,11 @@
 // The CUDA Swin block chain (swb_swin_block_create_cuda): `depth` pre-norm Swin blocks of one stage per call.
 //
 // Per block, on zero-padded rows of Cp = Align8(C) and Hp = Align8(hidden) (FP16 leading dimensions 16-byte aligned):
-//   1. LN1 + roll + window partition: residual x -> win (T, Cp)                                  (kernel, this file)
+//   1. LN1 + roll + window partition: residual x -> win (T, Cp)                              (kernel, swin_rows.cuh)
 //   2. qkv = win Wqkv^T + b -> big (T, 3Cp), q/k/v parts Cp apart                                 (cuBLASLt, BIAS)
 //   3. window attention: big -> win (T, Cp)                                      (swb_window_attention_cuda)
 //   4. proj = win Wproj^T + b -> big (T, Cp), window order                                       (cuBLASLt, BIAS)
-//   5. reverse + roll + residual add + LN2: act = x + proj (image order), win = LN2(act)         (kernel, this file)
+//   5. reverse + roll + residual add + LN2: act = x + proj (image order), win = LN2(act)     (kernel, swin_rows.cuh)
 //   6. fc1 = GELU(win W1^T + b) -> big (T, Hp)   (FP16: cuBLASLt GELU_BIAS; FP32: BIAS + exact-erf GELU kernel)
 //   7. act += big W2^T + b                       (cuBLASLt BIAS, beta = 1, C = D = act)
 // then, once per run, act (T, Cp) -> y (T, C) dense (a vectorized copy kernel).
@@ -26,6 +26,7 @@
 
 #include "cuda_common.cuh"
 #include "swin_block_handle.h"
+#include "swin_rows.cuh"
 
 namespace {
 
@@ -83,6 +84,8 @@ __global__ void PadCopyKernel(const S* __restrict__ src, D* __restrict__ dst, in
   }
 }
 
+// The scalar row kernels below run rows wider than the vectorized ones of swin_rows.cuh take (more than 128 vectors
+// of 16 bytes: FP16 C > 1024, FP32 C > 512).
 // LN1 + roll + partition, one block per window, one warp per token: the token's source pixel row (x_stride apart) is
 // normalized (float32 statistics) into its window row (out_stride apart, padding columns zeroed).
 template <typename T>
@@ -192,6 +195,47 @@ __global__ void UnpadRowsKernel(const char* __restrict__ src, int src_row_bytes,
     dst[i] = *reinterpret_cast<const Word*>(src + static_cast<int64_t>(r) * src_row_bytes + c * sizeof(Word));
   }
 }
+
+// Launches of the vectorized row kernels for a (G, V) chosen by swb::block::DispatchRowGroup.
+template <typename T>
+struct LnRowsLaunch {
+  swb::block::WindowRows m;
+  int rows, C, nvec;
+  const T* x;
+  int x_stride;
+  const float *weight, *bias;
+  float eps;
+  T* out;
+  int out_stride;
+  cudaStream_t stream;
+  template <int G, int V>
+  void operator()() const {
+    swb::block::LnRowsKernel<T, G, V><<<swb::block::RowBlocks<G, V>(rows), swb::block::kRowThreads, 0, stream>>>(
+        m, rows, C, nvec, x, x_stride, weight, bias, eps, out, out_stride);
+  }
+};
+
+template <typename T>
+struct AddLnRowsLaunch {
+  swb::block::WindowRows m;
+  int rows, C, nvec;
+  const T* proj;
+  int proj_stride;
+  const T* residual;
+  int res_stride;
+  T* x_out;
+  int out_stride;
+  T* ln;
+  int ln_stride;
+  const float *weight, *bias;
+  float eps;
+  cudaStream_t stream;
+  template <int G, int V>
+  void operator()() const {
+    swb::block::AddLnRowsKernel<T, G, V><<<swb::block::RowBlocks<G, V>(rows), swb::block::kRowThreads, 0, stream>>>(
+        m, rows, C, nvec, proj, proj_stride, residual, res_stride, x_out, out_stride, ln, ln_stride, weight, bias, eps);
+  }
+};
 
 // ---- the handle -----------------------------------------------------------------------------------------------------
 
@@ -374,10 +418,11 @@ int CudaSwinBlock::Init(const swb_swin_block_desc* d, const swb_swin_block_weigh
 }
 
 // Copies every block's weights into one allocation: converted to float32 (LayerNorm) or the run dtype (GEMMs),
-// padded with zeros to Cp / 3Cp / Hp rows and columns, each tensor 256-byte aligned. Waits for the copies.
+// padded with zeros to Cp / 3Cp / Hp rows and columns (LayerNorm parameters to Cp), each tensor 256-byte aligned.
+// Waits for the copies.
 int CudaSwinBlock::CopyWeights(const swb_swin_block_weights* blocks, cudaStream_t stream, char* msg, size_t size) {
   const size_t f4 = sizeof(float);
-  const size_t ln = AlignUp(C_ * f4), attn = AlignUp(heads_ * N_ * N_ * f4);
+  const size_t ln = AlignUp(Cp_ * f4), attn = AlignUp(heads_ * N_ * N_ * f4);
   const size_t qkv_w = AlignUp(3 * Cp_ * Cp_ * es_), qkv_b = AlignUp(3 * Cp_ * es_);
   const size_t proj_w = AlignUp(Cp_ * Cp_ * es_), vec_c = AlignUp(Cp_ * es_);
   const size_t fc1_w = AlignUp(Hp_ * Cp_ * es_), fc1_b = AlignUp(Hp_ * es_), fc2_w = AlignUp(Cp_ * Hp_ * es_);
@@ -436,10 +481,10 @@ int CudaSwinBlock::CopyWeights(const swb_swin_block_weights* blocks, cudaStream_
     w.fc2_w = take(fc2_w);
     w.fc2_b = take(vec_c);
     const cudaError_t errors[] = {
-        copy(src.norm1_weight, w.ln1_w, true, 1, C_, C_, 1, 1),
-        copy(src.norm1_bias, w.ln1_b, true, 1, C_, C_, 1, 1),
-        copy(src.norm2_weight, w.ln2_w, true, 1, C_, C_, 1, 1),
-        copy(src.norm2_bias, w.ln2_b, true, 1, C_, C_, 1, 1),
+        copy(src.norm1_weight, w.ln1_w, true, 1, C_, Cp_, 1, 1),
+        copy(src.norm1_bias, w.ln1_b, true, 1, C_, Cp_, 1, 1),
+        copy(src.norm2_weight, w.ln2_w, true, 1, C_, Cp_, 1, 1),
+        copy(src.norm2_bias, w.ln2_b, true, 1, C_, Cp_, 1, 1),
         cudaMemcpyAsync(w.attn_bias, src.attn_bias, heads_ * N_ * N_ * f4, cudaMemcpyDeviceToDevice, stream),
         copy(src.qkv_weight, w.qkv_w, false, 3, C_, Cp_, C_, Cp_),  // rows [3][C] -> [3][Cp], columns C -> Cp
         copy(src.qkv_bias, w.qkv_b, false, 3, C_, Cp_, 1, 1),
@@ -640,17 +685,27 @@ int CudaSwinBlock::Unpad(const Shape& s, void* y, cudaStream_t stream, char* msg
 
 // The depth blocks from x (dense rows of C) to y (dense rows of C); y may be x.
 int CudaSwinBlock::Chain(Shape& s, const void* x, void* y, cudaStream_t stream, char* msg, size_t size) {
-  const unsigned int windows = static_cast<unsigned int>(s.batch * s.windows);  // < 2^31: T <= 2^31
+  const unsigned int windows = static_cast<unsigned int>(s.batch * s.windows);  // < 2^31: T < 2^31
   const int ws = static_cast<int>(ws_);
+  // every row, pixel and column index of the row kernels fits in 32 bits: T < 2^31 (Run), C <= 4096
+  const int rows = static_cast<int>(s.tokens), C = static_cast<int>(C_), Cp = static_cast<int>(Cp_);
+  const int nvec = static_cast<int>(Cp_ / (desc.dtype == SWB_F32 ? swb::block::kVecElems<float>
+                                                                  : swb::block::kVecElems<__half>));
   for (int64_t i = 0; i < desc.depth; ++i) {
     const BlockWeights& w = blocks_[static_cast<size_t>(i)];
     const bool first = i == 0;
     const void* in = first ? x : s.act;
     const int64_t in_stride = first ? C_ : Cp_, shift = shifts[static_cast<size_t>(i)];
-    SWB_DISPATCH_FLOAT(desc.dtype, T,
-                       LnPartitionKernel<T><<<windows, kWarps * 32, 0, stream>>>(
-                           s.height, s.width, C_, ws, shift, static_cast<const T*>(in), in_stride, w.ln1_w, w.ln1_b,
-                           desc.epsilon, static_cast<T*>(s.win), Cp_));
+    const swb::block::WindowRows m{static_cast<int>(s.height), static_cast<int>(s.width), ws, static_cast<int>(shift),
+                                   static_cast<int>(s.width / ws_), static_cast<int>(s.windows), static_cast<int>(N_)};
+    SWB_DISPATCH_FLOAT(
+        desc.dtype, T,
+        if (!swb::block::DispatchRowGroup(
+                nvec, LnRowsLaunch<T>{m, rows, C, nvec, static_cast<const T*>(in), static_cast<int>(in_stride),
+                                      w.ln1_w, w.ln1_b, desc.epsilon, static_cast<T*>(s.win), Cp, stream}))
+            LnPartitionKernel<T><<<windows, kWarps * 32, 0, stream>>>(
+                s.height, s.width, C_, ws, shift, static_cast<const T*>(in), in_stride, w.ln1_w, w.ln1_b,
+                desc.epsilon, static_cast<T*>(s.win), Cp_));
     if (int rc = swb::LaunchStatus("swin_block: LN1 + partition", msg, size); rc != SWB_OK) return rc;
 
     if (int rc = Matmul(w, kQkv, s, s.win, 0.f, s.big, s.big, stream, msg, size); rc != SWB_OK) return rc;
@@ -667,11 +722,17 @@ int CudaSwinBlock::Chain(Shape& s, const void* x, void* y, cudaStream_t stream, 
 
     if (int rc = Matmul(w, kProj, s, s.win, 0.f, s.big, s.big, stream, msg, size); rc != SWB_OK) return rc;
 
-    SWB_DISPATCH_FLOAT(desc.dtype, T,
-                       ReverseAddLnKernel<T><<<windows, kWarps * 32, 0, stream>>>(
-                           s.height, s.width, C_, ws, shift, static_cast<const T*>(s.big), Cp_,
-                           static_cast<const T*>(in), in_stride, static_cast<T*>(s.act), Cp_, static_cast<T*>(s.win),
-                           Cp_, w.ln2_w, w.ln2_b, desc.epsilon));
+    SWB_DISPATCH_FLOAT(
+        desc.dtype, T,
+        if (!swb::block::DispatchRowGroup(
+                nvec, AddLnRowsLaunch<T>{m, rows, C, nvec, static_cast<const T*>(s.big), Cp,
+                                         static_cast<const T*>(in), static_cast<int>(in_stride),
+                                         static_cast<T*>(s.act), Cp, static_cast<T*>(s.win), Cp, w.ln2_w, w.ln2_b,
+                                         desc.epsilon, stream}))
+            ReverseAddLnKernel<T><<<windows, kWarps * 32, 0, stream>>>(
+                s.height, s.width, C_, ws, shift, static_cast<const T*>(s.big), Cp_, static_cast<const T*>(in),
+                in_stride, static_cast<T*>(s.act), Cp_, static_cast<T*>(s.win), Cp_, w.ln2_w, w.ln2_b,
+                desc.epsilon));
     if (int rc = swb::LaunchStatus("swin_block: reverse + residual + LN2", msg, size); rc != SWB_OK) return rc;
 
     if (int rc = Matmul(w, kFc1, s, s.win, 0.f, s.big, s.big, stream, msg, size); rc != SWB_OK) return rc;
@@ -719,6 +780,9 @@ int CudaSwinBlock::Run(int64_t batch, int64_t height, int64_t width, const void*
                 device_, current);
   if (AddressAlignment(x) < es_ || AddressAlignment(y) < es_)
     return Fail(SWB_ERR_ARGUMENT, msg, size, "swin_block: x and y must be aligned to their %zu-byte elements", es_);
+  if (batch * height * width > INT32_MAX)
+    return Fail(SWB_ERR_ARGUMENT, msg, size, "swin_block: B*H*W = %lld tokens (CUDA: < 2^31)",
+                static_cast<long long>(batch * height * width));
 
   Shape* s = nullptr;
   for (auto& candidate : shapes_)
