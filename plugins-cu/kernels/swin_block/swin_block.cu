@@ -3,7 +3,8 @@
 // Per block, on zero-padded rows of Cp = Align8(C) and Hp = Align8(hidden) (FP16 leading dimensions 16-byte aligned):
 //   1. LN1 + roll + window partition: residual x -> win (T, Cp)                              (kernel, swin_rows.cuh)
 //   2. qkv = win Wqkv^T + b -> big (T, 3Cp), q/k/v parts Cp apart                                 (cuBLASLt, BIAS)
-//   3. window attention: big -> win (T, Cp)                                      (swb_window_attention_cuda)
+//   3. window attention: big -> win (T, Cp)    (FP16, N <= 64, even head dim <= 64: swin_attention.cuh, the mask
+//      computed in the kernel; otherwise swb_window_attention_cuda with a mask tensor per shift)
 //   4. proj = win Wproj^T + b -> big (T, Cp), window order                                       (cuBLASLt, BIAS)
 //   5. reverse + roll + residual add + LN2: act = x + proj (image order), win = LN2(act)     (kernel, swin_rows.cuh)
 //   6. fc1 = GELU(win W1^T + b) -> big (T, Hp)   (FP16: cuBLASLt GELU_BIAS; FP32: BIAS + exact-erf GELU kernel)
@@ -26,6 +27,7 @@
 
 #include "cuda_common.cuh"
 #include "swin_block_handle.h"
+#include "swin_attention.cuh"
 #include "swin_rows.cuh"
 
 namespace {
@@ -295,6 +297,7 @@ class CudaSwinBlock final : public swb_swin_block {
   int Matmul(const BlockWeights& w, GemmKind kind, const Shape& s, const void* b, float beta, const void* c, void* d,
              cudaStream_t stream, char* msg, size_t size);
   int Unpad(const Shape& s, void* y, cudaStream_t stream, char* msg, size_t size);
+  int Attention(const Shape& s, const BlockWeights& w, int shift, cudaStream_t stream, char* msg, size_t size);
   void DestroyShape(Shape* s);
   int EvictLeastRecent(char* msg, size_t size);
   void MatmulLayouts(const Shape& s, GemmKind kind, cublasLtMatrixLayout_t* a, cublasLtMatrixLayout_t* b,
@@ -305,7 +308,9 @@ class CudaSwinBlock final : public swb_swin_block {
   size_t es_ = 0;                    // bytes per activation element
   cudaDataType_t dt_ = CUDA_R_32F;  // the activations' and GEMM weights' type
   bool graph_ = false;
-  std::vector<int64_t> mask_shifts_;  // distinct nonzero shifts of the blocks
+  int attn_dp_ = 0;  // the chain attention kernel's padded head dim (16, 32, 64), or 0: swb_window_attention_cuda
+  size_t attn_shared_ = 0;
+  std::vector<int64_t> mask_shifts_;  // distinct nonzero shifts of the blocks (swb_window_attention_cuda only)
 
   void* weights_ = nullptr;
   size_t weight_bytes_ = 0;
@@ -373,24 +378,43 @@ int CudaSwinBlock::Init(const swb_swin_block_desc* d, const swb_swin_block_weigh
   es_ = d->dtype == SWB_F32 ? 4 : 2;
   dt_ = d->dtype == SWB_F32 ? CUDA_R_32F : CUDA_R_16F;
   graph_ = (d->flags & SWB_SWIN_BLOCK_CUDA_GRAPH) != 0;
-  for (int64_t i = 0; i < d->depth; ++i) {
-    shifts.push_back(blocks[i].shift_size);
-    if (blocks[i].shift_size > 0 &&
-        std::find(mask_shifts_.begin(), mask_shifts_.end(), blocks[i].shift_size) == mask_shifts_.end())
-      mask_shifts_.push_back(blocks[i].shift_size);
-  }
   SWB_CUDA_TRY(cudaGetDevice(&device_), "cudaGetDevice");
 
-  // The attention kernel: FP16 with N <= 64 and head dim <= 64 runs on tensor cores with static shared memory; every
-  // other case runs the scalar kernel, whose shared memory grows with N and must fit the device.
+  // The attention kernel: FP16 with N <= 64, an even head dim <= 64 and the window's qkv rows fitting in shared
+  // memory runs the chain's own kernel (one block per window, all heads; no mask tensors); other FP16 cases with
+  // N <= 64 and head dim <= 64 run the public tensor-core kernel with static shared memory; every other case runs
+  // the public scalar kernel, whose shared memory grows with N and must fit the device.
   const int64_t d_head = C_ / heads_;
   if (N_ > 1024)
     return Fail(SWB_ERR_ARGUMENT, msg, size, "swin_block: window_size %lld gives %lld tokens per window (CUDA: <= 1024)",
                 static_cast<long long>(ws_), static_cast<long long>(N_));
+  int optin = 0, sm_shared = 0;
+  SWB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device_),
+               "cudaDeviceGetAttribute");
+  SWB_CUDA_TRY(cudaDeviceGetAttribute(&sm_shared, cudaDevAttrMaxSharedMemoryPerMultiprocessor, device_),
+               "cudaDeviceGetAttribute");
+  if (d->dtype == SWB_F16 && N_ <= swb::block::kAttnTokens && d_head <= 64 && d_head % 2 == 0 &&
+      swb::block::AttnSharedBytes(static_cast<int>(Cp_)) <= static_cast<size_t>(optin)) {
+    attn_dp_ = d_head <= 16 ? 16 : d_head <= 32 ? 32 : 64;
+    attn_shared_ = swb::block::AttnSharedBytes(static_cast<int>(Cp_));
+    // shared memory for two blocks per multiprocessor (the kernel's register budget), the rest of the unified
+    // L1 / shared storage left to L1 (the arranged bias is read through it)
+    const int carveout = std::min(100, static_cast<int>((2 * (attn_shared_ + 1024) * 100 + sm_shared - 1) / sm_shared));
+    const void* fn = attn_dp_ == 16   ? reinterpret_cast<const void*>(swb::block::ChainAttentionKernel<16>)
+                     : attn_dp_ == 32 ? reinterpret_cast<const void*>(swb::block::ChainAttentionKernel<32>)
+                                      : reinterpret_cast<const void*>(swb::block::ChainAttentionKernel<64>);
+    SWB_CUDA_TRY(cudaFuncSetAttribute(fn, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(attn_shared_)),
+                 "cudaFuncSetAttribute (attention shared memory)");
+    SWB_CUDA_TRY(cudaFuncSetAttribute(fn, cudaFuncAttributePreferredSharedMemoryCarveout, carveout),
+                 "cudaFuncSetAttribute (attention carveout)");
+  }
+  for (int64_t i = 0; i < d->depth; ++i) {
+    shifts.push_back(blocks[i].shift_size);
+    if (attn_dp_ == 0 && blocks[i].shift_size > 0 &&
+        std::find(mask_shifts_.begin(), mask_shifts_.end(), blocks[i].shift_size) == mask_shifts_.end())
+      mask_shifts_.push_back(blocks[i].shift_size);
+  }
   if (!(d->dtype == SWB_F16 && N_ <= 64 && d_head <= 64)) {
-    int optin = 0;
-    SWB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device_),
-                 "cudaDeviceGetAttribute");
     const int64_t need = (3 * N_ * (d_head + 1) + N_ * (N_ + 1)) * 4;
     if (need > optin)
       return Fail(SWB_ERR_ARGUMENT, msg, size,
@@ -422,7 +446,8 @@ int CudaSwinBlock::Init(const swb_swin_block_desc* d, const swb_swin_block_weigh
 // Waits for the copies.
 int CudaSwinBlock::CopyWeights(const swb_swin_block_weights* blocks, cudaStream_t stream, char* msg, size_t size) {
   const size_t f4 = sizeof(float);
-  const size_t ln = AlignUp(Cp_ * f4), attn = AlignUp(heads_ * N_ * N_ * f4);
+  const size_t ln = AlignUp(Cp_ * f4);
+  const size_t attn = AlignUp(heads_ * (attn_dp_ > 0 ? swb::block::kAttnBiasPerHead : N_ * N_) * f4);
   const size_t qkv_w = AlignUp(3 * Cp_ * Cp_ * es_), qkv_b = AlignUp(3 * Cp_ * es_);
   const size_t proj_w = AlignUp(Cp_ * Cp_ * es_), vec_c = AlignUp(Cp_ * es_);
   const size_t fc1_w = AlignUp(Hp_ * Cp_ * es_), fc1_b = AlignUp(Hp_ * es_), fc2_w = AlignUp(Cp_ * Hp_ * es_);
@@ -463,6 +488,15 @@ int CudaSwinBlock::CopyWeights(const swb_swin_block_weights* blocks, cudaStream_
     return cudaGetLastError();
   };
 
+  // the attention bias: as given (heads, N, N), or arranged for the chain attention kernel's fragments
+  auto arrange_bias = [&](const float* src, float* dst) {
+    if (attn_dp_ == 0) return cudaMemcpyAsync(dst, src, heads_ * N_ * N_ * f4, cudaMemcpyDeviceToDevice, stream);
+    const int total = static_cast<int>(heads_) * swb::block::kAttnBiasPerHead / 4;
+    swb::block::ArrangeAttnBiasKernel<<<swb::GridFor(total, 256), 256, 0, stream>>>(
+        src, static_cast<int>(N_), static_cast<int>(heads_), reinterpret_cast<float4*>(dst));
+    return cudaGetLastError();
+  };
+
   blocks_.resize(static_cast<size_t>(desc.depth));
   for (int64_t i = 0; i < desc.depth; ++i) {
     const swb_swin_block_weights& src = blocks[i];
@@ -485,7 +519,7 @@ int CudaSwinBlock::CopyWeights(const swb_swin_block_weights* blocks, cudaStream_
         copy(src.norm1_bias, w.ln1_b, true, 1, C_, Cp_, 1, 1),
         copy(src.norm2_weight, w.ln2_w, true, 1, C_, Cp_, 1, 1),
         copy(src.norm2_bias, w.ln2_b, true, 1, C_, Cp_, 1, 1),
-        cudaMemcpyAsync(w.attn_bias, src.attn_bias, heads_ * N_ * N_ * f4, cudaMemcpyDeviceToDevice, stream),
+        arrange_bias(src.attn_bias, w.attn_bias),
         copy(src.qkv_weight, w.qkv_w, false, 3, C_, Cp_, C_, Cp_),  // rows [3][C] -> [3][Cp], columns C -> Cp
         copy(src.qkv_bias, w.qkv_b, false, 3, C_, Cp_, 1, 1),
         copy(src.proj_weight, w.proj_w, false, 1, C_, Cp_, C_, Cp_),
@@ -657,6 +691,29 @@ int CudaSwinBlock::Matmul(const BlockWeights& w, GemmKind kind, const Shape& s, 
   return swb::Ok(msg, size);
 }
 
+// The chain attention kernel: big (qkv rows of 3Cp) -> win (rows of Cp), one block per window.
+int CudaSwinBlock::Attention(const Shape& s, const BlockWeights& w, int shift, cudaStream_t stream, char* msg,
+                             size_t size) {
+  const unsigned int grid = static_cast<unsigned int>(s.batch * s.windows);
+  const int N = static_cast<int>(N_), C = static_cast<int>(C_), Cp = static_cast<int>(Cp_),
+            heads = static_cast<int>(heads_), H = static_cast<int>(s.height), W = static_cast<int>(s.width),
+            ws = static_cast<int>(ws_);
+  const auto* qkv = static_cast<const __half*>(s.big);
+  const auto* bias = reinterpret_cast<const float4*>(w.attn_bias);
+  auto* out = static_cast<__half*>(s.win);
+  constexpr int threads = swb::block::kAttnWarps * 32;
+  if (attn_dp_ == 16)
+    swb::block::ChainAttentionKernel<16><<<grid, threads, attn_shared_, stream>>>(N, C, Cp, heads, H, W, ws, shift,
+                                                                                  desc.scale, qkv, bias, out);
+  else if (attn_dp_ == 32)
+    swb::block::ChainAttentionKernel<32><<<grid, threads, attn_shared_, stream>>>(N, C, Cp, heads, H, W, ws, shift,
+                                                                                  desc.scale, qkv, bias, out);
+  else
+    swb::block::ChainAttentionKernel<64><<<grid, threads, attn_shared_, stream>>>(N, C, Cp, heads, H, W, ws, shift,
+                                                                                  desc.scale, qkv, bias, out);
+  return swb::LaunchStatus("swin_block: window attention", msg, size);
+}
+
 // act (T, Cp) -> y (T, C) dense: the widest word (16, 8, 4 or 2 bytes) dividing a dense row's bytes and y's address
 // alignment; row ranges of fewer than 2^30 words per launch keep the kernel's indices in 32 bits.
 int CudaSwinBlock::Unpad(const Shape& s, void* y, cudaStream_t stream, char* msg, size_t size) {
@@ -710,15 +767,19 @@ int CudaSwinBlock::Chain(Shape& s, const void* x, void* y, cudaStream_t stream, 
 
     if (int rc = Matmul(w, kQkv, s, s.win, 0.f, s.big, s.big, stream, msg, size); rc != SWB_OK) return rc;
 
-    const float* mask = nullptr;
-    if (shift > 0)
-      mask = s.masks[static_cast<size_t>(std::find(mask_shifts_.begin(), mask_shifts_.end(), shift) -
-                                         mask_shifts_.begin())];
-    const swb_qkv_geometry qg{s.batch * s.windows, N_, C_, heads_, Cp_, Cp_};
-    if (int rc = swb_window_attention_cuda(&qg, desc.scale, desc.dtype, s.big, w.attn_bias, mask, s.windows, s.win,
-                                           stream, msg, size);
-        rc != SWB_OK)
-      return rc;
+    if (attn_dp_ > 0) {
+      if (int rc = Attention(s, w, static_cast<int>(shift), stream, msg, size); rc != SWB_OK) return rc;
+    } else {
+      const float* mask = nullptr;
+      if (shift > 0)
+        mask = s.masks[static_cast<size_t>(std::find(mask_shifts_.begin(), mask_shifts_.end(), shift) -
+                                           mask_shifts_.begin())];
+      const swb_qkv_geometry qg{s.batch * s.windows, N_, C_, heads_, Cp_, Cp_};
+      if (int rc = swb_window_attention_cuda(&qg, desc.scale, desc.dtype, s.big, w.attn_bias, mask, s.windows, s.win,
+                                             stream, msg, size);
+          rc != SWB_OK)
+        return rc;
+    }
 
     if (int rc = Matmul(w, kProj, s, s.win, 0.f, s.big, s.big, stream, msg, size); rc != SWB_OK) return rc;
 
