@@ -388,18 +388,15 @@ int CudaSwinBlock::Init(const swb_swin_block_desc* d, const swb_swin_block_weigh
   if (N_ > 1024)
     return Fail(SWB_ERR_ARGUMENT, msg, size, "swin_block: window_size %lld gives %lld tokens per window (CUDA: <= 1024)",
                 static_cast<long long>(ws_), static_cast<long long>(N_));
-  int optin = 0, sm_shared = 0;
+  int optin = 0;
   SWB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device_),
-               "cudaDeviceGetAttribute");
-  SWB_CUDA_TRY(cudaDeviceGetAttribute(&sm_shared, cudaDevAttrMaxSharedMemoryPerMultiprocessor, device_),
                "cudaDeviceGetAttribute");
   if (d->dtype == SWB_F16 && N_ <= swb::block::kAttnTokens && d_head <= 64 && d_head % 2 == 0 &&
       swb::block::AttnSharedBytes(static_cast<int>(Cp_)) <= static_cast<size_t>(optin)) {
     attn_dp_ = d_head <= 16 ? 16 : d_head <= 32 ? 32 : 64;
     attn_shared_ = swb::block::AttnSharedBytes(static_cast<int>(Cp_));
-    // shared memory for two blocks per multiprocessor (the kernel's register budget), the rest of the unified
-    // L1 / shared storage left to L1 (the arranged bias is read through it)
-    const int carveout = std::min(100, static_cast<int>((2 * (attn_shared_ + 1024) * 100 + sm_shared - 1) / sm_shared));
+    // the largest shared-memory carveout, so that two blocks fit on a multiprocessor (the kernel's register budget)
+    const int carveout = cudaSharedmemCarveoutMaxShared;
     const void* fn = attn_dp_ == 16   ? reinterpret_cast<const void*>(swb::block::ChainAttentionKernel<16>)
                      : attn_dp_ == 32 ? reinterpret_cast<const void*>(swb::block::ChainAttentionKernel<32>)
                                       : reinterpret_cast<const void*>(swb::block::ChainAttentionKernel<64>);
