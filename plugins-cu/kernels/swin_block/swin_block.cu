@@ -21,8 +21,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "cuda_common.cuh"
@@ -241,7 +243,7 @@ struct AddLnRowsLaunch {
 
 // ---- the handle -----------------------------------------------------------------------------------------------------
 
-// One GEMM's algorithm, chosen by cuBLASLt's heuristic for a shape.
+// One GEMM's algorithm for a shape.
 struct Algo {
   cublasLtMatmulAlgo_t algo{};
   bool valid = false;
@@ -249,6 +251,28 @@ struct Algo {
 
 enum GemmKind { kQkv = 0, kProj, kFc1, kFc2, kGemmKinds };
 const char* const kGemmNames[kGemmKinds] = {"qkv", "proj", "fc1", "fc2"};
+
+// GEMM algorithm selection at the first run of a shape: cuBLASLt's heuristic offers up to kTuneCandidates algorithms,
+// each runs once and then kTuneReps times between two events on the shape's own buffers, the fastest is kept.
+// SWB_SWIN_BLOCK_GEMM_TUNE=0 in the environment keeps the heuristic's first algorithm instead.
+constexpr int kTuneCandidates = 8, kTuneReps = 3;
+
+// The algorithms timed so far in this process, per device and GEMM problem (dtype, GEMM, tokens, Cp, Hp): every
+// handle with the same problem (the stages of a network, the graph and direct handles of a test) reuses the first
+// timing's choice, so they run the same algorithm and give the same bits.
+struct TunedGemm {
+  int device;
+  cudaDataType_t dt;
+  int kind;
+  int64_t tokens, cp, hp;
+  cublasLtMatmulAlgo_t algo;
+  bool Same(const TunedGemm& o) const {
+    return device == o.device && dt == o.dt && kind == o.kind && tokens == o.tokens && cp == o.cp && hp == o.hp;
+  }
+};
+constexpr size_t kMaxTunedGemms = 4096;  // past this many problems, new ones are timed again per handle
+std::mutex g_tuned_mutex;
+std::vector<TunedGemm> g_tuned;
 
 // One block's weights on the device: LayerNorm parameters and the attention bias in float32, the GEMM weights and
 // biases in the run dtype, zero-padded; plus its four matmul descriptors (bias pointer and epilogue set).
@@ -267,6 +291,7 @@ struct Shape {
   void *act = nullptr, *win = nullptr, *big = nullptr, *io = nullptr;
   std::vector<float*> masks;  // one per entry of the handle's mask_shifts_
   bool masks_ready = false;
+  bool zeroed = false;  // act, win and big were zeroed for the GEMM timing (PickAlgo)
   // layouts (column-major views of the row-major buffers): Cp x T, 3Cp x T, Hp x T
   cublasLtMatrixLayout_t l_cp = nullptr, l_3cp = nullptr, l_hp = nullptr;
   Algo algo[kGemmKinds];
@@ -291,6 +316,9 @@ class CudaSwinBlock final : public swb_swin_block {
   int CreateShape(int64_t batch, int64_t height, int64_t width, Shape** out, char* msg, size_t size);
   int PrepareShape(Shape& s, char* msg, size_t size);
   int PickAlgo(Shape& s, GemmKind kind, char* msg, size_t size);
+  int TimeAlgo(Shape& s, GemmKind kind, const cublasLtMatmulAlgo_t& algo, float* ms, char* msg, size_t size);
+  cublasStatus_t LtMatmul(const BlockWeights& w, GemmKind kind, const Shape& s, const cublasLtMatmulAlgo_t& algo,
+                          const void* b, float beta, const void* c, void* d, cudaStream_t stream) const;
   int BuildMasks(Shape& s, cudaStream_t stream, char* msg, size_t size);
   int Chain(Shape& s, const void* x, void* y, cudaStream_t stream, char* msg, size_t size);
   int Capture(Shape& s, char* msg, size_t size);
@@ -308,6 +336,7 @@ class CudaSwinBlock final : public swb_swin_block {
   size_t es_ = 0;                    // bytes per activation element
   cudaDataType_t dt_ = CUDA_R_32F;  // the activations' and GEMM weights' type
   bool graph_ = false;
+  bool tune_ = true;  // time the heuristic's candidates (SWB_SWIN_BLOCK_GEMM_TUNE != 0)
   int attn_dp_ = 0;  // the chain attention kernel's padded head dim (16, 32, 64), or 0: swb_window_attention_cuda
   size_t attn_shared_ = 0;
   std::vector<int64_t> mask_shifts_;  // distinct nonzero shifts of the blocks (swb_window_attention_cuda only)
@@ -321,8 +350,9 @@ class CudaSwinBlock final : public swb_swin_block {
   cublasLtMatmulPreference_t pref_ = nullptr;
   cublasLtMatrixLayout_t a_[kGemmKinds] = {};  // the weight operands' layouts (shape independent)
 
-  cudaStream_t own_ = nullptr;  // graph mode: the stream graphs are captured on and replayed on
+  cudaStream_t own_ = nullptr;  // GEMM timing; graph mode: the stream graphs are captured on and replayed on
   cudaEvent_t in_ready_ = nullptr;
+  cudaEvent_t tune_start_ = nullptr, tune_stop_ = nullptr;
 
   std::vector<std::unique_ptr<Shape>> shapes_;
   uint64_t clock_ = 0;
@@ -362,6 +392,8 @@ CudaSwinBlock::~CudaSwinBlock() {
   if (lt_workspace_ != nullptr) cudaFree(lt_workspace_);
   if (weights_ != nullptr) cudaFree(weights_);
   if (in_ready_ != nullptr) cudaEventDestroy(in_ready_);
+  if (tune_start_ != nullptr) cudaEventDestroy(tune_start_);
+  if (tune_stop_ != nullptr) cudaEventDestroy(tune_stop_);
   if (own_ != nullptr) cudaStreamDestroy(own_);
 }
 
@@ -378,6 +410,8 @@ int CudaSwinBlock::Init(const swb_swin_block_desc* d, const swb_swin_block_weigh
   es_ = d->dtype == SWB_F32 ? 4 : 2;
   dt_ = d->dtype == SWB_F32 ? CUDA_R_32F : CUDA_R_16F;
   graph_ = (d->flags & SWB_SWIN_BLOCK_CUDA_GRAPH) != 0;
+  const char* tune = std::getenv("SWB_SWIN_BLOCK_GEMM_TUNE");
+  tune_ = tune == nullptr || std::strcmp(tune, "0") != 0;
   SWB_CUDA_TRY(cudaGetDevice(&device_), "cudaGetDevice");
 
   // The attention kernel: FP16 with N <= 64, an even head dim <= 64 and the window's qkv rows fitting in shared
@@ -431,10 +465,10 @@ int CudaSwinBlock::Init(const swb_swin_block_desc* d, const swb_swin_block_weigh
              "workspace preference");
   if (int rc = CreateDescriptors(msg, size); rc != SWB_OK) return rc;
 
-  if (graph_) {
-    SWB_CUDA_TRY(cudaStreamCreateWithFlags(&own_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-    SWB_CUDA_TRY(cudaEventCreateWithFlags(&in_ready_, cudaEventDisableTiming), "cudaEventCreateWithFlags");
-  }
+  SWB_CUDA_TRY(cudaStreamCreateWithFlags(&own_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+  SWB_CUDA_TRY(cudaEventCreate(&tune_start_), "cudaEventCreate");
+  SWB_CUDA_TRY(cudaEventCreate(&tune_stop_), "cudaEventCreate");
+  if (graph_) SWB_CUDA_TRY(cudaEventCreateWithFlags(&in_ready_, cudaEventDisableTiming), "cudaEventCreateWithFlags");
   return swb::Ok(msg, size);
 }
 
@@ -579,19 +613,74 @@ void CudaSwinBlock::MatmulLayouts(const Shape& s, GemmKind kind, cublasLtMatrixL
   }
 }
 
+// The shape's algorithm for one GEMM: the process's earlier choice for the same problem, or the fastest of the
+// heuristic's candidates timed on the shape's buffers (tuning off: the heuristic's first).
 int CudaSwinBlock::PickAlgo(Shape& s, GemmKind kind, char* msg, size_t size) {
+  const TunedGemm problem{device_, dt_, kind, s.tokens, Cp_, Hp_, {}};
+  std::unique_lock<std::mutex> lock(g_tuned_mutex, std::defer_lock);
+  if (tune_) {
+    lock.lock();  // held through the timing: one handle times a problem, the others wait for its choice
+    for (const TunedGemm& t : g_tuned)
+      if (t.Same(problem)) {
+        s.algo[kind].algo = t.algo;
+        s.algo[kind].valid = true;
+        return swb::Ok(msg, size);
+      }
+  }
   cublasLtMatrixLayout_t a, b, c, d;
   MatmulLayouts(s, kind, &a, &b, &c, &d);
-  cublasLtMatmulHeuristicResult_t result[1] = {};
+  cublasLtMatmulHeuristicResult_t result[kTuneCandidates] = {};
   int found = 0;
-  const cublasStatus_t st =
-      cublasLtMatmulAlgoGetHeuristic(lt_, blocks_[0].desc[kind], a, b, c, d, pref_, 1, result, &found);
-  if (st != CUBLAS_STATUS_SUCCESS || found < 1 || result[0].state != CUBLAS_STATUS_SUCCESS)
+  const cublasStatus_t st = cublasLtMatmulAlgoGetHeuristic(lt_, blocks_[0].desc[kind], a, b, c, d, pref_,
+                                                           tune_ ? kTuneCandidates : 1, result, &found);
+  int best = -1;
+  for (int i = 0; st == CUBLAS_STATUS_SUCCESS && i < found && best < 0; ++i)
+    if (result[i].state == CUBLAS_STATUS_SUCCESS) best = i;
+  if (best < 0)
     return Fail(SWB_ERR_CUDA, msg, size, "swin_block: cuBLASLt has no algorithm for the %s GEMM of %lld tokens (%s): %s",
                 kGemmNames[kind], static_cast<long long>(s.tokens), swb::DTypeName(desc.dtype),
                 cublasLtGetStatusString(st != CUBLAS_STATUS_SUCCESS ? st : CUBLAS_STATUS_NOT_SUPPORTED));
-  s.algo[kind].algo = result[0].algo;
+  if (tune_ && found > 1) {
+    if (!s.zeroed) {  // finite operands for the timing runs (the buffers are fresh allocations)
+      SWB_CUDA_TRY(cudaMemsetAsync(s.memory, 0, s.bytes, own_), "cudaMemsetAsync");
+      s.zeroed = true;
+    }
+    float best_ms = 0.f;
+    int timed = -1;
+    for (int i = 0; i < found; ++i) {
+      if (result[i].state != CUBLAS_STATUS_SUCCESS) continue;
+      float ms = 0.f;
+      if (int rc = TimeAlgo(s, kind, result[i].algo, &ms, msg, size); rc != SWB_OK) return rc;
+      if (ms >= 0.f && (timed < 0 || ms < best_ms)) timed = i, best_ms = ms;
+    }
+    if (timed >= 0) best = timed;
+  }
+  s.algo[kind].algo = result[best].algo;
   s.algo[kind].valid = true;
+  if (tune_ && g_tuned.size() < kMaxTunedGemms) {
+    TunedGemm t = problem;
+    t.algo = result[best].algo;
+    g_tuned.push_back(t);
+  }
+  return swb::Ok(msg, size);
+}
+
+// One candidate's time (ms) for kTuneReps runs on the own stream after one untimed run, with the chain's operands
+// of the GEMM (block 0's weights); -1 when cuBLASLt refuses to run it.
+int CudaSwinBlock::TimeAlgo(Shape& s, GemmKind kind, const cublasLtMatmulAlgo_t& algo, float* ms, char* msg,
+                            size_t size) {
+  const BlockWeights& w = blocks_[0];
+  const void* b = kind == kFc2 ? s.big : s.win;
+  void* cd = kind == kFc2 ? s.act : s.big;
+  const float beta = kind == kFc2 ? 1.f : 0.f;
+  *ms = -1.f;
+  if (LtMatmul(w, kind, s, algo, b, beta, cd, cd, own_) != CUBLAS_STATUS_SUCCESS) return swb::Ok(msg, size);
+  SWB_CUDA_TRY(cudaEventRecord(tune_start_, own_), "cudaEventRecord");
+  for (int r = 0; r < kTuneReps; ++r)
+    if (LtMatmul(w, kind, s, algo, b, beta, cd, cd, own_) != CUBLAS_STATUS_SUCCESS) return swb::Ok(msg, size);
+  SWB_CUDA_TRY(cudaEventRecord(tune_stop_, own_), "cudaEventRecord");
+  SWB_CUDA_TRY(cudaEventSynchronize(tune_stop_), "cudaEventSynchronize");
+  SWB_CUDA_TRY(cudaEventElapsedTime(ms, tune_start_, tune_stop_), "cudaEventElapsedTime");
   return swb::Ok(msg, size);
 }
 
@@ -661,6 +750,8 @@ int CudaSwinBlock::PrepareShape(Shape& s, char* msg, size_t size) {
   SWB_LT_TRY(cublasLtMatrixLayoutCreate(&s.l_hp, dt_, hp, t, Hp_), "hidden layout");
   for (int k = kQkv; k < kGemmKinds; ++k)
     if (int rc = PickAlgo(s, static_cast<GemmKind>(k), msg, size); rc != SWB_OK) return rc;
+  // the zeroing (and timing) on the own stream ends before a run writes the buffers on another stream
+  if (s.zeroed) SWB_CUDA_TRY(cudaStreamSynchronize(own_), "cudaStreamSynchronize");
   SWB_CUDA_TRY(cudaEventCreateWithFlags(&s.done, cudaEventDisableTiming), "cudaEventCreateWithFlags");
   return swb::Ok(msg, size);
 }
@@ -674,14 +765,20 @@ int CudaSwinBlock::BuildMasks(Shape& s, cudaStream_t stream, char* msg, size_t s
   return swb::Ok(msg, size);
 }
 
-int CudaSwinBlock::Matmul(const BlockWeights& w, GemmKind kind, const Shape& s, const void* b, float beta,
-                          const void* c, void* d, cudaStream_t stream, char* msg, size_t size) {
+cublasStatus_t CudaSwinBlock::LtMatmul(const BlockWeights& w, GemmKind kind, const Shape& s,
+                                       const cublasLtMatmulAlgo_t& algo, const void* b, float beta, const void* c,
+                                       void* d, cudaStream_t stream) const {
   cublasLtMatrixLayout_t la, lb, lc, ld;
   MatmulLayouts(s, kind, &la, &lb, &lc, &ld);
   const void* a = kind == kQkv ? w.qkv_w : kind == kProj ? w.proj_w : kind == kFc1 ? w.fc1_w : w.fc2_w;
   const float alpha = 1.f;
-  const cublasStatus_t st = cublasLtMatmul(lt_, w.desc[kind], &alpha, a, la, b, lb, &beta, c, lc, d, ld,
-                                           &s.algo[kind].algo, lt_workspace_, kLtWorkspaceBytes, stream);
+  return cublasLtMatmul(lt_, w.desc[kind], &alpha, a, la, b, lb, &beta, c, lc, d, ld, &algo, lt_workspace_,
+                        kLtWorkspaceBytes, stream);
+}
+
+int CudaSwinBlock::Matmul(const BlockWeights& w, GemmKind kind, const Shape& s, const void* b, float beta,
+                          const void* c, void* d, cudaStream_t stream, char* msg, size_t size) {
+  const cublasStatus_t st = LtMatmul(w, kind, s, s.algo[kind].algo, b, beta, c, d, stream);
   if (st != CUBLAS_STATUS_SUCCESS)
     return Fail(SWB_ERR_CUDA, msg, size, "swin_block: %s GEMM of %lld tokens: cuBLASLt %s", kGemmNames[kind],
                 static_cast<long long>(s.tokens), cublasLtGetStatusString(st));
