@@ -175,9 +175,11 @@ SWB_API int swb_window_attention_cuda(const swb_qkv_geometry* g, float scale, sw
  * A handle is created once from the blocks' weights (it copies them; the caller's pointers are not kept) and run on
  * any (B, H, W) with H and W multiples of window_size. The CPU handle composes the reference kernels above with a
  * float-accumulating matrix product (exact erf GELU); the CUDA handle runs fused kernels and cuBLASLt GEMMs with
- * bias / bias+GELU / bias+residual epilogues on zero-padded rows of Align8(C) (FP16: tensor cores, FP32 accumulation).
+ * bias / bias+GELU / bias+residual epilogues on zero-padded rows of Align8(C) (FP16: tensor cores, FP32 accumulation);
+ * the first run of a shape times cuBLASLt's candidate algorithms per GEMM and keeps the fastest (once per process and
+ * GEMM problem; SWB_SWIN_BLOCK_GEMM_TUNE=0 in the environment at create: the heuristic's first, no timing).
  * Both hold every buffer they use: weights (from create to destroy), and per input shape the work buffers, the
- * shifted-window mask and, with SWB_SWIN_BLOCK_CUDA_GRAPH, the captured CUDA graph (from the first run of that shape
+ * shifted-window mask (where the attention reads one) and, with SWB_SWIN_BLOCK_CUDA_GRAPH, the captured CUDA graph (from the first run of that shape
  * to swb_swin_block_trim or destroy; at most SWB_SWIN_BLOCK_MAX_SHAPES shapes are kept, least recently used first out).
  * CUDA handle: without the graph flag a run queues its kernels on the caller's stream and reads x / writes y directly.
  * With it the handle owns a non-blocking stream and a dense (B, H*W, C) io buffer per shape: a run makes its stream

@@ -1,11 +1,14 @@
 // The CUDA Swin block chain (swb_swin_block_create_cuda) against a host reference of the block math written here
 // (float data, double accumulation, exact-erf GELU), and against the CPU handle where that one is built:
 //  - FP32: max|d| <= 1e-4 of the reference's largest magnitude; FP16: SNR >= 60 dB against the FP32 reference;
-//  - C 60 / 180 / 36 (hidden not a multiple of 8), window 8 and 12, shifted and unshifted blocks, depth 1..6,
-//    batch 1 and 2, non-square maps;
+//  - C 60 / 180 / 36 (hidden not a multiple of 8) / 100 / 45 / 528, head dims 6 to 66 (odd ones too), window 7, 8
+//    and 12, shifted and unshifted blocks, depth 1..6, batch 1 and 2, non-square maps;
 //  - the CUDA graph gives the direct run's bits, on the first (capturing) run and on replays; FP32 weights in an FP16
-//    chain give the FP16 weights' bits (the same values); y == x in place;
-//  - shapes: LRU eviction after SWB_SWIN_BLOCK_MAX_SHAPES, trim, the stats; error paths.
+//    chain give the FP16 weights' bits (the same values); y == x in place; x and y aligned to one element only give
+//    the same bits (the dense input rows' and the output copy's narrow paths);
+//  - shapes: LRU eviction after SWB_SWIN_BLOCK_MAX_SHAPES, trim, the stats; error paths;
+//  - the chain's attention kernel (swin_attention.cuh) against the public tensor-core window attention with a
+//    window_mask tensor: the same products and softmax, so equal within an FP16 rounding (bit-equal expected).
 // Weights and inputs are FP16-representable, so every dtype combination computes the same mathematical function.
 #include <cuda_runtime.h>
 
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "half.h"
+#include "swin_attention.cuh"  // the chain's attention kernel (header-only), compiled into this test as well
 #include "swinbench_plugins.h"
 
 namespace {
@@ -337,6 +341,24 @@ std::vector<float> RunOnce(swb_swin_block* h, const Config& c, swb_dtype dtype, 
   return Download(y, x.size(), dtype);
 }
 
+// Runs h with x and y one element past an allocation's start (aligned to their elements only: the narrowest copies of
+// the dense rows), out of place; returns y as floats.
+std::vector<float> RunShifted(swb_swin_block* h, const Config& c, swb_dtype dtype, const std::vector<float>& x,
+                              const char* what) {
+  std::vector<float> padded(x.size() + 1, 0.f);
+  std::copy(x.begin(), x.end(), padded.begin() + 1);
+  auto dx = Upload(padded, dtype);
+  DeviceBuffer dy(dx->n);
+  CUDA_OK(cudaDeviceSynchronize());
+  const size_t es = Es(dtype);
+  const int rc = swb_swin_block_run(h, c.B, c.H, c.W, static_cast<char*>(dx->p) + es, static_cast<char*>(dy.p) + es,
+                                    nullptr, g_msg, sizeof g_msg);
+  Check(rc == SWB_OK, std::string(c.name) + " " + what + ": run: " + g_msg);
+  CUDA_OK(cudaDeviceSynchronize());
+  std::vector<float> y = Download(dy.p, x.size() + 1, dtype);
+  return std::vector<float>(y.begin() + 1, y.end());
+}
+
 swb_swin_block_stats StatsOf(const swb_swin_block* h) {
   swb_swin_block_stats s{};
   Check(swb_swin_block_stats_get(h, &s, g_msg, sizeof g_msg) == SWB_OK, std::string("stats: ") + g_msg);
@@ -364,6 +386,8 @@ void TestConfig(const Config& c, uint32_t seed, bool thorough) {
     const double d = MaxDiff(y32, ref);
     std::printf("  fp32        max|d| %.3g (%.3g of max|ref|)\n", d, d / scale);
     Check(d <= 1e-4 * scale, std::string(c.name) + ": fp32 max|d| " + std::to_string(d) + " > 1e-4 * max|ref|");
+    Check(Same(RunShifted(h.h, c, SWB_F32, x, "fp32 shifted"), y32),
+          std::string(c.name) + ": fp32 with x, y one element off their allocations differs");
     if (thorough) {
       const auto again = RunOnce(h.h, c, SWB_F32, x, true, nullptr, "fp32 in place");
       Check(Same(again, y32), std::string(c.name) + ": fp32 in place differs from out of place");
@@ -412,6 +436,8 @@ void TestConfig(const Config& c, uint32_t seed, bool thorough) {
     const double snr = SnrDb(y16, ref), snr_delta = SnrDb(dy, dref);
     std::printf("  fp16        SNR %.1f dB (of y - x: %.1f dB), max|d| %.3g\n", snr, snr_delta, MaxDiff(y16, ref));
     Check(snr >= 60.0, std::string(c.name) + ": fp16 SNR " + std::to_string(snr) + " dB < 60 dB");
+    Check(Same(RunShifted(h.h, c, SWB_F16, x, "fp16 shifted"), y16),
+          std::string(c.name) + ": fp16 with x, y one element off their allocations differs");
     if (thorough) {
       Check(Same(RunOnce(h.h, c, SWB_F16, x, true, nullptr, "fp16 in place"), y16),
             std::string(c.name) + ": fp16 in place differs from out of place");
@@ -480,6 +506,85 @@ void TestShapes() {
   s = StatsOf(graph.h);
   Check(s.shapes == 1 && s.graphs_captured == 7, "after trim: captured " + std::to_string(s.graphs_captured));
   std::printf("shapes: LRU, trim and stats checked (weights %lld bytes)\n", static_cast<long long>(weights));
+}
+
+// The chain's attention kernel (bias arranged by ArrangeAttnBiasKernel, mask computed in the kernel) against
+// swb_window_attention_cuda (bias (heads, N, N), mask tensor of swb_window_mask_cuda) on random FP16 qkv rows of 3Cp
+// (each part's padding columns zero, as the qkv GEMM writes them), output rows of Cp.
+struct AttnCase {
+  const char* name;
+  int64_t C, heads, ws, shift, B, H, W;
+};
+
+template <int DP>
+void LaunchChainAttention(const AttnCase& a, int64_t windows, float scale, const void* qkv, const float* arranged,
+                          void* out) {
+  const int Cp = static_cast<int>((a.C + 7) / 8 * 8);
+  const size_t shared = swb::block::AttnSharedBytes(Cp);
+  CUDA_OK(cudaFuncSetAttribute(swb::block::ChainAttentionKernel<DP>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               static_cast<int>(shared)));
+  swb::block::ChainAttentionKernel<DP><<<static_cast<unsigned int>(windows), swb::block::kAttnWarps * 32, shared>>>(
+      static_cast<int>(a.ws * a.ws), static_cast<int>(a.C), Cp, static_cast<int>(a.heads), static_cast<int>(a.H),
+      static_cast<int>(a.W), static_cast<int>(a.ws), static_cast<int>(a.shift), scale,
+      static_cast<const __half*>(qkv), reinterpret_cast<const float4*>(arranged), static_cast<__half*>(out));
+  CUDA_OK(cudaGetLastError());
+}
+
+void TestChainAttention() {
+  const AttnCase cases[] = {
+      {"classical", 180, 6, 8, 4, 1, 24, 32},  {"classical unshifted", 180, 6, 8, 0, 1, 16, 24},
+      {"lightweight", 60, 6, 8, 4, 2, 16, 24}, {"window 7", 60, 6, 7, 3, 1, 21, 28},
+      {"C 36", 36, 6, 8, 4, 2, 8, 24},         {"C 100 d 20", 100, 5, 8, 4, 1, 16, 16},
+      {"d 64", 128, 2, 8, 4, 1, 16, 24},       {"d 48 window 4", 96, 2, 4, 2, 1, 12, 8},
+  };
+  std::mt19937 rng(123);
+  for (const AttnCase& a : cases) {
+    const int64_t N = a.ws * a.ws, Cp = (a.C + 7) / 8 * 8, d = a.C / a.heads;
+    const int64_t nW = (a.H / a.ws) * (a.W / a.ws), windows = a.B * nW, T = windows * N;
+    const float scale = 1.f / std::sqrt(static_cast<float>(d));
+    std::vector<float> qkv(T * 3 * Cp, 0.f);
+    std::uniform_real_distribution<float> u(-2.f, 2.f);
+    for (int64_t r = 0; r < T; ++r)
+      for (int64_t p = 0; p < 3; ++p)
+        for (int64_t c = 0; c < a.C; ++c) qkv[(r * 3 + p) * Cp + c] = RoundHalf(u(rng));
+    const std::vector<float> bias = Uniform(a.heads * N * N, rng, -2.f, 2.f);
+    auto dqkv = Upload(qkv, SWB_F16);
+    auto dbias = Upload(bias, SWB_F32);
+    DeviceBuffer mask(static_cast<size_t>(nW * N * N) * 4), arranged(static_cast<size_t>(a.heads) *
+                                                                       swb::block::kAttnBiasPerHead * 4);
+    DeviceBuffer ref(static_cast<size_t>(T * Cp) * 2), out(static_cast<size_t>(T * Cp) * 2);
+    const swb_window_geometry g{1, a.H, a.W, 1, a.ws, a.shift, 0};
+    if (a.shift > 0)
+      Check(swb_window_mask_cuda(&g, SWB_F32, mask.p, nullptr, g_msg, sizeof g_msg) == SWB_OK,
+            std::string("attention ") + a.name + ": window_mask: " + g_msg);
+    const swb_qkv_geometry qg{windows, N, a.C, a.heads, Cp, Cp};
+    Check(swb_window_attention_cuda(&qg, scale, SWB_F16, dqkv->p, static_cast<const float*>(dbias->p),
+                                    a.shift > 0 ? static_cast<const float*>(mask.p) : nullptr, nW, ref.p, nullptr,
+                                    g_msg, sizeof g_msg) == SWB_OK,
+          std::string("attention ") + a.name + ": window_attention: " + g_msg);
+    const int total = static_cast<int>(a.heads) * swb::block::kAttnBiasPerHead / 4;
+    swb::block::ArrangeAttnBiasKernel<<<(total + 255) / 256, 256>>>(static_cast<const float*>(dbias->p),
+                                                                    static_cast<int>(N), static_cast<int>(a.heads),
+                                                                    static_cast<float4*>(arranged.p));
+    CUDA_OK(cudaGetLastError());
+    const float* arr = static_cast<const float*>(arranged.p);
+    if (d <= 16)
+      LaunchChainAttention<16>(a, windows, scale, dqkv->p, arr, out.p);
+    else if (d <= 32)
+      LaunchChainAttention<32>(a, windows, scale, dqkv->p, arr, out.p);
+    else
+      LaunchChainAttention<64>(a, windows, scale, dqkv->p, arr, out.p);
+    CUDA_OK(cudaDeviceSynchronize());
+    const auto r = Download(ref.p, static_cast<size_t>(T * Cp), SWB_F16);
+    const auto o = Download(out.p, static_cast<size_t>(T * Cp), SWB_F16);
+    const double diff = MaxDiff(o, r), scale_ref = std::max(1.0, MaxAbs(r));
+    std::printf("attention %-20s C %3lld heads %lld N %2lld shift %lld (B, H, W) = (%lld, %lld, %lld): max|d| %.3g%s\n",
+                a.name, static_cast<long long>(a.C), static_cast<long long>(a.heads), static_cast<long long>(N),
+                static_cast<long long>(a.shift), static_cast<long long>(a.B), static_cast<long long>(a.H),
+                static_cast<long long>(a.W), diff, Same(o, r) ? " (bit-equal)" : "");
+    Check(diff <= 2e-3 * scale_ref, std::string("attention ") + a.name + ": chain kernel vs window_attention max|d| " +
+                                        std::to_string(diff));
+  }
 }
 
 void TestErrors() {
@@ -555,6 +660,18 @@ int main() {
   TestConfig({"window12", 60, 6, 120, 12, {0, 6}, 1, 24, 36}, 3, false);
   TestConfig({"odd", 36, 6, 100, 8, {4, 0}, 2, 8, 24}, 4, false);
   TestConfig({"depth1", 60, 6, 120, 8, {4}, 1, 16, 16}, 5, false);
+  // C 100: rows of 13 (FP16) / 26 (FP32) vectors, head dim 20; batch 2, non-square
+  TestConfig({"c100", 100, 5, 200, 8, {4, 0}, 2, 16, 24}, 6, false);
+  // head dim 25 (odd): the public attention kernel's unpaired path
+  TestConfig({"odd-head", 100, 4, 160, 8, {0, 4}, 1, 16, 16}, 7, false);
+  // C 45: FP16 dense rows of 90 bytes (2-byte aligned loads and copies), head dim 15
+  TestConfig({"c45", 45, 3, 90, 8, {4}, 1, 8, 16}, 8, false);
+  // window 7: 49 tokens padded to 64 in the tensor-core attention, shift 3
+  TestConfig({"window7", 60, 6, 120, 7, {0, 3}, 1, 21, 28}, 9, false);
+  // C 528: FP16 rows of 66 vectors (4 per lane), FP32 rows of 132 (the scalar row kernels), head dim 66 (the scalar
+  // attention kernel)
+  TestConfig({"wide", 528, 8, 136, 8, {4, 0}, 1, 8, 16}, 10, false);
+  TestChainAttention();
   TestShapes();
   TestErrors();
   std::printf("%d checks, %d failures\n", g_checks, g_failures);

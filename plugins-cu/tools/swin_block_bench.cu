@@ -2,15 +2,20 @@
 // For each model (classical: C 180, 6 heads, hidden 360, 6 stages; lightweight: C 60, 6 heads, hidden 120, 4 stages;
 // both depth 6, window 8, shifts 0 / 4 alternating), each input size (padded up to multiples of the window) and graph
 // off / on, it prints the median, p10 and p90 (CUDA events, after warm-up) of one stage (one handle run of 6 blocks)
-// and of the whole body (every stage's handle run back to back, in place).
+// and of the whole body (every stage's handle run back to back, in place), and the wall time of stage 0's first run
+// (buffers, GEMM algorithm timing when the problem is new to the process, masks, graph capture).
 //   swin_block_bench [--size HxW]... [--model classical|lightweight|both] [--graph on|off|both] [--runs N]
-//                    [--warmup N] [--batch B] [--dtype f16|f32] [--ncu]
-// --ncu: no timing; creates one stage only and runs it once after one warm-up run (for `ncu --section SpeedOfLight
-// --print-summary per-kernel` or nsys: few launches besides the chain's).
+//                    [--warmup N] [--batch B] [--dtype f16|f32] [--gemm-tune on|off|both] [--ncu]
+// --gemm-tune off sets SWB_SWIN_BLOCK_GEMM_TUNE=0 for the handles it creates (the heuristic's first algorithm).
+// --ncu: no timing; creates one stage only and runs it once after one warm-up run, between cudaProfilerStart and
+// cudaProfilerStop (for `ncu --profile-from-start off --section SpeedOfLight --print-summary per-kernel` or nsys
+// --capture-range=cudaProfilerApi: the chain's launches only, not the weight copies or the GEMM timing).
 #include <cuda_fp16.h>
+#include <cuda_profiler_api.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -54,6 +59,7 @@ struct Options {
   std::vector<std::pair<int64_t, int64_t>> sizes;
   std::vector<Model> models{kClassical, kLightweight};
   std::vector<bool> graphs{false, true};
+  std::vector<bool> tunes{true};
   int runs = 100, warmup = 10;
   int64_t batch = 1;
   swb_dtype dtype = SWB_F16;
@@ -63,7 +69,8 @@ struct Options {
 [[noreturn]] void Usage(const char* error) {
   std::fprintf(stderr,
                "%s\nusage: swin_block_bench [--size HxW]... [--model classical|lightweight|both] "
-               "[--graph on|off|both] [--runs N>=50] [--warmup N] [--batch B] [--dtype f16|f32] [--ncu]\n",
+               "[--graph on|off|both] [--runs N>=50] [--warmup N] [--batch B] [--dtype f16|f32] "
+               "[--gemm-tune on|off|both] [--ncu]\n",
                error);
   std::exit(64);
 }
@@ -102,6 +109,12 @@ Options Parse(int argc, char** argv) {
       if (v == "f16") o.dtype = SWB_F16;
       else if (v == "f32") o.dtype = SWB_F32;
       else Usage("--dtype: f16 or f32");
+    } else if (a == "--gemm-tune") {
+      const std::string v = value();
+      if (v == "on") o.tunes = {true};
+      else if (v == "off") o.tunes = {false};
+      else if (v == "both") o.tunes = {true, false};
+      else Usage("--gemm-tune: on, off or both");
     } else if (a == "--ncu") {
       o.ncu = true;
     } else {
@@ -184,7 +197,8 @@ Summary Summarize(std::vector<float> ms) {
   return {at(0.5), at(0.1), at(0.9)};
 }
 
-void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, const Options& o) {
+void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, bool tune, const Options& o) {
+  setenv("SWB_SWIN_BLOCK_GEMM_TUNE", tune ? "1" : "0", 1);  // read by create
   const int64_t H = (lr_h + kWindow - 1) / kWindow * kWindow, W = (lr_w + kWindow - 1) / kWindow * kWindow;
   const int64_t B = o.batch, T = B * H * W;
   const size_t es = o.dtype == SWB_F32 ? 4 : 2, bytes = static_cast<size_t>(T * m.C) * es;
@@ -205,12 +219,20 @@ void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, const Options
     for (size_t s = 0; s < stages.size(); ++s) stage(stages[s], s == 0 ? x : y, y);
   };
 
-  const char* mode = graph ? "graph" : "direct";
+  const char* mode = graph ? (tune ? "graph" : "graph/heur") : (tune ? "direct" : "direct/heur");
+  // stage 0's first run: buffers, GEMM algorithms, masks, graph capture
+  const auto first_start = std::chrono::steady_clock::now();
+  stage(stages[0], x, y);
+  CUDA_OK(cudaStreamSynchronize(stream));
+  const double first_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - first_start).count();
   if (o.ncu) {
-    body();  // warm-up: buffers, masks, algorithms, graph capture
+    body();  // warm-up: the other stages' first runs
     CUDA_OK(cudaStreamSynchronize(stream));
+    CUDA_OK(cudaProfilerStart());
     body();
     CUDA_OK(cudaStreamSynchronize(stream));
+    CUDA_OK(cudaProfilerStop());
     std::printf("%s %lldx%lld (padded %lldx%lld) B=%lld %s %s: one stage ran once for profiling\n", m.name,
                 static_cast<long long>(lr_h), static_cast<long long>(lr_w), static_cast<long long>(H),
                 static_cast<long long>(W), static_cast<long long>(B), o.dtype == SWB_F16 ? "fp16" : "fp32", mode);
@@ -238,13 +260,13 @@ void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, const Options
     swb_swin_block_stats st{};
     Swb(swb_swin_block_stats_get(stages[0], &st, g_msg, sizeof g_msg), "stats");
     std::printf(
-        "%-11s %4lldx%-4lld (padded %4lldx%-4lld) B=%lld %s %-6s | stage (6 blocks): median %7.3f ms p10 %7.3f p90 "
+        "%-11s %4lldx%-4lld (padded %4lldx%-4lld) B=%lld %s %-11s | stage (6 blocks): median %7.3f ms p10 %7.3f p90 "
         "%7.3f | body (%lld stages, %lld blocks): median %7.3f ms p10 %7.3f p90 %7.3f | per block %.3f ms | "
-        "work %.0f MB/stage, weights %.1f MB/stage, replays %lld\n",
+        "first run %.1f ms | work %.0f MB/stage, weights %.1f MB/stage, replays %lld\n",
         m.name, static_cast<long long>(lr_h), static_cast<long long>(lr_w), static_cast<long long>(H),
         static_cast<long long>(W), static_cast<long long>(B), o.dtype == SWB_F16 ? "fp16" : "fp32", mode, one.median,
         one.p10, one.p90, static_cast<long long>(m.stages), static_cast<long long>(m.stages * kDepth), all.median,
-        all.p10, all.p90, all.median / static_cast<double>(m.stages * kDepth), st.workspace_bytes / 1e6,
+        all.p10, all.p90, all.median / static_cast<double>(m.stages * kDepth), first_ms, st.workspace_bytes / 1e6,
         st.weight_bytes / 1e6, static_cast<long long>(st.graph_replays));
     cudaEventDestroy(a);
     cudaEventDestroy(b);
@@ -269,6 +291,7 @@ int main(int argc, char** argv) {
   std::printf("%s; device %s (%d SMs)\n", swb_build_info(), prop.name, prop.multiProcessorCount);
   for (const Model& m : o.models)
     for (const auto& size : o.sizes)
-      for (bool graph : o.graphs) Bench(m, size.first, size.second, graph, o);
+      for (bool graph : o.graphs)
+        for (bool tune : o.tunes) Bench(m, size.first, size.second, graph, tune, o);
   return 0;
 }
