@@ -37,9 +37,14 @@ case $step in
   grep -E 'tests passed|Failed|FAIL' "$W/res-native/ctest.txt" | tail -8
   "$build/tests/test_cuda_swin_block" > "$W/res-native/test_cuda_swin_block.txt" 2>&1; echo "cuda swin_block test exit $?"
   timeout 150 "$build/tools/swin_block_bench" --size 384x512 --size 114x172 --runs 100 > "$W/res-native/swin_block_bench.txt" 2>&1
-  cat "$W/res-native/swin_block_bench.txt"
-  timeout 120 ncu --clock-control none --section SpeedOfLight --print-summary per-kernel "$build/tools/swin_block_bench" --ncu \
-    --model classical --size 384x512 --graph off > "$W/res-native/ncu-classical-384x512-stage.txt" 2>&1; echo "ncu exit $?"
+  timeout 60 "$build/tools/swin_block_bench" --model classical --size 384x512 --graph off --gemm-tune off \
+    > "$W/res-native/swin_block_bench-gemm-tune-off.txt" 2>&1
+  cut -c1-250 "$W/res-native/swin_block_bench.txt" "$W/res-native/swin_block_bench-gemm-tune-off.txt"
+  ncu_txt=$W/res-native/ncu-classical-384x512-stage.txt
+  timeout 150 ncu --clock-control none --profile-from-start off --section SpeedOfLight --print-summary per-kernel \
+    "$build/tools/swin_block_bench" --ncu --model classical --size 384x512 --graph off > "$ncu_txt" 2>&1; echo "ncu exit $?"
+  awk '/Invocations/{n=$0} /Duration/{t=$NF} /Memory Throughput/{m=$NF} /DRAM Throughput/{d=$NF} /Compute \(SM\)/{printf "%8s us mem %5s%% dram %5s%% sm %5s%% %s\n", t, m, d, $NF, substr(n,3,90)}' \
+    "$ncu_txt" | tee "$W/res-native/ncu-summary.txt"
   pack res-native
   ;;
 2)
