@@ -70,15 +70,15 @@ case $step in
 5) peers384 lightweight-x2 ;;
 6)
   timeout 200 "$bundle/gpu-run.sh" run --sweep ablation-gpu --tasks classical-x2 lightweight-x2 color-dn15 --size 114x172 --out "$W/res-114" 2>&1 | tail -40
-  timeout 300 "$bundle/gpu-run.sh" peers --join ablation --tasks classical-x2 lightweight-x2 --size 114x172 \
-    --modes compile-default,compile-reduce-overhead \
-    --golden "$PWD/tests/fixtures/golden" --timeout 290 --out "$W/res-114" 2>&1 | tail -10
+  timeout 360 "$bundle/gpu-run.sh" peers --join ablation --tasks classical-x2 lightweight-x2 --size 114x172 \
+    --modes eager-fp32-perblock,compile-default,compile-reduce-overhead \
+    --golden "$PWD/tests/fixtures/golden" --timeout 350 --out "$W/res-114" 2>&1 | tail -10
   pack res-114
   ;;
 7)
   gcc -O2 scripts/unzstd.c -lzstd -o "$W/unzstd" && cat "$W"/parts/c* | "$W/unzstd" > "$bundle/libonnxruntime_providers_cuda.so" || exit 1
   ls -la "$bundle"/libonnxruntime*
-  timeout 430 "$bundle/gpu-run.sh" run --sweep ort-parity-gpu --size 384x512 --out "$W/res-parity" 2>&1 | tail -40
+  timeout 430 "$bundle/gpu-run.sh" run --sweep ort-parity-gpu --out "$W/res-parity" 2>&1 | tail -40
   k=window_mask,ln_roll_partition,reverse_roll_add,qkv_split,layer_norm_fp32,window_attention
   "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels $k -o "$W/ops.onnx" > /dev/null &&
   "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels $k,swin_block -o "$W/block.onnx" > /dev/null &&

@@ -68,7 +68,7 @@ run() {  # name model pass [extra args]
 }
 
 for pass in async blocking; do
-  run plain "$plain" "$pass" --ops "$ops_lib"
+  run plain "$plain" "$pass"
   run ops "$ops" "$pass" --ops "$ops_lib"
 done
 

@@ -39,12 +39,11 @@ public static class ResultFormat
             var ok = q.Where(r => r.IsOk).ToList();
             if (ok.Count == 0) continue;
             w.WriteLine();
-            var stat = string.Join("/", ok.Select(r => r.Statistic).Distinct());
-            w.WriteLine($"{q.Key} ({stat} of {string.Join("/", ok.Select(r => r.Samples).Distinct())} samples; speedup = baseline {stat} / {stat}, " +
+            w.WriteLine($"{q.Key} (median of {string.Join("/", ok.Select(r => r.Samples).Distinct())} samples; speedup = baseline median / median, " +
                         "[99.9% interval], ? = interval contains 1.0)");
-            w.WriteLine($"{"case",-30} {"variant",-44} {stat + " ms",10} {"±CI ms",8} {"p5–p95 ms",17} {"speedup",-24} {"PSNR vs FP32",12} {"memory MB",-22}");
+            w.WriteLine($"{"case",-30} {"variant",-44} {"median ms",10} {"±CI ms",8} {"p5–p95 ms",17} {"speedup",-24} {"PSNR vs FP32",12} {"memory MB",-22}");
             foreach (var r in ok.OrderBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Dataset).ThenBy(r => r.H * r.W).ThenBy(r => r.Step))
-                w.WriteLine($"{Short(r),-30} {r.Variant,-44} {Ms(r.CenterMs),10} {Ms(r.Ci999HalfwidthMs),8} {$"{Ms(r.P5Ms)}–{Ms(r.P95Ms)}",17} " +
+                w.WriteLine($"{Short(r),-30} {r.Variant,-44} {Ms(r.MedianMs),10} {Ms(r.Ci999HalfwidthMs),8} {$"{Ms(r.P5Ms)}–{Ms(r.P95Ms)}",17} " +
                             $"{SpeedupWithInterval(r),-24} {Psnr(r.FidelityPsnrDb),12} {Memory(r),-22}");
         }
         var notMeasured = rows.Where(r => !r.IsOk).ToList();

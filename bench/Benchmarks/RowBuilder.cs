@@ -67,7 +67,6 @@ public static class RowBuilder
         Plugins = PluginsText(v.Options.Kernels),
         Backend = v.BackendToken,
         Device = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu",
-        Statistic = LatencyStatistic.For(device),
         Precision = v.Precision.ToString().ToLowerInvariant(),
         Dataset = c.Dataset,
         SizeClass = c.SizeClass,

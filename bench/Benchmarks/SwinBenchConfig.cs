@@ -15,8 +15,7 @@ namespace SwinBench.Benchmarks;
 /// The one BenchmarkDotNet configuration of SwinBench: in-process (works without an SDK, e.g. on the GPU machine, and
 /// lets the benchmarks share the run's sweep and measurements), the monitoring strategy for millisecond-to-second
 /// operations (one invocation per iteration, warm-up excluded), the sweep's warm-up and iteration counts, and the
-/// columns SwinBench's own table shows: the median (and on CPU sweeps the minimum, the statistic of CPU rows: see
-/// <see cref="LatencyStatistic"/>), the 99.9% confidence half-width,
+/// columns SwinBench's own table shows: the median (the statistic of the whole study), the 99.9% confidence half-width,
 /// p5/p95, the sample count, the speedup over the question's baseline variant computed by <see cref="ResultMath"/>
 /// (the CSV's definition), fidelity and memory.
 /// </summary>
@@ -35,7 +34,6 @@ public sealed class SwinBenchConfig : ManualConfig
         AddColumnProvider(DefaultColumnProviders.Params);
         AddColumn(StatisticColumn.Median, new RowColumn("CI99.9% ±", r => ResultFormat.Ms(r.Ci999HalfwidthMs) + " ms"),
             StatisticColumn.P95, StatisticColumn.Iterations);
-        if (sweep is not null && LatencyStatistic.For(sweep.Device) == LatencyStatistic.Min) AddColumn(StatisticColumn.Min);
         AddColumn(new RowColumn("Speedup", r => ResultFormat.SpeedupWithInterval(r)));
         AddColumn(new RowColumn("PSNR vs FP32", r => ResultFormat.Psnr(r.FidelityPsnrDb)));
         AddColumn(new RowColumn("Memory MB", r => ResultFormat.Memory(r)));

@@ -19,8 +19,8 @@ namespace SwinBench.Reporting;
 /// outputs drawn at a cap and labelled "identical").</item>
 /// <item><c>q_ablation_&lt;task&gt;.png</c> (the ablation question only): per task, the latency of each cumulative step
 /// with its speedup over the baseline, and the time each step saved.</item>
-/// <item><c>q_latency_vs_mp.png</c>: latency (each row's statistic) against input megapixels, a line per task and variant.</item>
-/// <item><c>q_backends.png</c>: per task, the fastest latency of each backend/device/precision at one input size
+/// <item><c>q_latency_vs_mp.png</c>: median latency against input megapixels, a line per task and variant.</item>
+/// <item><c>q_backends.png</c>: per task, the fastest median latency of each backend/device/precision at one input size
 /// that they were all (or most) measured on; drawn when the question has rows of at least two backends.</item>
 /// </list>
 /// </remarks>
@@ -94,7 +94,7 @@ public static class Charts
         var intervals = candidates.Any(r => double.IsFinite(r.SpeedupLow)) ? " (error bars: 99.9% interval)" : "";
         var plt = NewPlot(question,
             (precision == "fp32" ? "best FP32 variant's speedup over the baseline" : "best FP16 variant's speedup over the FP32 baseline") + intervals,
-            "dataset (size class)", $"speedup of {ReportData.StatisticOf(candidates)} latency per image (×)");
+            "dataset (size class)", "speedup of median latency per image (×)");
         var best = series.Select(s => categories.Select(c =>
             candidates.Where(r => SeriesOf(r) == s && ReportData.DatasetCategory(r) == c).MaxBy(r => r.Speedup)).ToArray()).ToList();
         var values = best.Select(b => b.Select(r => r is null ? ((double, string)?)null
@@ -169,25 +169,25 @@ public static class Charts
             .ThenBy(g => g.Key.Backend, StringComparer.Ordinal)
             .FirstOrDefault();
         if (group is null) return null;
-        var steps = group.GroupBy(r => r.Step).OrderBy(g => g.Key).Select(g => g.MinBy(r => r.CenterMs)!).ToList();
+        var steps = group.GroupBy(r => r.Step).OrderBy(g => g.Key).Select(g => g.MinBy(r => r.MedianMs)!).ToList();
         if (steps.Count < 2) return null;
 
         var first = steps[0];
         var plt = NewPlot(question,
             $"{task}: {first.Dataset} {first.SizeClass} {first.H}×{first.W}, {ReportData.BackendDevice(first)}",
-            "cumulative step", $"{ReportData.StatisticOf(steps)} latency per image (ms)");
+            "cumulative step", "median latency per image (ms)");
         var latency = new List<Bar>();
         var saved = new List<Bar>();
         var keep = plt.Add.Palette.GetColor(0);
         for (var i = 0; i < steps.Count; i++)
         {
-            var ms = steps[i].CenterMs;
+            var ms = steps[i].MedianMs;
             latency.Add(new Bar
             {
                 Position = i, Value = ms, FillColor = keep, Size = 0.7,
-                Label = $"{ReportData.Speedup(double.IsFinite(steps[i].Speedup) ? steps[i].Speedup : first.CenterMs / ms)}\n{ReportData.Ms(ms)} ms",
+                Label = $"{ReportData.Speedup(double.IsFinite(steps[i].Speedup) ? steps[i].Speedup : first.MedianMs / ms)}\n{ReportData.Ms(ms)} ms",
             });
-            var previous = i == 0 ? ms : steps[i - 1].CenterMs;
+            var previous = i == 0 ? ms : steps[i - 1].MedianMs;
             if (previous > ms)
                 saved.Add(new Bar
                 {
@@ -227,8 +227,7 @@ public static class Charts
         if (points.Count == 0) return null;
 
         var severalBackends = points.Select(r => $"{ReportData.BackendDevice(r)}").Distinct().Count() > 1;
-        var stat = ReportData.StatisticOf(points);
-        var plt = NewPlot(question, $"{stat} latency against input size", "input size (megapixels)", $"{stat} latency per image (ms)");
+        var plt = NewPlot(question, "median latency against input size", "input size (megapixels)", "median latency per image (ms)");
         var lines = points
             .GroupBy(r => $"{r.Task} · {ReportData.VariantWithPrecision(r)}" + (severalBackends ? $" · {ReportData.BackendDevice(r)}" : ""))
             .OrderBy(g => g.First().Task, StringComparer.Ordinal)
@@ -241,7 +240,7 @@ public static class Charts
         foreach (var line in lines)
         {
             var xy = line.GroupBy(r => r.Megapixels).OrderBy(g => g.Key)
-                .Select(g => (X: g.Key, Y: g.Average(r => r.CenterMs))).ToArray();
+                .Select(g => (X: g.Key, Y: g.Average(r => r.MedianMs))).ToArray();
             var scatter = plt.Add.Scatter(xy.Select(p => p.X).ToArray(), xy.Select(p => p.Y).ToArray(), palette.GetColor(index));
             scatter.LegendText = line.Key;
             scatter.MarkerSize = 7;
@@ -274,13 +273,12 @@ public static class Charts
         if (!perTask.Any(t => t.Rows.Select(Combo).Distinct().Count() >= 2)) return null;
 
         var combos = perTask.SelectMany(t => t.Rows).Select(Combo).Distinct().Order(StringComparer.Ordinal).ToList();
-        var stat = ReportData.StatisticOf(perTask.SelectMany(t => t.Rows));
-        var plt = NewPlot(question, $"backends: fastest variant's {stat} latency at a size measured on each",
-            "task and input", $"{stat} latency per image (ms)");
+        var plt = NewPlot(question, "backends: fastest variant's median latency at a size measured on each",
+            "task and input", "median latency per image (ms)");
         var values = combos.Select(c => perTask.Select(t =>
         {
-            var best = t.Rows.Where(r => Combo(r) == c).MinBy(r => r.CenterMs);
-            return best is null ? ((double, string)?)null : (best.CenterMs, ReportData.Ms(best.CenterMs));
+            var best = t.Rows.Where(r => Combo(r) == c).MinBy(r => r.MedianMs);
+            return best is null ? ((double, string)?)null : (best.MedianMs, ReportData.Ms(best.MedianMs));
         }).ToArray()).ToList();
         AddGroupedBars(plt, perTask.Select(t => t.Category).ToList(), combos, values);
         plt.Axes.Margins(0.03, 0.03, 0, 0.15);

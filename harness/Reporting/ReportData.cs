@@ -13,11 +13,7 @@ internal static class ReportData
     /// (<see cref="ResultMath.FillSpeedups"/>), keeping for each case only its latest measurement (see <see cref="CaseKey"/>).
     /// </summary>
     public static List<ResultRow> Usable(IEnumerable<ResultRow> rows) =>
-        Latest(WithSpeedups(rows).Where(r => r.IsOk && double.IsFinite(r.CenterMs)));
-
-    /// <summary>The latency statistic of the rows (<see cref="ResultRow.Statistic"/>), "median/min" when they mix.</summary>
-    public static string StatisticOf(IEnumerable<ResultRow> rows) =>
-        string.Join("/", rows.Select(r => r.Statistic).Distinct().Order(StringComparer.Ordinal)) is { Length: > 0 } s ? s : LatencyStatistic.Median;
+        Latest(WithSpeedups(rows).Where(r => r.IsOk && double.IsFinite(r.MedianMs)));
 
     /// <summary>Copies of the rows in which a speedup that is NaN is computed from the rows themselves.</summary>
     public static List<ResultRow> WithSpeedups(IEnumerable<ResultRow> rows)

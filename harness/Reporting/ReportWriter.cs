@@ -79,10 +79,8 @@ public static class ReportWriter
 
     /// <summary>The definitions every question section uses.</summary>
     public const string Definitions =
-        "Latency is per image; the statistic (column *statistic*, as in the console tables) is the **median** of the timed " +
-        "samples on GPUs and the **minimum** on CPUs, where noise only adds time (other processes, page faults) and the " +
-        "minimum is what reproduces run to run. " +
-        "**Speedup** s = m_b / m_x: the baseline variant's latency over this row's, where the baseline is the question's " +
+        "Latency is per image; the statistic is the **median** of the timed samples (as in the console tables). " +
+        "**Speedup** s = m_b / m_x: the baseline variant's median over this row's, where the baseline is the question's " +
         "baseline variant for the same run, task, device and input (across backends and precisions). Its **interval** " +
         "combines both rows' spreads at their worst: with h the half-width of a row's 99.9% confidence interval " +
         "(Student t with n − 1 degrees of freedom × standard error of its samples), low = (m_b − h_b) / (m_x + h_x) and " +
@@ -124,12 +122,12 @@ public static class ReportWriter
                     var on = backend.Length > 0 ? $"{Cell(backend)} / {Cell(device)}" : Cell(device);
                     md.AppendLine($"### {Cell(task.Key)} on {on} ({Cell(deviceName)}; model {Cell(models)})").AppendLine();
                     var ordered = ReportData.ByInput(target).ThenBy(r => r.Step).ThenBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Precision, StringComparer.Ordinal);
-                    Table(md, ["Variant", "Backend", "Precision", "Dataset", "Size", "H×W", "MP", "ms", "statistic", "±CI99.9 ms", "p5–p95 ms", "n",
+                    Table(md, ["Variant", "Backend", "Precision", "Dataset", "Size", "H×W", "MP", "median ms", "±CI99.9 ms", "p5–p95 ms", "n",
                             "speedup", "interval", "", "PSNR vs FP32", "memory MB"],
                         ordered.Select(r => new[]
                         {
                             r.IsBaseline ? r.Variant + " (baseline)" : r.Variant, r.Backend, r.Precision, Input(r), r.SizeClass,
-                            $"{r.H}×{r.W}", ReportData.Mp(r.Megapixels), ReportData.Ms(r.CenterMs), r.Statistic, ReportData.Ms(r.Ci999HalfwidthMs),
+                            $"{r.H}×{r.W}", ReportData.Mp(r.Megapixels), ReportData.Ms(r.MedianMs), ReportData.Ms(r.Ci999HalfwidthMs),
                             double.IsFinite(r.P5Ms) ? $"{ReportData.Ms(r.P5Ms)}–{ReportData.Ms(r.P95Ms)}" : $"–{ReportData.Ms(r.P95Ms)}",
                             r.Samples.ToString(CultureInfo.InvariantCulture),
                             double.IsFinite(r.Speedup) ? ReportData.Speedup(r.Speedup) : r.SpeedupNote.Length > 0 ? $"– ({r.SpeedupNote})" : "–",

@@ -112,19 +112,3 @@ internal static class StudentT
         return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(sum);
     }
 }
-
-/// <summary>
-/// Which latency statistic a row's speedup, table cell and chart bar use, by device. GPU timings are tight and the
-/// median is the study's statistic. CPU timings on a small shared machine carry additive noise (other processes,
-/// page faults, frequency changes: a forward pass can only be slowed, never sped up), so the minimum over the
-/// interleaved samples is the reproducible estimate of a CPU variant's cost; the median of the same samples moved by up
-/// to 17% between two identical quick runs, the minimum by under 8%.
-/// </summary>
-public static class LatencyStatistic
-{
-    public const string Median = "median";
-    public const string Min = "min";
-
-    /// <summary>The statistic of rows measured on <paramref name="device"/> ("cpu", "cuda", "cuda:0", ...).</summary>
-    public static string For(string device) => device.StartsWith("cpu", StringComparison.OrdinalIgnoreCase) ? Min : Median;
-}

@@ -55,15 +55,14 @@ public static class ResultMath
     /// <summary>The baseline row of one group of <see cref="GroupKey"/>, or null when it has no usable one.</summary>
     public static ResultRow? BaselineOf(IEnumerable<ResultRow> group)
     {
-        var usable = group.Where(r => r.IsOk && IsPositiveFinite(r.CenterMs)).ToList();
+        var usable = group.Where(r => r.IsOk && IsPositiveFinite(r.MedianMs)).ToList();
         var candidates = usable.Where(r => r.Question.Length > 0 ? r.IsBaseline : r.Step == 0).ToList();
         return candidates.FirstOrDefault(r => string.Equals(r.Precision, "fp32", StringComparison.OrdinalIgnoreCase))
                ?? candidates.FirstOrDefault();
     }
 
     /// <summary>
-    /// The speedup of <paramref name="row"/> over <paramref name="baseline"/>: s = m_b / m_x of the two rows' latencies
-    /// under their statistic (<see cref="ResultRow.CenterMs"/>: the median on GPUs, the minimum on CPUs). Its
+    /// The speedup of <paramref name="row"/> over <paramref name="baseline"/>: s = m_b / m_x of the two medians. Its
     /// interval combines the rows' spreads at their worst: with h the 99.9% confidence half-width of a row
     /// (<see cref="ResultRow.Ci999HalfwidthMs"/>), low = (m_b − h_b) / (m_x + h_x) and high = (m_b + h_b) / (m_x − h_x)
     /// (+∞ when m_x ≤ h_x, low at least 0). A speedup whose interval contains 1.0 is not shown to differ from the
@@ -72,18 +71,17 @@ public static class ResultMath
     public static Speedup SpeedupOf(ResultRow? baseline, ResultRow row)
     {
         if (!row.IsOk) return Speedup.Missing("not measured");
-        if (!IsPositiveFinite(row.CenterMs)) return Speedup.Missing($"no {row.Statistic} latency");
+        if (!IsPositiveFinite(row.MedianMs)) return Speedup.Missing("no median latency");
         if (baseline is null)
             return Speedup.Missing(row.Question.Length > 0
                 ? $"no ok baseline row of question {row.Question} for this case and device"
                 : "no ok step-0 baseline row for this case, backend and device");
         if (ReferenceEquals(baseline, row)) return new Speedup(1.0, double.NaN, double.NaN, "");
-        double mb = baseline.CenterMs, mx = row.CenterMs;
-        var value = mb / mx;
+        var value = baseline.MedianMs / row.MedianMs;
         double hb = baseline.Ci999HalfwidthMs, hx = row.Ci999HalfwidthMs;
         if (!double.IsFinite(hb) || !double.IsFinite(hx) || hb < 0 || hx < 0) return new Speedup(value, double.NaN, double.NaN, "");
-        var low = Math.Max(0, mb - hb) / (mx + hx);
-        var high = mx - hx > 0 ? (mb + hb) / (mx - hx) : double.PositiveInfinity;
+        var low = Math.Max(0, baseline.MedianMs - hb) / (row.MedianMs + hx);
+        var high = row.MedianMs - hx > 0 ? (baseline.MedianMs + hb) / (row.MedianMs - hx) : double.PositiveInfinity;
         return new Speedup(value, low, high, "");
     }
 

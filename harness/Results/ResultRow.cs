@@ -111,22 +111,7 @@ public sealed record ResultRow
     /// <summary>How many timed samples (iterations, one forward pass each) the statistics are over.</summary>
     public int Samples { get; set; }
 
-    /// <summary>
-    /// The latency statistic speedups, tables and charts use for this row (<see cref="LatencyStatistic"/>):
-    /// <c>median</c> (GPU rows; also rows written before the column existed) or <c>min</c> (CPU rows).
-    /// </summary>
-    public string Statistic
-    {
-        get => _statistic;
-        set => _statistic = string.IsNullOrEmpty(value) ? LatencyStatistic.Median : value;
-    }
-
-    private string _statistic = LatencyStatistic.Median;
-
-    /// <summary>The row's latency under its <see cref="Statistic"/>: <see cref="MinMs"/> or <see cref="MedianMs"/>.</summary>
-    public double CenterMs => Statistic == LatencyStatistic.Min ? MinMs : MedianMs;
-
-    /// <summary>Baseline latency / this latency (each row's <see cref="CenterMs"/>) within the row's group; see <see cref="ResultMath.FillSpeedups"/>.</summary>
+    /// <summary>Baseline median / this median within the row's group; see <see cref="ResultMath.FillSpeedups"/>.</summary>
     public double Speedup { get; set; } = double.NaN;
 
     /// <summary>

@@ -41,7 +41,6 @@ internal sealed partial class ResultRowMap
     [CsvColumn("ci99_9_halfwidth_ms", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double Ci999HalfwidthMs { get; set; }
     [CsvColumn("min_ms")] [CsvConverter(typeof(CsvDoubleConverter))] public double MinMs { get; set; }
     [CsvColumn("samples")] public int Samples { get; set; }
-    [CsvColumn("statistic", Optional = true)] public string Statistic { get; set; } = "";
     [CsvColumn("speedup")] [CsvConverter(typeof(CsvDoubleConverter))] public double Speedup { get; set; }
     [CsvColumn("speedup_low", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double SpeedupLow { get; set; }
     [CsvColumn("speedup_high", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double SpeedupHigh { get; set; }

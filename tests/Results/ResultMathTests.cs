@@ -113,23 +113,6 @@ public class ResultMathTests
     }
 
     [Fact]
-    public void Cpu_rows_compare_their_minimum_and_gpu_rows_their_median()
-    {
-        Assert.Equal(LatencyStatistic.Min, LatencyStatistic.For("cpu"));
-        Assert.Equal(LatencyStatistic.Median, LatencyStatistic.For("cuda:0"));
-        var b = Q("base", 200, baseline: true, device: "cpu", ci: 10) with { MinMs = 150, Statistic = LatencyStatistic.Min };
-        var x = Q("v", 90, device: "cpu", ci: 5) with { MinMs = 100, Statistic = LatencyStatistic.Min };
-        var s = ResultMath.SpeedupOf(b, x);
-        Assert.Equal(1.5, s.Value, 12);
-        Assert.Equal(140.0 / 105.0, s.Low, 12);
-        Assert.Equal(160.0 / 95.0, s.High, 12);
-        Assert.Equal(100, x.CenterMs);
-        Assert.Equal(90, (x with { Statistic = LatencyStatistic.Median }).CenterMs);
-        var noMin = ResultMath.SpeedupOf(b, x with { MinMs = double.NaN });
-        Assert.Equal("no min latency", noMin.Note);
-    }
-
-    [Fact]
     public void The_interval_combines_both_spreads_at_their_worst()
     {
         var b = Q("base", 100, baseline: true, ci: 10);
