@@ -68,7 +68,7 @@ run() {  # name model pass [extra args]
 }
 
 for pass in async blocking; do
-  run plain "$plain" "$pass"
+  run plain "$plain" "$pass" --ops "$ops_lib"
   run ops "$ops" "$pass" --ops "$ops_lib"
 done
 
