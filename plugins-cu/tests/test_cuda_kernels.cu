@@ -14,28 +14,9 @@
 
 #include "half.h"
 #include "swinbench_plugins.h"
+#include "cuda_check.h"
 
 namespace {
-
-int g_failures = 0, g_checks = 0;
-char g_msg[512];
-
-#define CUDA_OK(x)                                                                                   \
-  do {                                                                                               \
-    cudaError_t e_ = (x);                                                                            \
-    if (e_ != cudaSuccess) {                                                                         \
-      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__);          \
-      std::exit(2);                                                                                  \
-    }                                                                                                \
-  } while (0)
-
-void Check(bool ok, const std::string& what) {
-  ++g_checks;
-  if (!ok) {
-    ++g_failures;
-    std::printf("FAIL %s\n", what.c_str());
-  }
-}
 
 void Status(int status, const char* what) {
   Check(status == SWB_OK, std::string(what) + ": " + g_msg);
@@ -338,11 +319,7 @@ void TimeMask(int64_t H, int64_t W) {
 }  // namespace
 
 int main() {
-  int count = 0;
-  if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
-    std::printf("no CUDA device: skipping the CUDA kernel tests\n");
-    return 77;  // ctest SKIP_RETURN_CODE
-  }
+  if (NoDevice("CUDA kernel tests")) return kSkip;
   std::printf("%s\n", swb_build_info());
   for (swb_dtype t : {SWB_F32, SWB_F16}) {
     TestWindowOps(t, 2, 24, 40, 36, 8, 4);   // 3 x 5 windows, C = 36
@@ -358,6 +335,5 @@ int main() {
   }
   TimeMask(384, 512);
   TimeBlockKernels();
-  std::printf("%d checks, %d failures\n", g_checks, g_failures);
-  return g_failures == 0 ? 0 : 1;
+  return Summary();
 }

@@ -25,28 +25,9 @@
 #include "half.h"
 #include "swin_attention.cuh"  // the chain's attention kernel (header-only), compiled into this test as well
 #include "swinbench_plugins.h"
+#include "cuda_check.h"
 
 namespace {
-
-int g_failures = 0, g_checks = 0;
-char g_msg[512];
-
-#define CUDA_OK(x)                                                                          \
-  do {                                                                                      \
-    cudaError_t e_ = (x);                                                                   \
-    if (e_ != cudaSuccess) {                                                                \
-      std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); \
-      std::exit(2);                                                                         \
-    }                                                                                       \
-  } while (0)
-
-void Check(bool ok, const std::string& what) {
-  ++g_checks;
-  if (!ok) {
-    ++g_failures;
-    std::printf("FAIL %s\n", what.c_str());
-  }
-}
 
 float RoundHalf(float f) { return swb::HalfToFloat(swb::FloatToHalf(f)); }
 
@@ -649,11 +630,7 @@ void TestErrors() {
 }  // namespace
 
 int main() {
-  int count = 0;
-  if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
-    std::printf("no CUDA device: skipping the CUDA swin_block tests\n");
-    return 77;  // ctest SKIP_RETURN_CODE
-  }
+  if (NoDevice("CUDA swin_block tests")) return kSkip;
   std::printf("%s\n", swb_build_info());
   TestConfig({"lightweight", 60, 6, 120, 8, {0, 4, 0, 4}, 2, 16, 24}, 1, true);
   TestConfig({"classical", 180, 6, 360, 8, {0, 4, 0, 4, 0, 4}, 1, 24, 32}, 2, true);
@@ -674,6 +651,5 @@ int main() {
   TestChainAttention();
   TestShapes();
   TestErrors();
-  std::printf("%d checks, %d failures\n", g_checks, g_failures);
-  return g_failures == 0 ? 0 : 1;
+  return Summary();
 }
