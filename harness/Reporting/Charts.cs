@@ -179,6 +179,8 @@ public static class Charts
         var latency = new List<Bar>();
         var saved = new List<Bar>();
         var keep = plt.Add.Palette.GetColor(0);
+        // a saved segment shorter than this has no room for its label (the bar's own label sits right above it)
+        var labelledSaving = 0.25 * steps.Max(s => s.MedianMs);
         for (var i = 0; i < steps.Count; i++)
         {
             var ms = steps[i].MedianMs;
@@ -192,7 +194,7 @@ public static class Charts
                 saved.Add(new Bar
                 {
                     Position = i, ValueBase = ms, Value = previous, FillColor = Colors.LightGray, Size = 0.7,
-                    Label = $"−{ReportData.Ms(previous - ms)} ms", CenterLabel = true,
+                    Label = previous - ms >= labelledSaving ? $"−{ReportData.Ms(previous - ms)} ms" : "", CenterLabel = true,
                 });
         }
         // The saved segments go first so that the labels on top of the latency bars are drawn over them.
@@ -338,7 +340,7 @@ public static class Charts
         plt.Axes.Bottom.MajorTickStyle.Length = 0;
     }
 
-    /// <summary>Breaks a line at spaces or slashes so that no line is longer than <paramref name="maxChars"/> (where it can).</summary>
+    /// <summary>Breaks a line at spaces, slashes, underscores, colons or before a plus so that no line is longer than <paramref name="maxChars"/> (where it can).</summary>
     internal static string Wrap(string text, int maxChars)
     {
         if (text.Length <= maxChars) return text;
@@ -363,7 +365,14 @@ public static class Charts
         var start = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            if (text[i] is not (' ' or '/')) continue;
+            // a line may end after a space, '/', '_' or ':', or before a '+' (kernel tokens: "+ln_roll_partition")
+            if (text[i] == '+' && i > start)
+            {
+                yield return text[start..i];
+                start = i;
+                continue;
+            }
+            if (text[i] is not (' ' or '/' or '_' or ':')) continue;
             yield return text[start..(i + 1)];
             start = i + 1;
         }

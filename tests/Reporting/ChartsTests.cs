@@ -136,6 +136,8 @@ public class ChartLabelTests
     [InlineData("+ fused LayerNorm plugin", 12, "+ fused\nLayerNorm\nplugin")]
     [InlineData("perblock/fp32/ln-fused", 10, "perblock/\nfp32/\nln-fused")]
     [InlineData("averyveryverylongword", 8, "averyveryverylongword")]
+    [InlineData("+window_attention+aligned_rows", 12, "+window_\nattention\n+aligned_\nrows")]
+    [InlineData("torchsharp:perblock/fp32", 12, "torchsharp:\nperblock/\nfp32")]
     public void Long_tick_labels_wrap_at_spaces_and_slashes(string text, int max, string expected) =>
         Assert.Equal(expected, Charts.Wrap(text, max));
 }
