@@ -49,6 +49,38 @@ __device__ __forceinline__ float WarpMax(float v) {
   return v;
 }
 
+// Softmax numerators of one m16n8k16 score tile pair per thread (mma.sync accumulator layout): s[j][0..1] are row g and
+// s[j][2..3] row g + 8 of key tile j, -infinity where a key does not count. Each row's maximum is reduced over the four
+// threads of the quad that hold it, s becomes exp(s - row max) (0 for -infinity), and sum_a / sum_b receive the rows'
+// sums over the quad (0 for a row that is -infinity everywhere).
+__device__ __forceinline__ void QuadRowSoftmaxNumerators(float (&s)[8][4], float& sum_a, float& sum_b) {
+  float max_a = -INFINITY, max_b = -INFINITY;
+#pragma unroll
+  for (int j = 0; j < 8; ++j) {
+    max_a = fmaxf(max_a, fmaxf(s[j][0], s[j][1]));
+    max_b = fmaxf(max_b, fmaxf(s[j][2], s[j][3]));
+  }
+#pragma unroll
+  for (int o = 1; o <= 2; o <<= 1) {
+    max_a = fmaxf(max_a, __shfl_xor_sync(0xffffffffu, max_a, o));
+    max_b = fmaxf(max_b, __shfl_xor_sync(0xffffffffu, max_b, o));
+  }
+  sum_a = 0.f;
+  sum_b = 0.f;
+#pragma unroll
+  for (int j = 0; j < 8; ++j) {
+#pragma unroll
+    for (int e = 0; e < 4; ++e) s[j][e] = s[j][e] == -INFINITY ? 0.f : __expf(s[j][e] - (e < 2 ? max_a : max_b));
+    sum_a += s[j][0] + s[j][1];
+    sum_b += s[j][2] + s[j][3];
+  }
+#pragma unroll
+  for (int o = 1; o <= 2; o <<= 1) {
+    sum_a += __shfl_xor_sync(0xffffffffu, sum_a, o);
+    sum_b += __shfl_xor_sync(0xffffffffu, sum_b, o);
+  }
+}
+
 // Two adjacent elements as float2 (the pointer must be aligned to two elements).
 __device__ __forceinline__ float2 Load2(const float* p) { return *reinterpret_cast<const float2*>(p); }
 __device__ __forceinline__ float2 Load2(const __half* p) { return __half22float2(*reinterpret_cast<const __half2*>(p)); }

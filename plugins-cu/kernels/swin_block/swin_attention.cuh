@@ -178,7 +178,6 @@ __global__ void __launch_bounds__(kAttnWarps * 32, 2)
     for (int j = 0; j < 8; ++j) bias[j] = bf[j * 32];
     const int region_a = masked ? AttnRegion(ra, ws, wy, wx, H, W, shift) : 0;
     const int region_b = masked ? AttnRegion(rb, ws, wy, wx, H, W, shift) : 0;
-    float max_a = -INFINITY, max_b = -INFINITY;
 #pragma unroll
     for (int j = 0; j < 8; ++j) {
       const float bv[4] = {bias[j].x, bias[j].y, bias[j].z, bias[j].w};
@@ -189,27 +188,9 @@ __global__ void __launch_bounds__(kAttnWarps * 32, 2)
           x += -100.f;
         s[j][e] = x;
       }
-      max_a = fmaxf(max_a, fmaxf(s[j][0], s[j][1]));
-      max_b = fmaxf(max_b, fmaxf(s[j][2], s[j][3]));
     }
-#pragma unroll
-    for (int o = 1; o <= 2; o <<= 1) {
-      max_a = fmaxf(max_a, __shfl_xor_sync(0xffffffffu, max_a, o));
-      max_b = fmaxf(max_b, __shfl_xor_sync(0xffffffffu, max_b, o));
-    }
-    float sum_a = 0.f, sum_b = 0.f;
-#pragma unroll
-    for (int j = 0; j < 8; ++j) {
-#pragma unroll
-      for (int e = 0; e < 4; ++e) s[j][e] = s[j][e] == -INFINITY ? 0.f : __expf(s[j][e] - (e < 2 ? max_a : max_b));
-      sum_a += s[j][0] + s[j][1];
-      sum_b += s[j][2] + s[j][3];
-    }
-#pragma unroll
-    for (int o = 1; o <= 2; o <<= 1) {
-      sum_a += __shfl_xor_sync(0xffffffffu, sum_a, o);
-      sum_b += __shfl_xor_sync(0xffffffffu, sum_b, o);
-    }
+    float sum_a, sum_b;
+    swb::QuadRowSoftmaxNumerators(s, sum_a, sum_b);
     // the unnormalized probabilities (in [0, 1]) rounded to FP16 once, as pairs: p[j] = rows g (0) and g + 8 (1)
     uint32_t p[8][2];
 #pragma unroll

@@ -186,7 +186,6 @@ __global__ void __launch_bounds__(kTcWarps * 32)
   // softmax(scale * S + bias + mask) over each row, float32; padded keys (and padded query rows) get probability 0
   const float* bias_h = bias + static_cast<int64_t>(h) * N * N;
   const float* mask_w = mask == nullptr ? nullptr : mask + (bw % nW) * N * N;
-  float max_a = -INFINITY, max_b = -INFINITY;
 #pragma unroll
   for (int j = 0; j < 8; ++j) {
 #pragma unroll
@@ -199,30 +198,9 @@ __global__ void __launch_bounds__(kTcWarps * 32)
       }
       s[j][e] = x;
     }
-    max_a = fmaxf(max_a, fmaxf(s[j][0], s[j][1]));
-    max_b = fmaxf(max_b, fmaxf(s[j][2], s[j][3]));
   }
-#pragma unroll
-  for (int o = 1; o <= 2; o <<= 1) {
-    max_a = fmaxf(max_a, __shfl_xor_sync(0xffffffffu, max_a, o));
-    max_b = fmaxf(max_b, __shfl_xor_sync(0xffffffffu, max_b, o));
-  }
-  float sum_a = 0.f, sum_b = 0.f;
-#pragma unroll
-  for (int j = 0; j < 8; ++j) {
-#pragma unroll
-    for (int e = 0; e < 4; ++e) {
-      const float m = e < 2 ? max_a : max_b;
-      s[j][e] = s[j][e] == -INFINITY ? 0.f : __expf(s[j][e] - m);
-    }
-    sum_a += s[j][0] + s[j][1];
-    sum_b += s[j][2] + s[j][3];
-  }
-#pragma unroll
-  for (int o = 1; o <= 2; o <<= 1) {
-    sum_a += __shfl_xor_sync(0xffffffffu, sum_a, o);
-    sum_b += __shfl_xor_sync(0xffffffffu, sum_b, o);
-  }
+  float sum_a, sum_b;
+  swb::QuadRowSoftmaxNumerators(s, sum_a, sum_b);
 
   // O = P v with the unnormalized probabilities (in [0, 1], rounded to FP16 once), scaled by 1 / row sum after
   float acc[DP / 8][4];
