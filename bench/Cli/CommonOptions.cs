@@ -57,7 +57,7 @@ public sealed class VariantSelection(string mask = "perblock", string precision 
     public Option<string> LayerNorm { get; } = new("--layernorm") { Description = "fused, decomposed or fp32 (FP32-accumulating under fp16)", DefaultValueFactory = _ => "fused" };
     public Option<string> Kernels { get; } = new("--kernels")
     {
-        Description = $"plugins-cu kernels: none, all, or a list of {string.Join(",", ModelOptions.KernelTokens.Select(k => k.Token))} (needs plugins-cu built)",
+        Description = $"plugins-cu kernels: none, or a list of all (every per-op kernel), {string.Join(",", ModelOptions.KernelTokens.Select(k => k.Token))} (needs plugins-cu built)",
         DefaultValueFactory = _ => "none",
     };
     public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
