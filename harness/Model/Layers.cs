@@ -472,24 +472,22 @@ public sealed class BasicLayer : nn.Module
     /// <summary>Drops the stage's chains and what its blocks derived from their weights (needed only after in-place weight changes).</summary>
     public void ClearCaches()
     {
+        DisposeChains();
+        foreach (var block in blocks) block.ClearCaches();
+    }
+
+    private void DisposeChains()
+    {
         lock (_chains)
         {
             foreach (var entry in _chains.Values) entry.Chain.Dispose();
             _chains.Clear();
         }
-        foreach (var block in blocks) block.ClearCaches();
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
-        {
-            lock (_chains)
-            {
-                foreach (var entry in _chains.Values) entry.Chain.Dispose();
-                _chains.Clear();
-            }
-        }
+        if (disposing) DisposeChains();
         base.Dispose(disposing);
     }
 }

@@ -28,12 +28,10 @@ public sealed class SwinBlockChain : IDisposable
 {
     private const string Op = "swin_block";
     private readonly SwinBlockHandle _handle;
-    private readonly SwbDType _dtype;
 
     private SwinBlockChain(SwinBlockHandle handle, SwinBlockDesc desc, Device device, ScalarType dtype)
     {
         _handle = handle;
-        _dtype = desc.DType;
         Description = desc;
         Device = device;
         DType = dtype;
@@ -108,7 +106,7 @@ public sealed class SwinBlockChain : IDisposable
     public Tensor Run(Tensor x, long height, long width)
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        TensorOps.Check(Op, "x", x, _dtype, Device);
+        TensorOps.Check(Op, "x", x, Description.DType, Device);
         if (x.dim() != 3 || x.shape[1] != height * width || x.shape[2] != Description.Channels)
             throw new ArgumentException(
                 $"{Op}: x has shape [{string.Join(", ", x.shape)}], expected (B, H·W = {height}·{width}, C = {Description.Channels})");

@@ -66,14 +66,6 @@ uint32_t AddressAlignment(const void* p) {
 
 // ---- kernels --------------------------------------------------------------------------------------------------------
 
-// v rounded to the storage type and back (FP16: the value the next op reads; FP32: unchanged).
-template <typename T>
-__device__ __forceinline__ float2 Rounded2(float2 v);
-template <>
-__device__ __forceinline__ float2 Rounded2<float>(float2 v) { return v; }
-template <>
-__device__ __forceinline__ float2 Rounded2<__half>(float2 v) { return __half22float2(__float22half2_rn(v)); }
-
 // Weight copy with zero padding and conversion: dst (parts * rows_p, cols_p) of D from src (parts * rows, cols) of S;
 // row r of part p goes to row p * rows_p + r, the rows past `rows` and the columns past `cols` of each part are zero.
 template <typename S, typename D>
@@ -126,7 +118,7 @@ __device__ __forceinline__ void WarpAddLayerNormRow(const T* a, const T* r, T* x
       v[i] = make_float2(0.f, 0.f);
       if (p < pairs) {
         const float2 x = swb::Load2(a + 2 * p), y = swb::Load2(r + 2 * p);
-        v[i] = Rounded2<T>(make_float2(x.x + y.x, x.y + y.y));
+        v[i] = make_float2(swb::block::RoundTo<T>(x.x + y.x), swb::block::RoundTo<T>(x.y + y.y));
         swb::Store2(xo + 2 * p, v[i]);
         sum += v[i].x + v[i].y;
       }
