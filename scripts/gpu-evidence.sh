@@ -3,13 +3,15 @@
 # or of ONNX Runtime's CUDA provider in .gpu-parts/, kept in $W/parts between calls). Run from the repository root on
 # the GPU machine: bash scripts/gpu-evidence.sh STEP. Results go to $W/res-* and are packed into $OUT.
 #   1  plugins-cu for the GPU (ORT headers from .gpu-hdr), ctest (every CUDA kernel and the swin_block chain vs their
-#      references), swin_block_bench (stage and body times, graph on/off) and an ncu breakdown of one classical stage
+#      references); with BENCH=1 also swin_block_bench (stage and body times, graph on/off) and an ncu breakdown of one
+#      classical stage
 #   2  unpack the bundle; the C# CUDA tests; golden fixtures through swin_block (and cuda_graph) on CUDA, FP32 and FP16
 #   3  ablation at 384x512 (classical x2, lightweight x2), +block and +graph included
 #   4  PyTorch peers of classical x2 joined to that ablation run (eager + torch.compile modes)
 #   5  the same for lightweight x2
 #   6  ablation at 114x172 (classical x2, lightweight x2, color DN15) + peers (classical x2, lightweight x2)
-#   7  assemble ONNX Runtime's CUDA provider; the ort-parity sweep; ORT profile of the per-op graph vs the swin_block graph
+#   7  assemble ONNX Runtime's CUDA provider; the ort-parity sweep; ORT profile of the per-op graph vs the swin_block graph,
+#      both with prefer_nhwc (the channels_last variants)
 set -uo pipefail
 step=${1:?step}
 W=${W:-/tmp/w}
@@ -36,6 +38,7 @@ case $step in
   ctest --test-dir "$build" --output-on-failure > "$W/res-native/ctest.txt" 2>&1; echo "ctest exit $?"
   grep -E 'tests passed|Failed|FAIL' "$W/res-native/ctest.txt" | tail -8
   "$build/tests/test_cuda_swin_block" > "$W/res-native/test_cuda_swin_block.txt" 2>&1; echo "cuda swin_block test exit $?"
+  [ "${BENCH:-0}" = 1 ] || { pack res-native; ls -la "$OUT"; exit 0; }
   timeout 150 "$build/tools/swin_block_bench" --size 384x512 --size 114x172 --runs 100 > "$W/res-native/swin_block_bench.txt" 2>&1
   timeout 60 "$build/tools/swin_block_bench" --model classical --size 384x512 --graph off --gemm-tune off \
     > "$W/res-native/swin_block_bench-gemm-tune-off.txt" 2>&1
@@ -55,7 +58,7 @@ case $step in
   "$bundle/gpu-run.sh" tests -trait Requires=cuda -failSkips -noColor > "$W/res-golden/csharp-cuda-tests.txt" 2>&1; echo "C# CUDA tests exit $?"
   tail -5 "$W/res-golden/csharp-cuda-tests.txt"
   for p in fp32 fp16; do
-    for k in all,swin_block all,swin_block,cuda_graph; do
+    for k in all,swin_block all,swin_block,cuda_graph all,swin_block,cuda_graph,channels_last; do
       "$bundle/gpu-run.sh" golden --device cuda --precision $p --kernels $k > "$W/res-golden/golden-cuda-$p-${k//,/+}.txt" 2>&1; echo "golden $p $k exit $?"
       tail -2 "$W/res-golden/golden-cuda-$p-${k//,/+}.txt"
     done
@@ -82,7 +85,7 @@ case $step in
   k=window_mask,ln_roll_partition,reverse_roll_add,qkv_split,layer_norm_fp32,window_attention
   "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels $k -o "$W/ops.onnx" > /dev/null &&
   "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels $k,swin_block -o "$W/block.onnx" > /dev/null &&
-  SWINBENCH_ORT_LIB="$bundle/libonnxruntime.so" OUT="$W/res-parity/raw/ort-profile" WARMUP=3 ITERS=10 \
+  SWINBENCH_ORT_LIB="$bundle/libonnxruntime.so" OUT="$W/res-parity/raw/ort-profile" WARMUP=3 ITERS=10 NHWC=1 \
     timeout 100 bash scripts/profile-ort-ops.sh "$W/ops.onnx" "$W/block.onnx" 384 512 > "$W/res-parity/ort-profile.txt" 2>&1
   echo "profile exit $?"; tail -30 "$W/res-parity/ort-profile.txt"
   pack res-parity

@@ -13,6 +13,7 @@
 # Environment: SWINBENCH_ORT_LIB  libonnxruntime.so (libonnxruntime_providers_cuda.so and _shared.so beside it;
 #                                 default: the NuGet package's, as built into ort_profile)
 #              WARMUP (3), ITERS (10), DEVICE (0), OUT (results/_scratch/ort-profile)
+#              NHWC=1         the CUDA EP's prefer_nhwc for both models (the channels_last variants)
 #              TORCH_LIB      torch/lib of the PyTorch install whose NVIDIA wheels hold the CUDA 13 libraries ORT's CUDA
 #                             provider loads (cuBLAS, cuDNN 9, cuRAND); added to LD_LIBRARY_PATH as gpu-run.sh does
 #                             (default: /opt/torch/.venv/lib/python3.12/site-packages/torch/lib, when present)
@@ -54,7 +55,7 @@ fi
 out="${OUT:-$root/results/_scratch/ort-profile}"
 mkdir -p "$out"
 common=(--provider "$provider" --device "${DEVICE:-0}" --height "$height" --width "$width" --warmup "${WARMUP:-3}"
-        --iters "${ITERS:-10}")
+        --iters "${ITERS:-10}" --nhwc "${NHWC:-0}")
 
 run() {  # name model pass [extra args]
   local name=$1 model=$2 pass=$3

@@ -46,13 +46,13 @@ public class LayerNormBenchmarks : Question
 /// The study's ablation, cumulatively: original → hoisted mask → + mask kernel → + LayerNorm/roll/partition kernel →
 /// + reverse/roll/add kernel → + qkv split → FP16 → + FP32 LayerNorm kernel → + fused window attention → + aligned
 /// channels (GEMMs on zero-padded rows of a multiple of 8 channels) → + block (each stage's blocks as one swin_block
-/// call) → + graph (those calls captured as CUDA graphs; a CUDA-only step, recorded as unavailable with the reason on
-/// a CPU sweep). Each step keeps every earlier one; the baseline is the official FP32 per-block path.
+/// call) → + channels_last (the convolutions NHWC, the tokens views of the image stream) → + graph (the swin_block
+/// calls captured as CUDA graphs; a CUDA-only step, recorded as unavailable with the reason on a CPU sweep). Each step keeps every earlier one; the baseline is the official FP32 per-block path.
 /// </summary>
 public class AblationBenchmarks : Question
 {
     public static readonly QuestionSpec Definition = new("ablation",
-        "Cumulative ablation: hoisting, each kernel, FP16, FP32 LayerNorm, fused attention, aligned rows, the swin_block chain, CUDA graphs",
+        "Cumulative ablation: hoisting, each kernel, FP16, FP32 LayerNorm, fused attention, aligned rows, the swin_block chain, channels-last convolutions, CUDA graphs",
         Steps().ToArray());
 
     private static IEnumerable<Variant> Steps()
@@ -71,6 +71,7 @@ public class AblationBenchmarks : Question
             ("+window_attention", x => x with { Kernels = x.Kernels | Kernels.WindowAttention }),
             ("+aligned_rows", x => x with { Kernels = x.Kernels | Kernels.AlignedRows }),
             ("+block", x => x with { Kernels = x.Kernels | Kernels.SwinBlock }),
+            ("+channels_last", x => x with { Kernels = x.Kernels | Kernels.ChannelsLast }),
             ("+graph", x => x with { Kernels = x.Kernels | Kernels.CudaGraph }),
         ];
         foreach (var (name, step) in steps)
@@ -119,8 +120,9 @@ public class BackendBenchmarks : Question
 /// Does ONNX Runtime with the kernels as <c>swinbench</c> ops match SwinBench's best TorchSharp variant, and how far does
 /// it get beyond the plain per-block export it starts from? FP16, hoisted masks unless named; the baseline is ONNX
 /// Runtime on the plain per-block export. The per-op kernels, then <c>swin_block</c> (each Swin block one
-/// <c>SwinBlock</c> node over the same handle TorchSharp runs a stage with), on every backend. TensorRT runs the same
-/// graphs where it is installed.
+/// <c>SwinBlock</c> node over the same handle TorchSharp runs a stage with), on every backend, then with
+/// <c>channels_last</c> (TorchSharp: NHWC convolutions; ONNX Runtime: the CUDA EP's <c>prefer_nhwc</c>). TensorRT runs
+/// the same graphs where it is installed (it refuses <c>channels_last</c>: it picks its own formats).
 /// </summary>
 public class OrtParityBenchmarks : Question
 {
@@ -147,7 +149,10 @@ public class OrtParityBenchmarks : Question
         V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)),
         V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)),
         V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph)),
-        V(Backend.TensorRt, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)));
+        V(Backend.TensorRt, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels)),
+        V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels | Kernels.ChannelsLast)),
+        V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.ExportableKernels | Kernels.ChannelsLast)),
+        V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph | Kernels.ChannelsLast)));
 
     public override QuestionSpec Spec => Definition;
 }

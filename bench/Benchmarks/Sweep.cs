@@ -77,7 +77,7 @@ public sealed record Sweep(
             [typeof(MaskHoistingBenchmarks), typeof(PrecisionBenchmarks), typeof(LayerNormBenchmarks)],
             BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5"], SizePick.Median).ToList(),
             [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
-        new("ablation-gpu", "CUDA: the study's cumulative ablation (hoisting, each plugin, FP16, FP32 LayerNorm, fused attention, aligned rows, the swin_block chain, CUDA graphs); classical x2, lightweight x2, color DN15 at Set5/Set14/Urban100/McMaster median sizes",
+        new("ablation-gpu", "CUDA: the study's cumulative ablation (hoisting, each plugin, FP16, FP32 LayerNorm, fused attention, aligned rows, the swin_block chain, channels-last convolutions, CUDA graphs); classical x2, lightweight x2, color DN15 at Set5/Set14/Urban100/McMaster median sizes",
             [typeof(AblationBenchmarks)],
             new[] { "classical-x2", "lightweight-x2", "color-dn15" }
                 .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, new[] { "Set5", "Set14", "Urban100", "McMaster" }.Where(m.Contains), SizePick.Median)).ToList(),
@@ -91,7 +91,7 @@ public sealed record Sweep(
             new[] { "lightweight-x2", "classical-x2" }
                 .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, ["Set5", "Urban100"], SizePick.Median)).ToList(),
             [], "cuda", WarmupCount: 2, IterationCount: 8),
-        new("ort-parity-gpu", "CUDA: ONNX Runtime with every per-op kernel as a swinbench op, and with swin_block, vs the plain per-block export and TorchSharp's best, FP16; classical x2 and lightweight x2 at 384x512 (the study's size) and 114x172",
+        new("ort-parity-gpu", "CUDA: ONNX Runtime with every per-op kernel as a swinbench op, with swin_block, and with channels_last (prefer_nhwc), vs the plain per-block export and TorchSharp's best, FP16; classical x2 and lightweight x2 at 384x512 (the study's size) and 114x172",
             [typeof(OrtParityBenchmarks)],
             new[] { "classical-x2", "lightweight-x2" }
                 .SelectMany(t => new[] { BenchCase.Custom(BenchTask.Get(t), 384, 512), BenchCase.Custom(BenchTask.Get(t), 114, 172) }).ToList(),

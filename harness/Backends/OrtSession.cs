@@ -245,12 +245,14 @@ public sealed class OrtSession : IInferenceSession
         try
         {
             using var cuda = new OrtCUDAProviderOptions();
-            cuda.UpdateOptions(new Dictionary<string, string>
+            var settings = new Dictionary<string, string>
             {
                 ["device_id"] = o.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["cudnn_conv_algo_search"] = o.CudnnConvAlgoSearch.ToString().ToUpperInvariant(),
                 ["use_tf32"] = o.AllowTf32 ? "1" : "0",
-            });
+            };
+            if (o.PreferNhwc) settings["prefer_nhwc"] = "1";
+            cuda.UpdateOptions(settings);
             so.AppendExecutionProvider_CUDA(cuda);
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)

@@ -52,12 +52,18 @@ public sealed record OrtSessionOptions
     /// </summary>
     public bool AllowTf32 { get; init; }
 
+    /// <summary>
+    /// The CUDA EP's <c>prefer_nhwc</c>: convolutions run NHWC, with ONNX Runtime's layout transformer inserting and
+    /// cancelling the transposes (the ONNX Runtime form of <see cref="Model.Kernels.ChannelsLast"/>). Ignored by the CPU EP.
+    /// </summary>
+    public bool PreferNhwc { get; init; }
+
     /// <summary>The custom-op library to register (<c>libswinbench_ort.so</c>, see <see cref="OrtOpLibrary"/>), or null.</summary>
     public string? CustomOpLibrary { get; init; }
 
     public override string ToString() =>
         $"ort-{(Provider == OrtProvider.Cuda ? $"cuda:{DeviceId}" : "cpu")} opt={GraphOptimization}" +
-        (Provider == OrtProvider.Cuda ? $" cudnn={CudnnConvAlgoSearch}" : "") +
+        (Provider == OrtProvider.Cuda ? $" cudnn={CudnnConvAlgoSearch}" + (PreferNhwc ? " nhwc" : "") : "") +
         (IntraOpThreads > 0 ? $" intra={IntraOpThreads}" : "") + (InterOpThreads > 0 ? $" inter={InterOpThreads}" : "") +
         (Fp16Io is { } f ? $" fp16io={f}" : "") + (CustomOpLibrary is not null ? " +ops" : "");
 }

@@ -48,7 +48,7 @@ public static class SessionFactory
     public static void CheckAvailable(Variant variant, string device)
     {
         var backend = variant.BackendToken;
-        var kernels = variant.Options.Kernels;
+        var kernels = ModelOptions.NativeKernels(variant.Options.Kernels);
         switch (variant.Backend)
         {
             case Backend.TorchSharp:
@@ -68,6 +68,7 @@ public static class SessionFactory
                 if (kernels != Kernels.None && OrtOpLibrary.Find() is null) OrtOpLibrary.Require();
                 break;
             case Backend.TensorRt:
+                TensorRtOptions(variant.Options);
                 if (TensorRtUnavailableReason(device) is { } reason) throw new BackendUnavailableException($"{backend}: {reason}");
                 ExportOptions(variant.Options, "", backend);
                 break;
@@ -112,7 +113,8 @@ public static class SessionFactory
         {
             Provider = cuda ? OrtProvider.Cuda : OrtProvider.Cpu,
             DeviceId = index,
-            CustomOpLibrary = options.Kernels != Kernels.None ? OrtOpLibrary.Require() : null,
+            CustomOpLibrary = ModelOptions.NativeKernels(options.Kernels) != Kernels.None ? OrtOpLibrary.Require() : null,
+            PreferNhwc = options.Kernels.HasFlag(Kernels.ChannelsLast),
         });
     }
 
@@ -120,8 +122,17 @@ public static class SessionFactory
     public static string? TensorRtUnavailableReason(string device) =>
         TensorRtAvailability.UnavailableReason() ?? (IsCuda(device) ? null : "TensorRT runs on CUDA devices only");
 
+    /// <summary>Refuses <see cref="Kernels.ChannelsLast"/> by name: TensorRT picks its own tensor formats.</summary>
+    private static void TensorRtOptions(ModelOptions options)
+    {
+        if (options.Kernels.HasFlag(Kernels.ChannelsLast))
+            throw new BackendUnavailableException(
+                "tensorrt: layout 'channels_last' does not apply: TensorRT chooses its own tensor formats per layer; run without it");
+    }
+
     private static IInferenceSession OpenTensorRt(ModelOptions options, ModelSpec model, string device, int height, int width)
     {
+        TensorRtOptions(options);
         if (TensorRtUnavailableReason(device) is { } why) throw new BackendUnavailableException($"tensorrt: {why}");
         if (height <= 0 || width <= 0) throw new ArgumentException("tensorrt: the engine's input height and width are required");
         var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "swinbench-trt")).FullName;

@@ -87,6 +87,13 @@ public enum Kernels
     /// and replay it. Needs <see cref="SwinBlock"/> and CUDA tensors.
     /// </summary>
     CudaGraph = 256,
+    /// <summary>
+    /// A layout, not an op: the convolutions run channels-last (NHWC). The image stream is made channels-last once, after
+    /// the input normalization, so every convolution gets NHWC input and writes NHWC output, and the (B, H·W, C) tokens
+    /// of the stages are views of it with no transposes. ONNX Runtime: the exported graph is the same and the CUDA EP's
+    /// session runs with <c>prefer_nhwc</c>; TensorRT chooses its own formats and refuses the flag by name.
+    /// </summary>
+    ChannelsLast = 512,
     /// <summary>Every per-op kernel (the flags above <see cref="SwinBlock"/>); <c>--kernels all</c>.</summary>
     All = WindowMask | LnRollPartition | ReverseRollAdd | QkvSplit | LayerNormFp32 | WindowAttention | AlignedRows,
 }
@@ -124,10 +131,14 @@ public sealed record ModelOptions
         (Kernels.ReverseRollAdd, "reverse_roll_add"), (Kernels.QkvSplit, "qkv_split"),
         (Kernels.LayerNormFp32, "layer_norm_fp32"), (Kernels.WindowAttention, "window_attention"),
         (Kernels.AlignedRows, "aligned_rows"), (Kernels.SwinBlock, "swin_block"), (Kernels.CudaGraph, "cuda_graph"),
+        (Kernels.ChannelsLast, "channels_last"),
     ];
 
     /// <summary>The token of one kernel flag.</summary>
     public static string Token(Kernels flag) => KernelTokens.Single(p => p.Flag == flag).Token;
+
+    /// <summary>The flags that run plugins-cu code (every flag but the <see cref="Kernels.ChannelsLast"/> layout), none: no library needed.</summary>
+    public static Kernels NativeKernels(Kernels kernels) => kernels & ~Kernels.ChannelsLast;
 
     /// <summary>The flags <see cref="Kernels.AlignedRows"/> builds on (it pads the rows their kernels write).</summary>
     public const Kernels AlignedRowsNeeds = Kernels.LnRollPartition | Kernels.ReverseRollAdd | Kernels.LayerNormFp32 | Kernels.WindowAttention;
@@ -152,7 +163,7 @@ public sealed record ModelOptions
 
     /// <summary>
     /// Parses "none" or tokens joined by ',' or '+' (window_mask, ln_roll_partition, ...); the token "all" stands for every
-    /// per-op kernel (<see cref="Kernels.All"/>), so "all,swin_block,cuda_graph" is the fastest variant's set.
+    /// per-op kernel (<see cref="Kernels.All"/>), so "all,swin_block,cuda_graph,channels_last" is the fastest variant's set.
     /// </summary>
     public static Kernels ParseKernels(string text)
     {

@@ -38,7 +38,7 @@ public sealed class SwinIR : Module<Tensor, Tensor>
     {
         Config = config.Validate();
         Options = options ?? ModelOptions.Original;
-        if (Options.Kernels != Kernels.None) PluginLibrary.EnsureAvailable();
+        if (ModelOptions.NativeKernels(Options.Kernels) != Kernels.None) PluginLibrary.EnsureAvailable();
         var c = Config;
         long dim = c.EmbedDim, feat = SwinIRConfig.NumFeat;
         _mean = c.InChans == 3 ? [0.4488f, 0.4371f, 0.4040f] : new float[c.InChans];
@@ -152,6 +152,7 @@ public sealed class SwinIR : Module<Tensor, Tensor>
         var mean = tensor(_mean, [1, Config.InChans, 1, 1]).to(x.dtype, x.device);
         var range = Config.ImgRange;
         x = (x - mean) * range;
+        if (Options.Kernels.HasFlag(Kernels.ChannelsLast)) x = ToChannelsLast(x);
 
         Tensor y;
         switch (Config.Upsampler)
@@ -193,6 +194,12 @@ public sealed class SwinIR : Module<Tensor, Tensor>
         var result = y[.., .., ..(int)(h * s), ..(int)(w * s)];
         return result.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// (N, C, H, W) with channels-last strides (NHWC in memory, the shape unchanged), so the convolutions that read it run
+    /// NHWC and write NHWC, and the tokens of <see cref="Tokens.FromImage"/> are views of it (<see cref="Kernels.ChannelsLast"/>).
+    /// </summary>
+    public static Tensor ToChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     private static Tensor Nearest2x(Tensor x) =>
         functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);

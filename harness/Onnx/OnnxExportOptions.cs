@@ -29,7 +29,8 @@ public sealed record OnnxExportOptions
     /// The kernels the graph runs as <c>swinbench</c>-domain ops, each flag with the meaning it has in the TorchSharp model
     /// (<see cref="Kernels"/>); the op type is the flag's name. The ops' contract is harness/Onnx/CUSTOM_OPS.md.
     /// <see cref="Kernels.AlignedRows"/> (a layout, not an op) and <see cref="Kernels.CudaGraph"/> (a mode of the
-    /// TorchSharp handles) are refused by <see cref="CheckExportable"/>.
+    /// TorchSharp handles) are refused by <see cref="CheckExportable"/>. <see cref="Kernels.ChannelsLast"/> leaves the graph
+    /// as it is (ONNX is NCHW; the ONNX Runtime session takes it as the CUDA EP's <c>prefer_nhwc</c>).
     /// </summary>
     public Kernels Kernels { get; init; } = Kernels.None;
 

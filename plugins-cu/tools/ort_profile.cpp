@@ -6,6 +6,7 @@
 //   ort_profile --model M.onnx [--ops libswinbench_ort.so] [--provider cuda|cpu] [--device 0]
 //               [--height 256] [--width 256] [--batch 1] [--warmup 3] [--iters 10] [--profile PREFIX]
 //               [--ort-lib libonnxruntime.so]   (default: $SWINBENCH_ORT_LIB, else the NuGet package's)
+//               [--nhwc 0|1]   (CUDA EP prefer_nhwc: convolutions NHWC, the harness's channels_last variants)
 //
 // The model has one (N, C, H, W) input; symbolic N, H, W take --batch/--height/--width. The input is bound on the
 // host (ONNX Runtime uploads it each run, the same for every model), the outputs on the provider's device.
@@ -28,7 +29,7 @@ namespace {
 
 struct Args {
   std::string model, ops, provider = "cuda", profile = "ort_profile", ort_lib;
-  int device = 0, warmup = 3, iters = 10;
+  int device = 0, warmup = 3, iters = 10, nhwc = 0;
   int64_t batch = 1, height = 256, width = 256;
 };
 
@@ -63,6 +64,7 @@ Args Parse(int argc, char** argv) {
     else if (name == "batch") a.batch = ToInt(name, v);
     else if (name == "height") a.height = ToInt(name, v);
     else if (name == "width") a.width = ToInt(name, v);
+    else if (name == "nhwc") a.nhwc = static_cast<int>(ToInt(name, v)) != 0;
     else Die("unknown option --" + name);
   }
   if (a.model.empty()) Die("--model is required");
@@ -168,9 +170,9 @@ int main(int argc, char** argv) {
       OrtCUDAProviderOptionsV2* cuda = nullptr;
       Ort::ThrowOnError(Ort::GetApi().CreateCUDAProviderOptions(&cuda));
       const std::string device = std::to_string(a.device);
-      const char* keys[] = {"device_id", "cudnn_conv_algo_search", "use_tf32"};
-      const char* values[] = {device.c_str(), "EXHAUSTIVE", "0"};
-      Ort::ThrowOnError(Ort::GetApi().UpdateCUDAProviderOptions(cuda, keys, values, 3));
+      const char* keys[] = {"device_id", "cudnn_conv_algo_search", "use_tf32", "prefer_nhwc"};
+      const char* values[] = {device.c_str(), "EXHAUSTIVE", "0", "1"};
+      Ort::ThrowOnError(Ort::GetApi().UpdateCUDAProviderOptions(cuda, keys, values, a.nhwc ? 4 : 3));
       options.AppendExecutionProvider_CUDA_V2(*cuda);
       Ort::GetApi().ReleaseCUDAProviderOptions(cuda);
     }

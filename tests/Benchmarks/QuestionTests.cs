@@ -82,11 +82,13 @@ public class QuestionTests
         Assert.Equal(MaskMode.Hoisted, steps[^1].Options.Mask);
         Assert.Equal(Precision.Fp16, steps[^1].Options.Precision);
         Assert.Equal(["original", "hoisted", "+window_mask", "+ln_roll_partition", "+reverse_roll_add", "+qkv_split", "+fp16",
-            "+layer_norm_fp32", "+window_attention", "+aligned_rows", "+block", "+graph"], steps.Select(v => v.Name));
-        // +block adds the swin_block chain to the best per-op step, +graph captures it as CUDA graphs
-        Assert.Equal(steps[^3].Options with { Kernels = steps[^3].Options.Kernels | Kernels.SwinBlock }, steps[^2].Options);
+            "+layer_norm_fp32", "+window_attention", "+aligned_rows", "+block", "+channels_last", "+graph"], steps.Select(v => v.Name));
+        // +block adds the swin_block chain to the best per-op step, +channels_last runs the convolutions NHWC, +graph
+        // captures the stages as CUDA graphs (last: the one CUDA-only step)
+        Assert.Equal(steps[^4].Options with { Kernels = steps[^4].Options.Kernels | Kernels.SwinBlock }, steps[^3].Options);
+        Assert.Equal(steps[^3].Options with { Kernels = steps[^3].Options.Kernels | Kernels.ChannelsLast }, steps[^2].Options);
         Assert.Equal(steps[^2].Options with { Kernels = steps[^2].Options.Kernels | Kernels.CudaGraph }, steps[^1].Options);
-        Assert.Equal(Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph, steps[^1].Options.Kernels);
+        Assert.Equal(Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph | Kernels.ChannelsLast, steps[^1].Options.Kernels);
         Assert.All(steps, v => ModelOptions.CheckKernels(v.Options.Kernels));
     }
 }

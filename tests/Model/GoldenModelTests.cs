@@ -34,6 +34,28 @@ public class GoldenModelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Matches_official_output_with_channels_last_convolutions(string model, int caseIndex)
+    {
+        var m = Golden.Model(model);
+        var c = m.Cases[caseIndex];
+        var maxDiff = Golden.MaxDiff(m, c, new ModelOptions { Mask = MaskMode.Hoisted, Kernels = Kernels.ChannelsLast });
+        Assert.True(maxDiff <= 1e-4, $"{model} {c.H}x{c.W} channels_last: max|d| = {maxDiff:E3} > 1e-4");
+    }
+
+    [Fact]
+    public void Channels_last_makes_the_image_stream_nhwc_and_the_tokens_views_of_it()
+    {
+        using var x = TorchSharp.torch.rand(1, 3, 5, 7);
+        using var cl = SwinIR.ToChannelsLast(x);
+        Assert.Equal(x.shape, cl.shape);
+        Assert.Equal(new long[] { 3 * 5 * 7, 1, 7 * 3, 3 }, cl.stride());
+        Assert.True(x.allclose(cl, rtol: 0, atol: 0));
+        using var tokens = Tokens.FromImage(cl);
+        Assert.True(tokens.is_contiguous());
+    }
+
     [Fact]
     public void Hoisted_equals_per_block_and_builds_one_mask_per_size()
     {

@@ -140,7 +140,9 @@ public class PluginLibraryTests
         Assert.Equal("hoisted/fp32/ln-fused+window_mask+ln_roll_partition", some.Label);
         Assert.Equal("hoisted/fp16/ln-fused+window_mask+ln_roll_partition+reverse_roll_add+qkv_split+layer_norm_fp32+window_attention+aligned_rows",
             new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, Kernels = Kernels.All }.Label);
-        Assert.Equal(Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph, ModelOptions.KernelTokens.Aggregate(Kernels.None, (a, p) => a | p.Flag));
+        Assert.Equal(Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph | Kernels.ChannelsLast, ModelOptions.KernelTokens.Aggregate(Kernels.None, (a, p) => a | p.Flag));
+        Assert.Equal(Kernels.None, ModelOptions.NativeKernels(Kernels.ChannelsLast));
+        Assert.Equal(Kernels.SwinBlock, ModelOptions.NativeKernels(Kernels.SwinBlock | Kernels.ChannelsLast));
         Assert.NotEqual(some, some with { Kernels = Kernels.None });
     }
 
@@ -153,6 +155,7 @@ public class PluginLibraryTests
         Assert.Equal(ModelOptions.AlignedRowsNeeds | Kernels.AlignedRows, ModelOptions.ParseKernels("ln_roll_partition,reverse_roll_add,layer_norm_fp32,window_attention,aligned_rows"));
         Assert.Equal(Kernels.All, ModelOptions.ParseKernels("all"));
         Assert.Equal(Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph, ModelOptions.ParseKernels("all,swin_block+cuda_graph"));
+        Assert.Equal(Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph | Kernels.ChannelsLast, ModelOptions.ParseKernels("all,swin_block,cuda_graph,channels_last"));
         Assert.Contains("unknown kernel 'alll'", Assert.Throws<ArgumentException>(() => ModelOptions.ParseKernels("alll,swin_block")).Message);
         Assert.Throws<ArgumentException>(() =>
             new SwinTransformerBlock(12, 16, 2, 4, 0, 2.0, new ModelOptions { Kernels = Kernels.AlignedRows | Kernels.WindowAttention }));

@@ -24,7 +24,7 @@ public class SwinBlockTests(ITestOutputHelper output)
     {
         var m = Golden.Model(model);
         var c = m.Cases[caseIndex];
-        foreach (var kernels in new[] { Kernels.SwinBlock, Kernels.SwinBlock | Kernels.All })
+        foreach (var kernels in new[] { Kernels.SwinBlock, Kernels.SwinBlock | Kernels.All, Kernels.SwinBlock | Kernels.All | Kernels.ChannelsLast })
             foreach (var mask in new[] { MaskMode.PerBlock, MaskMode.Hoisted })
             {
                 var options = new ModelOptions { Mask = mask, Kernels = kernels };

@@ -27,6 +27,8 @@ public class OnnxKernelVariantTests(ITestOutputHelper output)
                 data.Add(mask, token);
             data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.PerOpKernels).Replace(" ", ""));
             data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.ExportableKernels).Replace(" ", ""));
+            data.Add(mask, "channels_last");
+            data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.ExportableKernels | Kernels.ChannelsLast).Replace(" ", ""));
         }
         return data;
     }
@@ -62,6 +64,20 @@ public class OnnxKernelVariantTests(ITestOutputHelper output)
         var e = Assert.Throws<BackendUnavailableException>(() => SessionFactory.Open(new Variant("v", options, Backend.OnnxRuntime), Tiny, "cpu"));
         Assert.Contains("'cuda_graph'", e.Message);
         Assert.Contains("mode of the TorchSharp swin_block handles", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Channels_last_is_the_cuda_eps_prefer_nhwc_and_refused_by_name_on_tensorrt()
+    {
+        var options = new ModelOptions { Mask = MaskMode.Hoisted, Kernels = Kernels.ChannelsLast };
+        using (var session = (OrtSession)SessionFactory.Open(new Variant("v", options, Backend.OnnxRuntime), Tiny, "cpu"))
+        {
+            Assert.True(session.Options.PreferNhwc);
+            Assert.Null(session.Options.CustomOpLibrary); // a layout: no op library needed
+        }
+        var e = Assert.Throws<BackendUnavailableException>(() => SessionFactory.CheckAvailable(new Variant("v", options, Backend.TensorRt), "cuda"));
+        Assert.StartsWith("tensorrt: layout 'channels_last' does not apply", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 
