@@ -81,7 +81,7 @@ case $step in
 7)
   gcc -O2 scripts/unzstd.c -lzstd -o "$W/unzstd" && cat "$W"/parts/c* | "$W/unzstd" > "$bundle/libonnxruntime_providers_cuda.so" || exit 1
   ls -la "$bundle"/libonnxruntime*
-  timeout 430 "$bundle/gpu-run.sh" run --sweep ort-parity-gpu --out "$W/res-parity" 2>&1 | tail -40
+  timeout 430 "$bundle/gpu-run.sh" run --sweep ort-parity-gpu --size 384x512 --out "$W/res-parity" 2>&1 | tail -40
   k=window_mask,ln_roll_partition,reverse_roll_add,qkv_split,layer_norm_fp32,window_attention
   "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels $k -o "$W/ops.onnx" > /dev/null &&
   "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels $k,swin_block -o "$W/block.onnx" > /dev/null &&
