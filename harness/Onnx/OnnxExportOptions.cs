@@ -28,8 +28,10 @@ public sealed record OnnxExportOptions
     /// <summary>
     /// The kernels the graph runs as <c>swinbench</c>-domain ops, each flag with the meaning it has in the TorchSharp model
     /// (<see cref="Kernels"/>); the op type is the flag's name. The ops' contract is harness/Onnx/CUSTOM_OPS.md.
-    /// <see cref="Kernels.AlignedRows"/> (a layout, not an op) and <see cref="Kernels.CudaGraph"/> (a mode of the
-    /// TorchSharp handles) are refused by <see cref="CheckExportable"/>. <see cref="Kernels.ChannelsLast"/> leaves the graph
+    /// <see cref="Kernels.CudaGraph"/> (a mode of the TorchSharp handles) is refused by <see cref="CheckExportable"/>.
+    /// <see cref="Kernels.AlignedRows"/> is the graph's own layout: its convolutions run on channels zero-padded to a
+    /// multiple of 8 (Pad, padded weights, Slice), as the TorchSharp blocks' GEMMs run on aligned rows (inside the ops
+    /// the kernels align their own rows). <see cref="Kernels.ChannelsLast"/> leaves the graph
     /// as it is (ONNX is NCHW; the ONNX Runtime session takes it as the CUDA EP's <c>prefer_nhwc</c>).
     /// </summary>
     public Kernels Kernels { get; init; } = Kernels.None;
@@ -70,9 +72,6 @@ public sealed record OnnxExportOptions
     public void CheckExportable()
     {
         ModelOptions.CheckKernels(Kernels);
-        if (Uses(Kernels.AlignedRows))
-            throw new ArgumentException(
-                "kernel 'aligned_rows' cannot be exported to ONNX: it is a memory layout of the TorchSharp model (zero-padded channel rows for aligned GEMMs), not an op, and the ONNX graph keeps C channels; export without it");
         if (Uses(Kernels.CudaGraph))
             throw new ArgumentException(
                 "kernel mode 'cuda_graph' cannot be exported to ONNX: it is a mode of the TorchSharp swin_block handles (each stage captured once per input shape as a CUDA graph and replayed), not an op; export with 'swin_block' alone");

@@ -253,6 +253,9 @@ public sealed class OnnxGraphBuilder
         OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", epsilon));
 
     /// <summary>Pads the last two dims at their end by the runtime amounts in <paramref name="pads"/> (8 int64: begins then ends), reflecting.</summary>
+    /// <summary>Zero padding (Pad, mode constant) with the 2·rank begin/end <paramref name="pads"/>.</summary>
+    public string PadConstant(string x, string pads) => Node("Pad", [x, pads]);
+
     public string PadReflect(string x, string pads) => Node("Pad", [x, pads], null, OnnxAttribute.String("mode", "reflect"));
 
     /// <summary>PixelShuffle: DepthToSpace in CRD order (channel-major, as PyTorch's pixel_shuffle).</summary>

@@ -440,14 +440,34 @@ internal sealed class SwinIROnnxGraph
         return g.CastTo(y, act);
     }
 
-    /// <summary>A 3×3 (or 1×1) convolution with its state_dict weights; the padding keeps the size.</summary>
+    /// <summary>
+    /// A 3×3 (or 1×1) convolution with its state_dict weights; the padding keeps the size. With
+    /// <see cref="Kernels.AlignedRows"/> a channel count of 8 or more that is not a multiple of 8 is zero-padded to one
+    /// (<see cref="AlignedChannels"/>): the input by a Pad node, the weights and bias in the initializers, and the
+    /// output sliced back, so cuDNN's FP16 tensor-core algorithms apply (the padded channels add exact zeros).
+    /// </summary>
     private string Conv(string prefix, string x)
     {
         var (weight, shape) = w.Get($"{prefix}.weight");
         var (bias, _) = w.Get($"{prefix}.bias", shape[0]);
         var kernel = shape[2];
-        return g.Conv(x, g.Weight($"{prefix}.weight", weight, shape), g.Weight($"{prefix}.bias", bias, shape[0]), kernel, kernel / 2);
+        long cout = shape[0], cin = shape[1];
+        long coutA = o.Uses(Kernels.AlignedRows) ? AlignedChannels(cout) : cout, cinA = o.Uses(Kernels.AlignedRows) ? AlignedChannels(cin) : cin;
+        if (coutA == cout && cinA == cin)
+            return g.Conv(x, g.Weight($"{prefix}.weight", weight, shape), g.Weight($"{prefix}.bias", bias, cout), kernel, kernel / 2);
+        var padded = new float[coutA * cinA * kernel * kernel];
+        for (long co = 0; co < cout; co++)
+            Array.Copy(weight, co * cin * kernel * kernel, padded, co * cinA * kernel * kernel, cin * kernel * kernel);
+        var paddedBias = new float[coutA];
+        Array.Copy(bias, paddedBias, cout);
+        if (cinA != cin) x = g.PadConstant(x, g.Ints(0, 0, 0, 0, 0, cinA - cin, 0, 0));
+        var y = g.Conv(x, g.Weight($"{prefix}.weight", padded, coutA, cinA, kernel, kernel), g.Weight($"{prefix}.bias", paddedBias, coutA),
+            kernel, kernel / 2);
+        return coutA == cout ? y : g.Slice(y, [0], [cout], [1]);
     }
+
+    /// <summary>The channel count an aligned convolution runs on: c rounded up to a multiple of 8 from 8 channels up (c below 8 as is).</summary>
+    public static long AlignedChannels(long c) => c < 8 ? c : (c + 7) / 8 * 8;
 
     private string LeakyRelu(string convPrefix, string x, float slope) => g.LeakyRelu(Conv(convPrefix, x), slope);
 

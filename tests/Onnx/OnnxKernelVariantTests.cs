@@ -28,7 +28,8 @@ public class OnnxKernelVariantTests(ITestOutputHelper output)
             data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.PerOpKernels).Replace(" ", ""));
             data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.ExportableKernels).Replace(" ", ""));
             data.Add(mask, "channels_last");
-            data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.ExportableKernels | Kernels.ChannelsLast).Replace(" ", ""));
+            data.Add(mask, "all");
+            data.Add(mask, "all,swin_block,channels_last");
         }
         return data;
     }
@@ -82,10 +83,18 @@ public class OnnxKernelVariantTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Aligned_rows_on_onnx_runtime_is_refused_by_name()
+    public void Aligned_rows_pads_the_graphs_convolutions_to_multiples_of_8_channels()
     {
-        var options = new ModelOptions { Kernels = Kernels.All };
-        var e = Assert.Throws<BackendUnavailableException>(() => SessionFactory.Open(new Variant("v", options, Backend.OnnxRuntime), Tiny, "cpu"));
-        Assert.Contains("'aligned_rows'", e.Message);
+        Assert.Equal([3L, 8, 16, 16, 184, 64], new long[] { 3, 8, 9, 16, 180, 64 }.Select(SwinIROnnxGraph.AlignedChannels));
+        var config = Tiny.Config with { EmbedDim = 20, NumHeads = [5, 4] }; // C = 20: padded to 24
+        using var net = ModelFactory.CreateRandom(config, ModelOptions.Original, 3);
+        var plain = OnnxGraphReport.Of(OnnxExporter.BuildModel(net, OnnxExportOptions.For(new ModelOptions { Kernels = OnnxExportOptions.PerOpKernels })));
+        var aligned = OnnxGraphReport.Of(OnnxExporter.BuildModel(net, OnnxExportOptions.For(new ModelOptions { Kernels = Kernels.All })));
+        Assert.Equal(plain.Count("Conv"), aligned.Count("Conv"));
+        // each convolution pads an unaligned input (a Pad node) and slices an unaligned output (a Slice node)
+        var shapes = net.named_parameters().Where(p => p.name.EndsWith(".weight") && p.parameter.dim() == 4).Select(p => (Out: p.parameter.shape[0], In: p.parameter.shape[1])).ToList();
+        output.WriteLine(string.Join(" ", shapes));
+        Assert.Equal(shapes.Count(s => SwinIROnnxGraph.AlignedChannels(s.In) != s.In), aligned.Count("Pad") - plain.Count("Pad"));
+        Assert.Equal(shapes.Count(s => SwinIROnnxGraph.AlignedChannels(s.Out) != s.Out), aligned.Count("Slice") - plain.Count("Slice"));
     }
 }
