@@ -34,14 +34,21 @@ public sealed class MeasurementStore
 }
 
 /// <summary>
-/// The run in progress: the sweep and its measurement store. BenchmarkDotNet creates the question objects itself, so
-/// they find the run here; SwinBench runs BenchmarkDotNet in-process, one run at a time.
+/// The run in progress: the sweep, its measurement and sample stores, and the sessions kept across rounds.
+/// BenchmarkDotNet creates the question objects itself, so they find the run here; SwinBench runs BenchmarkDotNet
+/// in-process, one run at a time.
 /// </summary>
 public sealed class BenchRun(Sweep sweep)
 {
     public Sweep Sweep { get; } = sweep;
 
     public MeasurementStore Measurements { get; } = new();
+
+    /// <summary>The timed samples, round by round.</summary>
+    public SampleStore Samples { get; } = new();
+
+    /// <summary>The sessions of the case in progress, kept across its rounds when the sweep has more than one.</summary>
+    public SessionCache Sessions { get; } = new(sweep.Rounds > 1);
 
     private static BenchRun? _current;
 

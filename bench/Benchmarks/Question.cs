@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using SwinBench.Backends;
 using SwinBench.Datasets;
@@ -12,7 +13,10 @@ namespace SwinBench.Benchmarks;
 /// Base of the benchmark questions: BenchmarkDotNet parameters over the question's variants (<see cref="Spec"/>) and
 /// the sweep's cases, one setup and one measured method. The default setup opens the variant's session through
 /// <see cref="SessionFactory"/>, uploads the case's input, runs it once and records fidelity against the FP32 original
-/// and memory; the measured method times one forward pass (device synchronized).
+/// and memory; the measured method times one forward pass (device synchronized). In a sweep of several rounds the
+/// default setup's session is kept open across the case's rounds (<see cref="BenchRun.Sessions"/>): the setup of a
+/// later round takes it, already warm, and cleanup leaves it to <see cref="SweepRunner"/>, which disposes it after the
+/// case's last round. A question that overrides <see cref="SetUp"/> or <see cref="TearDown"/> sets up every round.
 /// </summary>
 [Config(typeof(SwinBenchConfig))]
 public abstract class Question
@@ -37,13 +41,37 @@ public abstract class Question
     protected MeasurementKey Key => new(Spec.Name, Variant, Case);
 
     [GlobalSetup]
-    public void Setup() => SetUp();
+    public void Setup()
+    {
+        var sessions = BenchRun.Current.Sessions;
+        if (KeepsSession && sessions.TryGet(Key, out var kept))
+        {
+            Session = kept;
+            return;
+        }
+        SetUp();
+        if (KeepsSession && Session is not null) sessions.Keep(Key, Session);
+    }
 
     [Benchmark]
     public void Forward() => Measure();
 
     [GlobalCleanup]
-    public void Cleanup() => TearDown();
+    public void Cleanup()
+    {
+        if (Session is not null && BenchRun.Current.Sessions.Holds(Session))
+        {
+            Session = null!; // kept for the case's next round
+            TorchSharpSession.CollectGarbage();
+            return;
+        }
+        TearDown();
+    }
+
+    /// <summary>True when this question uses the default session setup and teardown, whose session can be kept across rounds.</summary>
+    private bool KeepsSession =>
+        GetType().GetMethod(nameof(SetUp), BindingFlags.Instance | BindingFlags.NonPublic)?.DeclaringType == typeof(Question) &&
+        GetType().GetMethod(nameof(TearDown), BindingFlags.Instance | BindingFlags.NonPublic)?.DeclaringType == typeof(Question);
 
     /// <summary>The one setup of a case (BenchmarkDotNet's [GlobalSetup] calls it): by default opens the variant's session.</summary>
     protected virtual void SetUp()

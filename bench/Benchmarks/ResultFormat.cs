@@ -28,8 +28,9 @@ public static class ResultFormat
         double.IsFinite(r.PeakMemoryMB) ? r.PeakMemoryMB.ToString("0", CultureInfo.InvariantCulture) + (r.MemoryScope.Length > 0 ? $" ({r.MemoryScope})" : "") : "n/a";
 
     /// <summary>
-    /// The compact table <c>quick</c> and <c>run</c> end with: per question, each case's variants with median, 99.9%
-    /// half-width, p5–p95, samples, speedup with interval, fidelity and memory; then every variant that was not
+    /// The compact table <c>quick</c> and <c>run</c> end with: per question (its heading says how the speedups were
+    /// computed: <see cref="ResultRow.SpeedupMethod"/>), each case's variants with median, 99.9% half-width, p5–p95,
+    /// speedup with interval, fidelity and memory; then every variant that was not
     /// measured (unavailable, skipped, failed) with its reason.
     /// </summary>
     public static void PrintTable(IReadOnlyList<ResultRow> rows, TextWriter w)
@@ -39,7 +40,8 @@ public static class ResultFormat
             var ok = q.Where(r => r.IsOk).ToList();
             if (ok.Count == 0) continue;
             w.WriteLine();
-            w.WriteLine($"{q.Key} (median of {string.Join("/", ok.Select(r => r.Samples).Distinct())} samples; speedup = baseline median / median, " +
+            var methods = string.Join(" / ", ok.Select(r => r.SpeedupMethod).Where(m => m.Length > 0).Distinct());
+            w.WriteLine($"{q.Key} (median of {string.Join("/", ok.Select(r => r.Samples).Distinct())} samples; speedup {(methods.Length > 0 ? methods : "over the baseline")}, " +
                         "[99.9% interval], ? = interval contains 1.0)");
             w.WriteLine($"{"case",-30} {"variant",-44} {"median ms",10} {"±CI ms",8} {"p5–p95 ms",17} {"speedup",-24} {"PSNR vs FP32",12} {"memory MB",-22}");
             foreach (var r in ok.OrderBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Dataset).ThenBy(r => r.H * r.W).ThenBy(r => r.Step))

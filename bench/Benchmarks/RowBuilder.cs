@@ -8,10 +8,12 @@ namespace SwinBench.Benchmarks;
 public static class RowBuilder
 {
     /// <summary>
-    /// The row of a variant that ran: latency statistics of <paramref name="samplesMs"/>, fidelity and memory of
-    /// <paramref name="m"/>; status <c>error: …</c> when there are no samples (the setup's error when it recorded one).
+    /// The row of a variant that ran: latency statistics of the samples of all <paramref name="roundsMs"/> together, the
+    /// median of each round (<see cref="ResultRow.RoundMediansMs"/>), fidelity and memory of <paramref name="m"/>; status
+    /// <c>error: …</c> when there are no samples (the setup's error when it recorded one).
     /// </summary>
-    public static ResultRow Measured(QuestionSpec question, Variant v, BenchCase c, string device, CaseMeasurement? m, IReadOnlyList<double>? samplesMs)
+    public static ResultRow Measured(QuestionSpec question, Variant v, BenchCase c, string device, CaseMeasurement? m,
+        IReadOnlyList<IReadOnlyList<double>>? roundsMs)
     {
         var row = Describe(question, v, c, device) with
         {
@@ -21,7 +23,12 @@ public static class RowBuilder
             PeakMemoryMB = m?.MemoryMB ?? double.NaN,
             MemoryScope = m?.MemoryScope ?? "",
         };
-        if (samplesMs is { Count: > 0 } && m?.Error is null) return LatencyStatistics.Of(samplesMs).ApplyTo(row);
+        var rounds = roundsMs?.Where(r => r.Count > 0).ToList() ?? [];
+        if (rounds.Count > 0 && m?.Error is null)
+            return LatencyStatistics.Of(rounds.SelectMany(r => r).ToList()).ApplyTo(row) with
+            {
+                RoundMediansMs = new RoundValues(rounds.Select(r => LatencyStatistics.Percentile(r.Order().ToList(), 0.5))),
+            };
         return row with { Status = "error: " + (m?.Error ?? "benchmark failed (see the BenchmarkDotNet log in raw/bdn)") };
     }
 

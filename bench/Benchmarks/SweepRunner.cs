@@ -18,17 +18,19 @@ public sealed record PlannedCase(QuestionSpec Question, Type QuestionType, Bench
 /// <summary>
 /// Runs a <see cref="Sweep"/> through BenchmarkDotNet, one case of one question at a time (all its variants together,
 /// so the baseline is there), in <see cref="Sweep.Rounds"/> rounds of alternating variant order whose samples make one
-/// row per variant, and appends that case's rows to the results CSV as soon as it finishes: an interrupted run keeps
-/// every finished case. BenchmarkDotNet's artifacts go to <c>raw/bdn</c> of the results folder.
+/// row per variant (with each round's median, for paired speedups: <see cref="ResultMath.SpeedupOf"/>), and appends
+/// that case's rows to the results CSV as soon as it finishes: an interrupted run keeps every finished case. With
+/// several rounds the variants' sessions stay open across the case's rounds (<see cref="SessionCache"/>) and are
+/// disposed after its last one. BenchmarkDotNet's artifacts go to <c>raw/bdn</c> of the results folder.
 /// </summary>
 public static class SweepRunner
 {
     public static IReadOnlyList<ResultRow> Run(Sweep sweep, string outDir, IReadOnlyList<string> filters, Action<string> log)
     {
         TorchDevices.Resolve(sweep.Device); // fail early, with the reason, when the device is not here
-        BenchRun.Current = new BenchRun(sweep);
-        if (sweep.CpuThreads is { } threads && !sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
-            TorchSharp.torch.set_num_threads(threads);
+        var run = BenchRun.Current = new BenchRun(sweep);
+        var cpu = !sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        if (sweep.CpuThreads is { } threads && cpu) TorchSharp.torch.set_num_threads(threads);
         Directory.CreateDirectory(outDir);
         var store = new ResultsStore(outDir);
         var env = RunEnvironment.Capture();
@@ -40,8 +42,15 @@ public static class SweepRunner
         {
             log($"[{++index}/{plan.Count}] {planned.Question.Name}: {planned.Case} ({planned.Runnable.Count} variants" +
                 (planned.Unavailable.Count > 0 ? $", {planned.Unavailable.Count} unavailable here)" : ")"));
-            var samples = RunRounds(planned, sweep.Rounds);
-            var rows = BuildRows(planned, sweep.Device, BenchRun.Current.Measurements, samples)
+            try
+            {
+                RunRounds(planned, sweep.Rounds, run.Samples);
+            }
+            finally
+            {
+                run.Sessions.Clear();
+            }
+            var rows = BuildRows(planned, sweep.Device, run.Measurements, run.Samples)
                 .Select(r => (r with { RunId = runId, TimestampUtc = DateTime.UtcNow }).WithEnvironment(env)).ToList();
             ResultMath.FillSpeedups(rows);
             store.Append(rows);
@@ -98,27 +107,22 @@ public static class SweepRunner
     public static BenchCase CaseOf(BenchmarkCase bc) => (BenchCase)bc.Parameters["Case"];
 
     /// <summary>
-    /// Runs the case's variants <paramref name="rounds"/> times, reversing their order every other round, and returns
-    /// every timed sample (ms per operation) of each variant; a variant that failed in any round has null.
+    /// Runs the case's variants <paramref name="rounds"/> times, reversing their order every other round, and records
+    /// each round's timed samples (ms per operation) of each variant in <paramref name="samples"/> (a failed round: none).
     /// </summary>
-    private static Dictionary<Variant, List<double>?> RunRounds(PlannedCase planned, int rounds)
+    private static void RunRounds(PlannedCase planned, int rounds, SampleStore samples)
     {
-        var samples = planned.Runnable.ToDictionary(VariantOf, _ => (List<double>?)new List<double>());
-        if (planned.Runnable.Count == 0) return samples;
+        if (planned.Runnable.Count == 0) return;
         for (var round = 0; round < Math.Max(1, rounds); round++)
         {
             var order = round % 2 == 0 ? planned.Runnable : planned.Runnable.Reverse().ToList();
             var summary = BenchmarkRunner.Run(new BenchmarkRunInfo(order.ToArray(), planned.QuestionType, planned.Config));
             foreach (var report in summary.Reports)
             {
-                var v = VariantOf(report.BenchmarkCase);
-                var taken = SamplesMs(report);
-                if (samples[v] is null) continue;
-                if (!report.Success || taken.Count == 0) samples[v] = null;
-                else samples[v]!.AddRange(taken);
+                var key = new MeasurementKey(planned.Question.Name, VariantOf(report.BenchmarkCase), planned.Case);
+                samples.AddRound(key, report.Success ? SamplesMs(report) : null, summary);
             }
         }
-        return samples;
     }
 
     /// <summary>The timed samples of a report in ms per operation: the workload iterations of the result stage.</summary>
@@ -129,16 +133,13 @@ public static class SweepRunner
             .ToList();
 
     /// <summary>The rows of one planned case (without run id, timestamp and environment; speedups not yet filled).</summary>
-    public static List<ResultRow> BuildRows(PlannedCase planned, string device, MeasurementStore measurements,
-        IReadOnlyDictionary<Variant, List<double>?> samples)
+    public static List<ResultRow> BuildRows(PlannedCase planned, string device, MeasurementStore measurements, SampleStore samples)
     {
         var rows = new List<ResultRow>();
         foreach (var bc in planned.Runnable)
         {
-            var v = VariantOf(bc);
-            var m = measurements.Get(new MeasurementKey(planned.Question.Name, v, planned.Case));
-            samples.TryGetValue(v, out var taken);
-            rows.Add(RowBuilder.Measured(planned.Question, v, planned.Case, device, m, taken));
+            var key = new MeasurementKey(planned.Question.Name, VariantOf(bc), planned.Case);
+            rows.Add(RowBuilder.Measured(planned.Question, key.Variant, planned.Case, device, measurements.Get(key), samples.Rounds(key)));
         }
         rows.AddRange(planned.Unavailable.Select(u => RowBuilder.Unavailable(planned.Question, u.Variant, planned.Case, device, u.Reason)));
         return rows;

@@ -48,7 +48,9 @@ public sealed class SwinBenchConfig : ManualConfig
 
 /// <summary>
 /// A summary column showing one field of the SwinBench row of the case, built from the summary the way the CSV row is
-/// built (<see cref="RowBuilder"/>, <see cref="ResultMath.FillSpeedups"/>): the speedup shown is the CSV's.
+/// built (<see cref="RowBuilder"/>, <see cref="ResultMath.FillSpeedups"/>): the speedup shown is the CSV's. In a sweep of
+/// several rounds a summary is one round; its rows take the case's earlier rounds from <see cref="BenchRun.Samples"/>,
+/// so the last round's summary shows the speedup the CSV gets.
 /// </summary>
 public sealed class RowColumn(string name, Func<ResultRow, string> format) : IColumn
 {
@@ -68,19 +70,29 @@ public sealed class RowColumn(string name, Func<ResultRow, string> format) : ICo
         RowsOf(summary).TryGetValue(benchmarkCase, out var row) ? format(row) : "n/a";
 
     /// <summary>The SwinBench rows of a summary's reports, speedups filled within it.</summary>
-    public static Dictionary<BenchmarkCase, ResultRow> RowsOf(Summary summary)
+    public static Dictionary<BenchmarkCase, ResultRow> RowsOf(Summary summary) =>
+        BenchRun.CurrentOrNull is { } run
+            ? RowsOf(run, summary.Reports.Select(r => (r.BenchmarkCase, r.Success ? (IReadOnlyList<double>?)SweepRunner.SamplesMs(r) : null)), summary)
+            : [];
+
+    /// <summary>
+    /// The rows of one round's benchmark cases with that round's samples (null: failed): the case's rounds recorded in
+    /// <paramref name="run"/> before the round <paramref name="round"/> (all of them when it is not recorded yet), then
+    /// this one; speedups filled within them.
+    /// </summary>
+    public static Dictionary<BenchmarkCase, ResultRow> RowsOf(BenchRun run, IEnumerable<(BenchmarkCase Case, IReadOnlyList<double>? Samples)> reports,
+        object round)
     {
-        var run = BenchRun.CurrentOrNull;
         var rows = new Dictionary<BenchmarkCase, ResultRow>();
-        if (run is null) return rows;
-        foreach (var report in summary.Reports)
+        foreach (var (bc, samples) in reports)
         {
-            var bc = report.BenchmarkCase;
             var spec = Sweep.SpecOf(bc.Descriptor.Type);
             var v = SweepRunner.VariantOf(bc);
             var c = SweepRunner.CaseOf(bc);
-            var m = run.Measurements.Get(new MeasurementKey(spec.Name, v, c));
-            rows[bc] = RowBuilder.Measured(spec, v, c, run.Sweep.Device, m, report.Success ? SweepRunner.SamplesMs(report) : null);
+            var key = new MeasurementKey(spec.Name, v, c);
+            var earlier = run.Samples.Rounds(key, before: round);
+            var rounds = earlier is null || samples is not { Count: > 0 } ? null : earlier.Append(samples).ToList();
+            rows[bc] = RowBuilder.Measured(spec, v, c, run.Sweep.Device, run.Measurements.Get(key), rounds);
         }
         ResultMath.FillSpeedups(rows.Values);
         return rows;

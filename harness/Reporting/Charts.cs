@@ -94,7 +94,7 @@ public static class Charts
         var intervals = candidates.Any(r => double.IsFinite(r.SpeedupLow)) ? " (error bars: 99.9% interval)" : "";
         var plt = NewPlot(question,
             (precision == "fp32" ? "best FP32 variant's speedup over the baseline" : "best FP16 variant's speedup over the FP32 baseline") + intervals,
-            "dataset (size class)", "speedup of median latency per image (×)");
+            "dataset (size class)", "speedup of latency per image (×)");
         var best = series.Select(s => categories.Select(c =>
             candidates.Where(r => SeriesOf(r) == s && ReportData.DatasetCategory(r) == c).MaxBy(r => r.Speedup)).ToArray()).ToList();
         var values = best.Select(b => b.Select(r => r is null ? ((double, string)?)null

@@ -80,11 +80,14 @@ public static class ReportWriter
     /// <summary>The definitions every question section uses.</summary>
     public const string Definitions =
         "Latency is per image; the statistic is the **median** of the timed samples (as in the console tables). " +
-        "**Speedup** s = m_b / m_x: the baseline variant's median over this row's, where the baseline is the question's " +
-        "baseline variant for the same run, task, device and input (across backends and precisions). Its **interval** " +
-        "combines both rows' spreads at their worst: with h the half-width of a row's 99.9% confidence interval " +
-        "(Student t with n − 1 degrees of freedom × standard error of its samples), low = (m_b − h_b) / (m_x + h_x) and " +
-        "high = (m_b + h_b) / (m_x − h_x) (∞ when m_x ≤ h_x). **⚠** marks a speedup whose interval contains 1.0: the " +
+        "**Speedup** is over the question's baseline variant for the same run, task, device and input (across backends " +
+        "and precisions), computed one of two ways (the CSV's `speedup_method`). **Paired over N rounds** when both rows " +
+        "were measured in the same N ≥ 2 interleaved rounds: the geometric mean of the round ratios r_i = b_i / x_i of the " +
+        "rounds' medians, with the 99.9% interval exp(mean ± t · sd / √N) of ln r_i (Student t, N − 1 degrees of freedom). " +
+        "Otherwise the **ratio of medians** s = m_b / m_x, whose interval combines both rows' spreads at their worst: with " +
+        "h the half-width of a row's 99.9% confidence interval (Student t with n − 1 degrees of freedom × standard error of " +
+        "its samples), low = (m_b − h_b) / (m_x + h_x) and high = (m_b + h_b) / (m_x − h_x) (∞ when m_x ≤ h_x). " +
+        "**⚠** marks a speedup whose interval contains 1.0: the " +
         "measurements do not tell it apart from the baseline. PSNR is against the FP32 original on the same device. " +
         "Memory says what it measures: device-in-use (CUDA memory in use after one untimed pass), case-peak-rss (process peak " +
         "resident memory over the case, reset before it) or process-peak-rss (the process's running peak, earlier cases included). " +

@@ -1,11 +1,15 @@
 namespace SwinBench.Results;
 
-/// <summary>A speedup with its interval, or the reason it is missing (<see cref="ResultMath.SpeedupOf"/>).</summary>
-/// <param name="Value">Baseline median / this row's median; NaN when missing.</param>
-/// <param name="Low">Lower end of the interval (NaN when the rows carry no spread).</param>
+/// <summary>A speedup with its interval and how it was computed, or the reason it is missing (<see cref="ResultMath.SpeedupOf"/>).</summary>
+/// <param name="Value">The speedup (see <see cref="ResultMath.SpeedupOf"/>); NaN when missing.</param>
+/// <param name="Low">Lower end of the 99.9% interval (NaN when the rows carry no spread).</param>
 /// <param name="High">Upper end of the interval (+∞ when this row's spread reaches zero; NaN without spread).</param>
 /// <param name="Note">Why the value is missing; empty when it is set.</param>
-public readonly record struct Speedup(double Value, double Low, double High, string Note)
+/// <param name="Method">
+/// <see cref="ResultMath.PairedMethod"/> (paired over N rounds) or <see cref="ResultMath.MediansMethod"/>; empty for the
+/// baseline's own row and a missing value.
+/// </param>
+public readonly record struct Speedup(double Value, double Low, double High, string Note, string Method = "")
 {
     /// <summary>True when the interval is known and contains 1.0: the rows do not show a difference at that confidence.</summary>
     public bool IntervalIncludesOne => double.IsFinite(Low) && !double.IsNaN(High) && Low <= 1.0 && High >= 1.0;
@@ -13,8 +17,14 @@ public readonly record struct Speedup(double Value, double Low, double High, str
     public static Speedup Missing(string note) => new(double.NaN, double.NaN, double.NaN, note);
 }
 
-/// <summary>Derived quantities of result rows: the one definition of a speedup, used by the CSV, the report, the
-/// charts and BenchmarkDotNet's ratio column.</summary>
+/// <summary>
+/// Derived quantities of result rows: the one definition of a speedup (<see cref="SpeedupOf"/>), used by the CSV, the
+/// report, the charts and BenchmarkDotNet's Speedup column. A speedup is <b>paired</b> when the baseline row and the row
+/// both carry per-round medians (<see cref="ResultRow.RoundMediansMs"/>) of the same n ≥ 2 rounds: the geometric mean of
+/// the per-round ratios, with a Student-t interval over their logarithms, so that rounds close in time cancel a noisy
+/// machine's slow phases. Otherwise it is the ratio of the two medians, with an interval from the rows' 99.9%
+/// half-widths. <see cref="ResultRow.SpeedupMethod"/> says which (<c>paired over N rounds</c>, <c>ratio of medians</c>).
+/// </summary>
 public static class ResultMath
 {
     /// <summary>
@@ -43,6 +53,7 @@ public static class ResultMath
                 row.SpeedupLow = s.Low;
                 row.SpeedupHigh = s.High;
                 row.SpeedupNote = s.Note;
+                row.SpeedupMethod = s.Method;
             }
         }
     }
@@ -61,12 +72,32 @@ public static class ResultMath
                ?? candidates.FirstOrDefault();
     }
 
+    /// <summary>The confidence level of every speedup interval: 99.9%, the study's.</summary>
+    public const double Confidence = 0.999;
+
+    /// <summary>The <see cref="ResultRow.SpeedupMethod"/> of a ratio of medians.</summary>
+    public const string MediansMethod = "ratio of medians";
+
+    /// <summary>The <see cref="ResultRow.SpeedupMethod"/> of a paired speedup over <paramref name="rounds"/> rounds: <c>paired over 10 rounds</c>.</summary>
+    public static string PairedMethod(int rounds) => $"paired over {rounds} rounds";
+
     /// <summary>
-    /// The speedup of <paramref name="row"/> over <paramref name="baseline"/>: s = m_b / m_x of the two medians. Its
-    /// interval combines the rows' spreads at their worst: with h the 99.9% confidence half-width of a row
+    /// The speedup of <paramref name="row"/> over <paramref name="baseline"/>, in one of two ways.
+    /// <list type="bullet">
+    /// <item><b>Paired</b> (method <c>paired over N rounds</c>), when both rows carry per-round medians
+    /// (<see cref="ResultRow.RoundMediansMs"/>) of the same number of rounds n ≥ 2, all positive and finite: with the
+    /// round ratios r_i = b_i / x_i and l_i = ln r_i, s = exp(mean l) (the geometric mean of the ratios), and the
+    /// interval exp(mean l ± t · sd(l) / √n), t the 99.95% quantile of Student's t with n − 1 degrees of freedom (a
+    /// two-sided 99.9% interval). Round i of both rows ran back to back, so the machine's slow and fast phases cancel
+    /// in r_i.</item>
+    /// <item><b>Ratio of medians</b> (method <c>ratio of medians</c>) otherwise (one round, different round counts,
+    /// rows without rounds such as older files or peers): s = m_b / m_x of the two medians. Its interval combines the
+    /// rows' spreads at their worst: with h the 99.9% confidence half-width of a row
     /// (<see cref="ResultRow.Ci999HalfwidthMs"/>), low = (m_b − h_b) / (m_x + h_x) and high = (m_b + h_b) / (m_x − h_x)
-    /// (+∞ when m_x ≤ h_x, low at least 0). A speedup whose interval contains 1.0 is not shown to differ from the
-    /// baseline. The baseline's own row is 1.0 without an interval.
+    /// (+∞ when m_x ≤ h_x, low at least 0); none when a row has no half-width.</item>
+    /// </list>
+    /// A speedup whose interval contains 1.0 is not shown to differ from the baseline. The baseline's own row is 1.0
+    /// without an interval or method; a row that is not ok, has no median or has no baseline gets none, with the reason.
     /// </summary>
     public static Speedup SpeedupOf(ResultRow? baseline, ResultRow row)
     {
@@ -77,16 +108,37 @@ public static class ResultMath
                 ? $"no ok baseline row of question {row.Question} for this case and device"
                 : "no ok step-0 baseline row for this case, backend and device");
         if (ReferenceEquals(baseline, row)) return new Speedup(1.0, double.NaN, double.NaN, "");
+        return PairedSpeedup(baseline.RoundMediansMs, row.RoundMediansMs) ?? RatioOfMedians(baseline, row);
+    }
+
+    /// <summary>
+    /// The paired speedup of rounds <paramref name="row"/> over rounds <paramref name="baseline"/> (see
+    /// <see cref="SpeedupOf"/>), or null when they cannot be paired: fewer than two rounds, different counts, or a value
+    /// that is not positive and finite.
+    /// </summary>
+    public static Speedup? PairedSpeedup(IReadOnlyList<double> baseline, IReadOnlyList<double> row)
+    {
+        var n = row.Count;
+        if (n < 2 || baseline.Count != n || !baseline.All(IsPositiveFinite) || !row.All(IsPositiveFinite)) return null;
+        var logs = baseline.Zip(row, (b, x) => Math.Log(b / x)).ToArray();
+        var mean = logs.Average();
+        var sd = Math.Sqrt(logs.Sum(l => (l - mean) * (l - mean)) / (n - 1));
+        var half = StudentT.Quantile(1 - (1 - Confidence) / 2, n - 1) * sd / Math.Sqrt(n);
+        return new Speedup(Math.Exp(mean), Math.Exp(mean - half), Math.Exp(mean + half), "", PairedMethod(n));
+    }
+
+    private static Speedup RatioOfMedians(ResultRow baseline, ResultRow row)
+    {
         var value = baseline.MedianMs / row.MedianMs;
         double hb = baseline.Ci999HalfwidthMs, hx = row.Ci999HalfwidthMs;
-        if (!double.IsFinite(hb) || !double.IsFinite(hx) || hb < 0 || hx < 0) return new Speedup(value, double.NaN, double.NaN, "");
+        if (!double.IsFinite(hb) || !double.IsFinite(hx) || hb < 0 || hx < 0) return new Speedup(value, double.NaN, double.NaN, "", MediansMethod);
         var low = Math.Max(0, baseline.MedianMs - hb) / (row.MedianMs + hx);
         var high = row.MedianMs - hx > 0 ? (baseline.MedianMs + hb) / (row.MedianMs - hx) : double.PositiveInfinity;
-        return new Speedup(value, low, high, "");
+        return new Speedup(value, low, high, "", MediansMethod);
     }
 
     /// <summary>The speedup stored in a row (see <see cref="FillSpeedups"/>).</summary>
-    public static Speedup StoredSpeedup(ResultRow r) => new(r.Speedup, r.SpeedupLow, r.SpeedupHigh, r.SpeedupNote);
+    public static Speedup StoredSpeedup(ResultRow r) => new(r.Speedup, r.SpeedupLow, r.SpeedupHigh, r.SpeedupNote, r.SpeedupMethod);
 
     private static bool IsPositiveFinite(double v) => double.IsFinite(v) && v > 0;
 }

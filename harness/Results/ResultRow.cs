@@ -111,12 +111,23 @@ public sealed record ResultRow
     /// <summary>How many timed samples (iterations, one forward pass each) the statistics are over.</summary>
     public int Samples { get; set; }
 
-    /// <summary>Baseline median / this median within the row's group; see <see cref="ResultMath.FillSpeedups"/>.</summary>
+    /// <summary>
+    /// The median latency of each measurement round in ms, in round order (a sweep of <c>Rounds</c> interleaved rounds
+    /// of <c>IterationCount</c> samples; one value per round); empty in files written before the column existed and for
+    /// rows measured outside rounds. Two rows with the same number of rounds (two or more) get a paired speedup
+    /// (<see cref="ResultMath.SpeedupOf"/>).
+    /// </summary>
+    public RoundValues RoundMediansMs { get; set; }
+
+    /// <summary>
+    /// This row's speedup over the baseline row of its group (<see cref="ResultMath.FillSpeedups"/>): the geometric mean
+    /// of the per-round ratios baseline / this row when both have the same rounds, else baseline median / this median;
+    /// <see cref="SpeedupMethod"/> says which (<see cref="ResultMath.SpeedupOf"/>).
+    /// </summary>
     public double Speedup { get; set; } = double.NaN;
 
     /// <summary>
-    /// Lower end of the speedup's interval: the baseline's slowest plausible median over this row's fastest plausible
-    /// one (see <see cref="ResultMath.SpeedupOf"/>); NaN when not computable.
+    /// Lower end of the speedup's 99.9% interval (see <see cref="ResultMath.SpeedupOf"/>); NaN when not computable.
     /// </summary>
     public double SpeedupLow { get; set; } = double.NaN;
 
@@ -125,6 +136,13 @@ public sealed record ResultRow
 
     /// <summary>Why <see cref="Speedup"/> is empty (e.g. <c>no ok baseline row</c>), or empty when it is set.</summary>
     public string SpeedupNote { get; set; } = "";
+
+    /// <summary>
+    /// How <see cref="Speedup"/> and its interval were computed: <c>paired over N rounds</c> or <c>ratio of medians</c>
+    /// (<see cref="ResultMath.PairedMethod"/>, <see cref="ResultMath.MediansMethod"/>); empty for the baseline's own
+    /// row, a missing speedup, and files written before the column existed.
+    /// </summary>
+    public string SpeedupMethod { get; set; } = "";
 
     /// <summary>PSNR in dB of this output against the FP32 original of the same backend (+∞: identical).</summary>
     public double FidelityPsnrDb { get; set; } = double.NaN;

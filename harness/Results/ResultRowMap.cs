@@ -41,10 +41,12 @@ internal sealed partial class ResultRowMap
     [CsvColumn("ci99_9_halfwidth_ms", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double Ci999HalfwidthMs { get; set; }
     [CsvColumn("min_ms")] [CsvConverter(typeof(CsvDoubleConverter))] public double MinMs { get; set; }
     [CsvColumn("samples")] public int Samples { get; set; }
+    [CsvColumn("round_medians_ms", Optional = true)] [CsvConverter(typeof(CsvRoundValuesConverter))] public RoundValues RoundMediansMs { get; set; }
     [CsvColumn("speedup")] [CsvConverter(typeof(CsvDoubleConverter))] public double Speedup { get; set; }
     [CsvColumn("speedup_low", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double SpeedupLow { get; set; }
     [CsvColumn("speedup_high", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double SpeedupHigh { get; set; }
     [CsvColumn("speedup_note", Optional = true)] public string SpeedupNote { get; set; } = "";
+    [CsvColumn("speedup_method", Optional = true)] public string SpeedupMethod { get; set; } = "";
     [CsvColumn("fidelity_psnr_db")] [CsvConverter(typeof(CsvDoubleConverter))] public double FidelityPsnrDb { get; set; }
     [CsvColumn("fidelity_max_abs")] [CsvConverter(typeof(CsvDoubleConverter))] public double FidelityMaxAbs { get; set; }
     [CsvColumn("peak_memory_mb")] [CsvConverter(typeof(CsvDoubleConverter))] public double PeakMemoryMB { get; set; }
@@ -73,6 +75,14 @@ internal sealed class CsvDoubleConverter : ICsvConverter<double>
     }
 
     public void Write(CsvWriter writer, double value) => writer.WriteField(ResultCsv.FormatDouble(value));
+}
+
+/// <summary>Reads and writes per-round values as <see cref="RoundValues.Parse"/> and <see cref="RoundValues.ToString"/> do.</summary>
+internal sealed class CsvRoundValuesConverter : ICsvConverter<RoundValues>
+{
+    public RoundValues Read(CsvReader reader, int index) => RoundValues.Parse(reader.GetString(index));
+
+    public void Write(CsvWriter writer, RoundValues value) => writer.WriteField(value.ToString());
 }
 
 /// <summary>Reads and writes timestamps as ISO 8601 UTC (<c>2025-06-01T12:34:56.1234567Z</c>).</summary>

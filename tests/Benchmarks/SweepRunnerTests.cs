@@ -57,7 +57,7 @@ public class SweepRunnerTests
             Assert.Equal("+graph", variant.Name);
             Assert.Equal("torchsharp: cuda_graph needs CUDA tensors (it captures the swin_block stages as CUDA graphs); this run is on cpu", reason);
             Assert.Contains("+block", p.Runnable.Select(bc => SweepRunner.VariantOf(bc).Name));
-            var rows = SweepRunner.BuildRows(p with { Runnable = [] }, "cpu", new MeasurementStore(), new Dictionary<Variant, List<double>?>());
+            var rows = SweepRunner.BuildRows(p with { Runnable = [] }, "cpu", new MeasurementStore(), new SampleStore());
             Assert.Equal($"unavailable: {reason}", Assert.Single(rows).Status);
         }
         Assert.All(SweepRunner.Plan(Selected("ablation-gpu", "cuda"), [], Artifacts), p => Assert.Empty(p.Unavailable));
@@ -87,9 +87,10 @@ public class SweepRunnerTests
     public void Rows_carry_the_question_variant_statistics_and_side_measurements_and_every_backend_gets_a_speedup()
     {
         var (plan, store) = BackendCase();
-        // TorchSharp FP32 (the baseline) takes 100 ms; every other variant 50 ms; ±1 ms spread each
-        var samples = plan.Runnable.ToDictionary(SweepRunner.VariantOf,
-            bc => (List<double>?)(SweepRunner.VariantOf(bc).IsBaseline ? [99.0, 100, 101] : [49.0, 50, 51]));
+        // TorchSharp FP32 (the baseline) takes 100 ms; every other variant 50 ms; ±1 ms spread each; one round
+        var samples = new SampleStore();
+        foreach (var bc in plan.Runnable)
+            samples.AddRound(new MeasurementKey("backends", SweepRunner.VariantOf(bc), plan.Case), SweepRunner.VariantOf(bc).IsBaseline ? [99.0, 100, 101] : [49.0, 50, 51]);
         var rows = SweepRunner.BuildRows(plan, "cpu", store, samples);
         ResultMath.FillSpeedups(rows);
 
@@ -99,7 +100,7 @@ public class SweepRunnerTests
         Assert.Equal(("torchsharp", "fp32", "torchsharp:hoisted/fp32/ln-fused", 1.0), (baseline.Backend, baseline.Precision, baseline.Variant, baseline.Speedup));
         var measured = rows.Where(r => r.IsOk && !r.IsBaseline).ToList();
         Assert.Equal(5, measured.Count);
-        Assert.All(measured, r => Assert.Equal(2.0, r.Speedup));
+        Assert.All(measured, r => Assert.Equal((2.0, "ratio of medians"), (r.Speedup, r.SpeedupMethod))); // one round: nothing to pair
         Assert.Equal(4, measured.Count(r => r.Backend == "ort"));
         // spread: 3 samples, sd 1, half-width t(0.9995, 2) / sqrt(3) ≈ 18.2 ms: the interval is wide but computed
         Assert.All(measured, r => Assert.True(r.SpeedupLow < 2 && r.SpeedupHigh > 2, $"{r.SpeedupLow}..{r.SpeedupHigh}"));
@@ -119,8 +120,9 @@ public class SweepRunnerTests
         var baselineVariant = plan.Question.Baseline;
         store.Set(new MeasurementKey("backends", baselineVariant, plan.Case),
             new CaseMeasurement(double.NaN, double.NaN, null, "", "n/a", false, "libtorch: out of memory"));
-        var samples = plan.Runnable.ToDictionary(SweepRunner.VariantOf,
-            bc => SweepRunner.VariantOf(bc).IsBaseline ? null : (List<double>?)[49.0, 50, 51]);
+        var samples = new SampleStore();
+        foreach (var bc in plan.Runnable)
+            samples.AddRound(new MeasurementKey("backends", SweepRunner.VariantOf(bc), plan.Case), SweepRunner.VariantOf(bc).IsBaseline ? null : [49.0, 50, 51]);
         var rows = SweepRunner.BuildRows(plan, "cpu", store, samples);
         ResultMath.FillSpeedups(rows);
 

@@ -31,7 +31,10 @@ public sealed class SweepCliTests : IDisposable
         Assert.All(rows, x => Assert.Equal("mask-hoisting", x.Question));
         Assert.True(perBlock.IsBaseline && !hoisted.IsBaseline);
         Assert.Equal(1.0, perBlock.Speedup);
-        Assert.Equal(perBlock.MedianMs / hoisted.MedianMs, hoisted.Speedup, 6);
+        // quick's rounds: each row keeps its 12 round medians, and the speedup is paired over them
+        Assert.All(rows, x => Assert.Equal(12, x.RoundMediansMs.Count));
+        Assert.Equal("paired over 12 rounds", hoisted.SpeedupMethod);
+        Assert.Equal(ResultMath.PairedSpeedup(perBlock.RoundMediansMs, hoisted.RoundMediansMs)!.Value.Value, hoisted.Speedup, 12);
         Assert.True(hoisted.SpeedupLow <= hoisted.Speedup && hoisted.Speedup <= hoisted.SpeedupHigh, $"{hoisted.SpeedupLow} {hoisted.SpeedupHigh}");
         Assert.All(rows, x => Assert.True(x.Samples >= 2 && x.Ci999HalfwidthMs >= 0 && x.P5Ms <= x.MedianMs, x.ToString()));
         // the compact table ends the output, with the speedup and its interval

@@ -10,8 +10,8 @@ public class ResultCsvTests
     [
         "run_id", "timestamp_utc", "question", "task", "model", "variant", "step", "baseline", "mask", "layernorm", "plugins",
         "backend", "device", "device_name", "precision", "dataset", "size_class", "image", "images", "h", "w", "megapixels",
-        "mean_ms", "median_ms", "p95_ms", "p5_ms", "ci99_9_halfwidth_ms", "min_ms", "samples", "speedup", "speedup_low",
-        "speedup_high", "speedup_note", "fidelity_psnr_db", "fidelity_max_abs", "peak_memory_mb", "memory_scope", "status",
+        "mean_ms", "median_ms", "p95_ms", "p5_ms", "ci99_9_halfwidth_ms", "min_ms", "samples", "round_medians_ms", "speedup",
+        "speedup_low", "speedup_high", "speedup_note", "speedup_method", "fidelity_psnr_db", "fidelity_max_abs", "peak_memory_mb", "memory_scope", "status",
         "machine", "os", "cpu", "gpu", "driver", "cuda", "libtorch", "torchsharp", "onnxruntime", "dotnet", "git_commit",
     ];
 
@@ -115,10 +115,27 @@ public class ResultCsvTests
         Assert.DoesNotContain("question", old.Split('\n')[0]);
 
         var back = Assert.Single(ResultCsv.ParseText(old, "old.csv"));
-        Assert.Equal(("", false, "", ""), (back.Question, back.IsBaseline, back.SpeedupNote, back.MemoryScope));
+        Assert.Equal(("", false, "", "", "", 0), (back.Question, back.IsBaseline, back.SpeedupNote, back.MemoryScope, back.SpeedupMethod, back.RoundMediansMs.Count));
         Assert.True(double.IsNaN(back.P5Ms) && double.IsNaN(back.Ci999HalfwidthMs) && double.IsNaN(back.SpeedupLow) && double.IsNaN(back.SpeedupHigh));
         Assert.Equal(row with { Question = "", IsBaseline = false, P5Ms = double.NaN, Ci999HalfwidthMs = double.NaN,
-            SpeedupLow = double.NaN, SpeedupHigh = double.NaN, SpeedupNote = "", MemoryScope = "" }, back);
+            SpeedupLow = double.NaN, SpeedupHigh = double.NaN, SpeedupNote = "", MemoryScope = "", RoundMediansMs = RoundValues.Empty,
+            SpeedupMethod = "" }, back);
+    }
+
+    [Fact]
+    public void Round_medians_are_one_cell_of_semicolon_separated_values_and_round_trip()
+    {
+        var row = ResultRowsForTests.Full() with { RoundMediansMs = new RoundValues([2301.5, 2290.25, 1.0 / 3.0]) };
+        var text = ResultCsv.ToText([row]);
+        Assert.Contains(",2301.5;2290.25;0.3333333333333333,", text);
+        Assert.Contains(",paired over 4 rounds,", text);
+        var back = Assert.Single(ResultCsv.ParseText(text));
+        Assert.Equal([2301.5, 2290.25, 1.0 / 3.0], back.RoundMediansMs);
+        Assert.Equal(row, back);
+
+        var none = ResultCsv.ToText([row with { RoundMediansMs = RoundValues.Empty }]);
+        Assert.Empty(Assert.Single(ResultCsv.ParseText(none)).RoundMediansMs);
+        Assert.Throws<FormatException>(() => RoundValues.Parse("1.5;x"));
     }
 
     [Fact]

@@ -139,4 +139,73 @@ public class ResultMathTests
 
         Assert.Equal(new Speedup(1, double.NaN, double.NaN, ""), ResultMath.SpeedupOf(b, b));
     }
+
+    /// <summary>A question row with per-round medians (its median is the median of the rounds).</summary>
+    private static ResultRow Rounds(string variant, bool baseline, params double[] rounds) =>
+        Q(variant, LatencyStatistics.Percentile(rounds.Order().ToList(), 0.5), baseline, ci: 1.0) with { RoundMediansMs = new RoundValues(rounds) };
+
+    [Fact]
+    public void Rows_with_the_same_rounds_get_the_geometric_mean_of_the_round_ratios_with_a_t_interval_over_their_logs()
+    {
+        // round ratios 125/100, 100/100, 250/200, 80/80 = 1.25, 1, 1.25, 1; ln: 0.22314, 0, 0.22314, 0
+        // mean 0.111572 -> speedup exp(mean) = sqrt(1.25) = 1.118034 (the ratio of medians would be 112.5 / 100 = 1.125)
+        // sd 0.128833, se = sd / sqrt(4) = 0.0644166; t(0.9995, 3 dof) = 12.9240 (table): half-width 0.832520
+        // interval exp(0.111572 -+ 0.832520) = [0.486295, 2.570454]
+        var b = Rounds("base", true, 125, 100, 250, 80);
+        var x = Rounds("v", false, 100, 100, 200, 80);
+        var s = ResultMath.SpeedupOf(b, x);
+        Assert.Equal(Math.Sqrt(1.25), s.Value, 12);
+        Assert.Equal(0.486295, s.Low, 5);
+        Assert.Equal(2.570454, s.High, 5);
+        Assert.Equal("paired over 4 rounds", s.Method);
+        Assert.True(s.IntervalIncludesOne);
+
+        var rows = new List<ResultRow> { x, b };
+        ResultMath.FillSpeedups(rows);
+        Assert.Equal((s.Value, s.Low, s.High, "paired over 4 rounds", ""), (x.Speedup, x.SpeedupLow, x.SpeedupHigh, x.SpeedupMethod, x.SpeedupNote));
+        Assert.Equal((1.0, ""), (b.Speedup, b.SpeedupMethod)); // the baseline's own row: 1.0, no method
+        Assert.Equal(s, ResultMath.StoredSpeedup(x));
+    }
+
+    [Fact]
+    public void Equal_round_ratios_give_a_zero_width_interval()
+    {
+        var s = ResultMath.SpeedupOf(Rounds("base", true, 100, 300, 200), Rounds("v", false, 50, 150, 100));
+        Assert.Equal((2.0, "paired over 3 rounds"), (s.Value, s.Method));
+        Assert.Equal(2.0, s.Low, 12);
+        Assert.Equal(2.0, s.High, 12);
+        Assert.False(s.IntervalIncludesOne);
+    }
+
+    public static TheoryData<string, double[], double[]> Unpairable() => new()
+    {
+        { "different round counts", [125, 100, 250, 80], [100, 100, 200] },
+        { "one round each", [125], [100] },
+        { "the row has no rounds", [125, 100], [] },
+        { "the baseline has no rounds", [], [100, 100] },
+        { "a round that is not positive", [125, 100], [100, 0] },
+        { "a round that is not finite", [125, double.NaN], [100, 100] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unpairable))]
+    public void Rows_whose_rounds_cannot_be_paired_get_the_ratio_of_medians(string why, double[] baseline, double[] row)
+    {
+        var b = Q("base", 120, baseline: true, ci: 10) with { RoundMediansMs = new RoundValues(baseline) };
+        var x = Q("v", 60, ci: 5) with { RoundMediansMs = new RoundValues(row) };
+        var s = ResultMath.SpeedupOf(b, x);
+        Assert.Equal((2.0, "ratio of medians"), (s.Value, s.Method));
+        Assert.Equal(110.0 / 65.0, s.Low, 12);
+        Assert.Equal(130.0 / 55.0, s.High, 12);
+        Assert.NotEmpty(why);
+    }
+
+    [Fact]
+    public void Without_a_baseline_row_a_row_with_rounds_gets_no_speedup_and_no_method()
+    {
+        var rows = new List<ResultRow> { Rounds("v", false, 100, 100, 200), Rounds("w", false, 50, 60, 70) };
+        ResultMath.FillSpeedups(rows);
+        Assert.All(rows, r => Assert.Equal((double.NaN, "", "no ok baseline row of question backends for this case and device"),
+            (r.Speedup, r.SpeedupMethod, r.SpeedupNote)));
+    }
 }
