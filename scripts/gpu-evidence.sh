@@ -10,8 +10,8 @@
 #   4  PyTorch peers of classical x2 joined to that ablation run (eager + torch.compile modes)
 #   5  the same for lightweight x2
 #   6  ablation at 114x172 (classical x2, lightweight x2, color DN15) + peers (classical x2, lightweight x2)
-#   7  assemble ONNX Runtime's CUDA provider; the ort-parity sweep; ORT profile of the per-op graph vs the all,swin_block
-#      graph (aligned convolutions), both with prefer_nhwc (the channels_last variants)
+#   7  assemble ONNX Runtime's CUDA provider; the ort-parity sweep; ORT profile of the per-op graph vs the swin_block
+#      graph, both with prefer_nhwc, with cuDNN's EXHAUSTIVE (the harness's) and HEURISTIC algorithm search
 set -uo pipefail
 step=${1:?step}
 W=${W:-/tmp/w}
@@ -84,10 +84,12 @@ case $step in
   timeout 430 "$bundle/gpu-run.sh" run --sweep ort-parity-gpu --size 384x512 --out "$W/res-parity" 2>&1 | tail -40
   k=window_mask,ln_roll_partition,reverse_roll_add,qkv_split,layer_norm_fp32,window_attention
   "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels $k -o "$W/ops.onnx" > /dev/null &&
-  "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels all,swin_block -o "$W/block.onnx" > /dev/null &&
-  SWINBENCH_ORT_LIB="$bundle/libonnxruntime.so" OUT="$W/res-parity/raw/ort-profile" WARMUP=3 ITERS=10 NHWC=1 \
-    timeout 100 bash scripts/profile-ort-ops.sh "$W/ops.onnx" "$W/block.onnx" 384 512 > "$W/res-parity/ort-profile.txt" 2>&1
-  echo "profile exit $?"; tail -30 "$W/res-parity/ort-profile.txt"
+  "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels $k,swin_block -o "$W/block.onnx" > /dev/null &&
+  for search in EXHAUSTIVE HEURISTIC; do
+    SWINBENCH_ORT_LIB="$bundle/libonnxruntime.so" OUT="$W/res-parity/raw/ort-profile-$search" WARMUP=3 ITERS=10 NHWC=1 CONV_SEARCH=$search \
+      timeout 100 bash scripts/profile-ort-ops.sh "$W/ops.onnx" "$W/block.onnx" 384 512 > "$W/res-parity/ort-profile-$search.txt" 2>&1
+    echo "profile $search exit $?"; tail -30 "$W/res-parity/ort-profile-$search.txt"
+  done
   pack res-parity
   ;;
 *) echo "gpu-evidence: carried a part only" ;;

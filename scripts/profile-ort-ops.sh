@@ -14,6 +14,8 @@
 #                                 default: the NuGet package's, as built into ort_profile)
 #              WARMUP (3), ITERS (10), DEVICE (0), OUT (results/_scratch/ort-profile)
 #              NHWC=1         the CUDA EP's prefer_nhwc for both models (the channels_last variants)
+#              CONV_SEARCH    the CUDA EP's cudnn_conv_algo_search: EXHAUSTIVE (default, as the harness), HEURISTIC or
+#                             DEFAULT
 #              TORCH_LIB      torch/lib of the PyTorch install whose NVIDIA wheels hold the CUDA 13 libraries ORT's CUDA
 #                             provider loads (cuBLAS, cuDNN 9, cuRAND); added to LD_LIBRARY_PATH as gpu-run.sh does
 #                             (default: /opt/torch/.venv/lib/python3.12/site-packages/torch/lib, when present)
@@ -55,7 +57,7 @@ fi
 out="${OUT:-$root/results/_scratch/ort-profile}"
 mkdir -p "$out"
 common=(--provider "$provider" --device "${DEVICE:-0}" --height "$height" --width "$width" --warmup "${WARMUP:-3}"
-        --iters "${ITERS:-10}" --nhwc "${NHWC:-0}")
+        --iters "${ITERS:-10}" --nhwc "${NHWC:-0}" --conv-search "${CONV_SEARCH:-EXHAUSTIVE}")
 
 run() {  # name model pass [extra args]
   local name=$1 model=$2 pass=$3

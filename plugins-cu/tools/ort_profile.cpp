@@ -7,6 +7,8 @@
 //               [--height 256] [--width 256] [--batch 1] [--warmup 3] [--iters 10] [--profile PREFIX]
 //               [--ort-lib libonnxruntime.so]   (default: $SWINBENCH_ORT_LIB, else the NuGet package's)
 //               [--nhwc 0|1]   (CUDA EP prefer_nhwc: convolutions NHWC, the harness's channels_last variants)
+//               [--conv-search EXHAUSTIVE|HEURISTIC|DEFAULT]   (CUDA EP cudnn_conv_algo_search; the harness's default
+//               is EXHAUSTIVE)
 //
 // The model has one (N, C, H, W) input; symbolic N, H, W take --batch/--height/--width. The input is bound on the
 // host (ONNX Runtime uploads it each run, the same for every model), the outputs on the provider's device.
@@ -28,7 +30,7 @@
 namespace {
 
 struct Args {
-  std::string model, ops, provider = "cuda", profile = "ort_profile", ort_lib;
+  std::string model, ops, provider = "cuda", profile = "ort_profile", ort_lib, conv_search = "EXHAUSTIVE";
   int device = 0, warmup = 3, iters = 10, nhwc = 0;
   int64_t batch = 1, height = 256, width = 256;
 };
@@ -65,11 +67,14 @@ Args Parse(int argc, char** argv) {
     else if (name == "height") a.height = ToInt(name, v);
     else if (name == "width") a.width = ToInt(name, v);
     else if (name == "nhwc") a.nhwc = static_cast<int>(ToInt(name, v)) != 0;
+    else if (name == "conv-search") a.conv_search = v;
     else Die("unknown option --" + name);
   }
   if (a.model.empty()) Die("--model is required");
   if (a.provider != "cuda" && a.provider != "cpu") Die("--provider must be cuda or cpu, got '" + a.provider + "'");
   if (a.iters < 1) Die("--iters must be >= 1");
+  if (a.conv_search != "EXHAUSTIVE" && a.conv_search != "HEURISTIC" && a.conv_search != "DEFAULT")
+    Die("--conv-search must be EXHAUSTIVE, HEURISTIC or DEFAULT, got '" + a.conv_search + "'");
   return a;
 }
 
@@ -171,7 +176,7 @@ int main(int argc, char** argv) {
       Ort::ThrowOnError(Ort::GetApi().CreateCUDAProviderOptions(&cuda));
       const std::string device = std::to_string(a.device);
       const char* keys[] = {"device_id", "cudnn_conv_algo_search", "use_tf32", "prefer_nhwc"};
-      const char* values[] = {device.c_str(), "EXHAUSTIVE", "0", "1"};
+      const char* values[] = {device.c_str(), a.conv_search.c_str(), "0", "1"};
       Ort::ThrowOnError(Ort::GetApi().UpdateCUDAProviderOptions(cuda, keys, values, a.nhwc ? 4 : 3));
       options.AppendExecutionProvider_CUDA_V2(*cuda);
       Ort::GetApi().ReleaseCUDAProviderOptions(cuda);
