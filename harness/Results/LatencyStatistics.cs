@@ -19,12 +19,7 @@ public sealed record LatencyStatistics(double MeanMs, double MedianMs, double P5
         var sorted = samplesMs.Order().ToArray();
         var n = sorted.Length;
         var mean = sorted.Average();
-        var ci = double.NaN;
-        if (n >= 2)
-        {
-            var variance = sorted.Sum(x => (x - mean) * (x - mean)) / (n - 1);
-            ci = StudentT.Quantile(1 - 0.001 / 2, n - 1) * Math.Sqrt(variance / n);
-        }
+        var ci = n >= 2 ? StudentT.HalfWidth999(sorted, mean) : double.NaN;
         return new LatencyStatistics(mean, Percentile(sorted, 0.5), Percentile(sorted, 0.05), Percentile(sorted, 0.95), sorted[0], ci, n);
     }
 
@@ -49,6 +44,18 @@ public sealed record LatencyStatistics(double MeanMs, double MedianMs, double P5
 /// <summary>Student's t distribution: the quantile by bisection on the CDF (regularized incomplete beta).</summary>
 internal static class StudentT
 {
+    /// <summary>
+    /// The half-width of the two-sided 99.9% confidence interval of the mean of <paramref name="values"/> (n ≥ 2, mean
+    /// <paramref name="mean"/>): t(0.9995, n − 1) · sd / √n, the study's one confidence level (latency rows and paired
+    /// speedups).
+    /// </summary>
+    public static double HalfWidth999(IReadOnlyList<double> values, double mean)
+    {
+        var n = values.Count;
+        var variance = values.Sum(x => (x - mean) * (x - mean)) / (n - 1);
+        return Quantile(1 - 0.001 / 2, n - 1) * Math.Sqrt(variance / n);
+    }
+
     /// <summary>The <paramref name="p"/>-quantile (0.5 &lt; p &lt; 1) with <paramref name="dof"/> degrees of freedom.</summary>
     public static double Quantile(double p, int dof)
     {

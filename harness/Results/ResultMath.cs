@@ -72,9 +72,6 @@ public static class ResultMath
                ?? candidates.FirstOrDefault();
     }
 
-    /// <summary>The confidence level of every speedup interval: 99.9%, the study's.</summary>
-    public const double Confidence = 0.999;
-
     /// <summary>The <see cref="ResultRow.SpeedupMethod"/> of a ratio of medians.</summary>
     public const string MediansMethod = "ratio of medians";
 
@@ -122,8 +119,7 @@ public static class ResultMath
         if (n < 2 || baseline.Count != n || !baseline.All(IsPositiveFinite) || !row.All(IsPositiveFinite)) return null;
         var logs = baseline.Zip(row, (b, x) => Math.Log(b / x)).ToArray();
         var mean = logs.Average();
-        var sd = Math.Sqrt(logs.Sum(l => (l - mean) * (l - mean)) / (n - 1));
-        var half = StudentT.Quantile(1 - (1 - Confidence) / 2, n - 1) * sd / Math.Sqrt(n);
+        var half = StudentT.HalfWidth999(logs, mean);
         return new Speedup(Math.Exp(mean), Math.Exp(mean - half), Math.Exp(mean + half), "", PairedMethod(n));
     }
 
