@@ -68,7 +68,7 @@ public static class SessionFactory
                 if (kernels != Kernels.None && OrtOpLibrary.Find() is null) OrtOpLibrary.Require();
                 break;
             case Backend.TensorRt:
-                TensorRtOptions(variant.Options);
+                RefuseChannelsLast(variant.Options);
                 if (TensorRtUnavailableReason(device) is { } reason) throw new BackendUnavailableException($"{backend}: {reason}");
                 ExportOptions(variant.Options, "", backend);
                 break;
@@ -123,7 +123,7 @@ public static class SessionFactory
         TensorRtAvailability.UnavailableReason() ?? (IsCuda(device) ? null : "TensorRT runs on CUDA devices only");
 
     /// <summary>Refuses <see cref="Kernels.ChannelsLast"/> by name: TensorRT picks its own tensor formats.</summary>
-    private static void TensorRtOptions(ModelOptions options)
+    private static void RefuseChannelsLast(ModelOptions options)
     {
         if (options.Kernels.HasFlag(Kernels.ChannelsLast))
             throw new BackendUnavailableException(
@@ -132,7 +132,7 @@ public static class SessionFactory
 
     private static IInferenceSession OpenTensorRt(ModelOptions options, ModelSpec model, string device, int height, int width)
     {
-        TensorRtOptions(options);
+        RefuseChannelsLast(options);
         if (TensorRtUnavailableReason(device) is { } why) throw new BackendUnavailableException($"tensorrt: {why}");
         if (height <= 0 || width <= 0) throw new ArgumentException("tensorrt: the engine's input height and width are required");
         var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "swinbench-trt")).FullName;

@@ -452,7 +452,8 @@ internal sealed class SwinIROnnxGraph
         var (bias, _) = w.Get($"{prefix}.bias", shape[0]);
         var kernel = shape[2];
         long cout = shape[0], cin = shape[1];
-        long coutA = o.Uses(Kernels.AlignedRows) ? AlignedChannels(cout) : cout, cinA = o.Uses(Kernels.AlignedRows) ? AlignedChannels(cin) : cin;
+        var align = o.Uses(Kernels.AlignedRows);
+        long coutA = align ? AlignedChannels(cout) : cout, cinA = align ? AlignedChannels(cin) : cin;
         if (coutA == cout && cinA == cin)
             return g.Conv(x, g.Weight($"{prefix}.weight", weight, shape), g.Weight($"{prefix}.bias", bias, cout), kernel, kernel / 2);
         var padded = new float[coutA * cinA * kernel * kernel];
