@@ -49,6 +49,16 @@ __device__ __forceinline__ float WarpMax(float v) {
   return v;
 }
 
+// c += a · b on the tensor cores: one m16n8k16 matrix product of FP16 operands with FP32 accumulation (mma.sync;
+// a: the row-major 16x16 A fragment, b0/b1: the column-major 16x8 B fragment, c: the 16x8 accumulator fragment).
+__device__ __forceinline__ void Mma16816(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+  asm volatile(
+      "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+      "{%0, %1, %2, %3};\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
 // Softmax numerators of one m16n8k16 score tile pair per thread (mma.sync accumulator layout): s[j][0..1] are row g and
 // s[j][2..3] row g + 8 of key tile j, -infinity where a key does not count. Each row's maximum is reduced over the four
 // threads of the quad that hold it, s becomes exp(s - row max) (0 for -infinity), and sum_a / sum_b receive the rows'
@@ -209,6 +219,30 @@ __device__ __forceinline__ int64_t RolledSource(int64_t i, int64_t shift, int64_
   const int64_t s = i + shift;
   return s >= n ? s - n : s;
 }
+
+namespace {  // internal linkage: each translation unit launches its own instantiations
+
+// LayerNorm (float32 statistics) + roll + window partition, one block of WARPS warps per window and one warp per
+// token: the token's source pixel row (x_stride elements apart) is normalized into its window row (out_stride apart,
+// columns [C, out_stride) zeroed), so the normalized map never exists unpartitioned. The ln_roll_partition op runs it
+// on dense rows, the swin_block chain on padded rows wider than its vectorized row kernels take.
+template <int WARPS, typename T, typename P>
+__global__ void __launch_bounds__(WARPS * 32)
+    LnRollPartitionKernel(int64_t H, int64_t W, int64_t C, int ws, int64_t shift, const T* x, int64_t x_stride,
+                          const P* __restrict__ weight, const P* __restrict__ bias, float eps, T* __restrict__ windows,
+                          int64_t out_stride) {
+  const int64_t bw = blockIdx.x;
+  const WindowOrigin o = WindowAt(bw, H, W, ws);
+  const int N = ws * ws;
+  for (int t = threadIdx.x / 32; t < N; t += WARPS) {
+    const int64_t sy = RolledSource(o.y0 + t / ws, shift, H), sx = RolledSource(o.x0 + t % ws, shift, W);
+    T* dst = windows + (bw * N + t) * out_stride;
+    WarpLayerNormRow(x + ((o.b * H + sy) * W + sx) * x_stride, dst, C, eps, weight, bias);
+    WarpZeroFill(dst, C, out_stride);
+  }
+}
+
+}  // namespace
 
 // Dispatches a templated launch on the storage dtype.
 #define SWB_DISPATCH_FLOAT(dtype, T, ...)      \

@@ -56,14 +56,6 @@ __global__ void ArrangeAttnBiasKernel(const float* __restrict__ bias, int N, int
   }
 }
 
-__device__ __forceinline__ void AttnMma(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-  asm volatile(
-      "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
-      "{%0, %1, %2, %3};\n"
-      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-}
-
 // The transpose of an 8x8 FP16 block across the warp: lane (g = lane / 4, t = lane % 4) passes elements (g, 2t) and
 // (g, 2t + 1) and gets (2t, g) and (2t + 1, g).
 __device__ __forceinline__ uint32_t Transpose8x8(uint32_t x) {
@@ -166,7 +158,7 @@ __global__ void __launch_bounds__(kAttnWarps * 32, 2)
         const int c0 = 16 * k + 2 * t, c1 = c0 + 8;
         const uint32_t b0 = c0 < d ? words[key * SW + kw + c0 / 2] : 0u;
         const uint32_t b1 = c1 < d ? words[key * SW + kw + c1 / 2] : 0u;
-        AttnMma(s[j], a[k], b0, b1);
+        swb::Mma16816(s[j], a[k], b0, b1);
       }
     }
 
@@ -209,7 +201,7 @@ __global__ void __launch_bounds__(kAttnWarps * 32, 2)
         const bool in = 8 * j + 2 * t < d;
         const uint32_t x0 = in ? words[(16 * kk + g) * SW + vw + 4 * j + t] : 0u;
         const uint32_t x1 = in ? words[(16 * kk + 8 + g) * SW + vw + 4 * j + t] : 0u;
-        AttnMma(acc[j], a, Transpose8x8(x0), Transpose8x8(x1));
+        swb::Mma16816(acc[j], a, Transpose8x8(x0), Transpose8x8(x1));
       }
     }
 

@@ -80,26 +80,8 @@ __global__ void PadCopyKernel(const S* __restrict__ src, D* __restrict__ dst, in
   }
 }
 
-// The scalar row kernels below run rows wider than the vectorized ones of swin_rows.cuh take (more than 128 vectors
-// of 16 bytes: FP16 C > 1024, FP32 C > 512).
-// LN1 + roll + partition, one block per window, one warp per token: the token's source pixel row (x_stride apart) is
-// normalized (float32 statistics) into its window row (out_stride apart, padding columns zeroed).
-template <typename T>
-__global__ void __launch_bounds__(kWarps * 32)
-    LnPartitionKernel(int64_t H, int64_t W, int64_t C, int ws, int64_t shift, const T* x, int64_t x_stride,
-                      const float* __restrict__ weight, const float* __restrict__ bias, float eps, T* __restrict__ windows,
-                      int64_t out_stride) {
-  const int64_t bw = blockIdx.x;
-  const swb::WindowOrigin o = swb::WindowAt(bw, H, W, ws);
-  const int N = ws * ws;
-  for (int t = threadIdx.x / 32; t < N; t += kWarps) {
-    const int64_t sy = swb::RolledSource(o.y0 + t / ws, shift, H), sx = swb::RolledSource(o.x0 + t % ws, shift, W);
-    T* dst = windows + (bw * N + t) * out_stride;
-    swb::WarpLayerNormRow(x + ((o.b * H + sy) * W + sx) * x_stride, dst, C, eps, weight, bias);
-    swb::WarpZeroFill(dst, C, out_stride);
-  }
-}
-
+// The scalar row kernels below (and swb::LnRollPartitionKernel for LN1 + partition) run rows wider than the vectorized
+// ones of swin_rows.cuh take (more than 128 vectors of 16 bytes: FP16 C > 1024, FP32 C > 512).
 // One token row by one warp: xo = rounded(a + r) (a: the attention branch, r: the residual; xo may be r), then
 // ln = LN2(xo) from the rounded values; padding columns [C, xo_to) and [C, ln_to) are zeroed. Rows of an even width up
 // to 256 with pair-aligned pointers stay in registers as pairs.
@@ -846,7 +828,7 @@ int CudaSwinBlock::Chain(Shape& s, const void* x, void* y, cudaStream_t stream, 
         if (!swb::block::DispatchRowGroup(
                 nvec, LnRowsLaunch<T>{m, rows, C, nvec, static_cast<const T*>(in), static_cast<int>(in_stride),
                                       w.ln1_w, w.ln1_b, desc.epsilon, static_cast<T*>(s.win), Cp, stream}))
-            LnPartitionKernel<T><<<windows, kWarps * 32, 0, stream>>>(
+            swb::LnRollPartitionKernel<kWarps, T, float><<<windows, kWarps * 32, 0, stream>>>(
                 s.height, s.width, C_, ws, shift, static_cast<const T*>(in), in_stride, w.ln1_w, w.ln1_b,
                 desc.epsilon, static_cast<T*>(s.win), Cp_));
     if (int rc = swb::LaunchStatus("swin_block: LN1 + partition", msg, size); rc != SWB_OK) return rc;

@@ -99,14 +99,6 @@ inline bool UsesTensorCores(swb_dtype dtype, int64_t N, int64_t d) {
   return dtype == SWB_F16 && N <= kTcTokens && d <= 64;
 }
 
-__device__ __forceinline__ void Mma16816(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-  asm volatile(
-      "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
-      "{%0, %1, %2, %3};\n"
-      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-}
-
 __device__ __forceinline__ uint32_t Pair(const __half* p) { return *reinterpret_cast<const uint32_t*>(p); }
 
 __device__ __forceinline__ uint32_t PackHalf2(float lo, float hi) {
@@ -180,7 +172,7 @@ __global__ void __launch_bounds__(kTcWarps * 32)
                            Pair(q + ra * LQ + k0 + 8 + 2 * t), Pair(q + rb * LQ + k0 + 8 + 2 * t)};
 #pragma unroll
     for (int j = 0; j < 8; ++j)
-      Mma16816(s[j], a, Pair(k + (8 * j + g) * LQ + k0 + 2 * t), Pair(k + (8 * j + g) * LQ + k0 + 8 + 2 * t));
+      swb::Mma16816(s[j], a, Pair(k + (8 * j + g) * LQ + k0 + 2 * t), Pair(k + (8 * j + g) * LQ + k0 + 8 + 2 * t));
   }
 
   // softmax(scale * S + bias + mask) over each row, float32; padded keys (and padded query rows) get probability 0
@@ -212,7 +204,7 @@ __global__ void __launch_bounds__(kTcWarps * 32)
                            PackHalf2(s[2 * kk + 1][0], s[2 * kk + 1][1]), PackHalf2(s[2 * kk + 1][2], s[2 * kk + 1][3])};
 #pragma unroll
     for (int j = 0; j < DP / 8; ++j)
-      Mma16816(acc[j], a, Pair(vt + (8 * j + g) * LV + 16 * kk + 2 * t), Pair(vt + (8 * j + g) * LV + 16 * kk + 8 + 2 * t));
+      swb::Mma16816(acc[j], a, Pair(vt + (8 * j + g) * LV + 16 * kk + 2 * t), Pair(vt + (8 * j + g) * LV + 16 * kk + 8 + 2 * t));
   }
 
   const float inv_a = sum_a > 0.f ? 1.f / sum_a : 0.f, inv_b = sum_b > 0.f ? 1.f / sum_b : 0.f;
