@@ -16,7 +16,7 @@ public static class ResultCsv
         "run_id", "timestamp_utc", "question", "task", "model", "variant", "step", "baseline", "mask", "layernorm", "plugins",
         "backend", "device", "device_name", "precision", "dataset", "size_class", "image", "images", "h", "w", "megapixels",
         "mean_ms", "median_ms", "p95_ms", "p5_ms", "ci99_9_halfwidth_ms", "min_ms", "samples", "round_medians_ms", "speedup",
-        "speedup_low", "speedup_high", "speedup_note", "speedup_method", "fidelity_psnr_db", "fidelity_max_abs", "peak_memory_mb",
+        "speedup_low", "speedup_high", "speedup_note", "speedup_method", "fidelity_psnr_db", "fidelity_max_abs", "psnr_y_db", "ssim_y", "peak_memory_mb",
         "memory_scope", "status",
         "machine", "os", "cpu", "gpu", "driver", "cuda", "libtorch", "torchsharp", "onnxruntime", "dotnet", "git_commit",
     ];
@@ -28,7 +28,7 @@ public static class ResultCsv
     public static IReadOnlyList<string> OptionalHeaders { get; } =
     [
         "question", "baseline", "p5_ms", "ci99_9_halfwidth_ms", "speedup_low", "speedup_high", "speedup_note", "memory_scope",
-        "round_medians_ms", "speedup_method",
+        "round_medians_ms", "speedup_method", "psnr_y_db", "ssim_y",
     ];
 
     /// <summary>Writer options: LF line endings, invariant culture, RFC 4180 quoting.</summary>

@@ -150,6 +150,15 @@ public sealed record ResultRow
     /// <summary>Largest absolute difference against the FP32 original of the same backend.</summary>
     public double FidelityMaxAbs { get; set; } = double.NaN;
 
+    /// <summary>
+    /// PSNR in dB on the Y channel (ITU-R BT.601, borders cropped by the scale) of the output against the ground-truth
+    /// image, for a dataset image restored with official weights; NaN otherwise (synthetic input, random weights).
+    /// </summary>
+    public double PsnrYDb { get; set; } = double.NaN;
+
+    /// <summary>SSIM on the Y channel against the ground truth, measured like <see cref="PsnrYDb"/>; NaN otherwise.</summary>
+    public double SsimY { get; set; } = double.NaN;
+
     /// <summary>Memory in MB of the case; what it measures is <see cref="MemoryScope"/>.</summary>
     public double PeakMemoryMB { get; set; } = double.NaN;
 

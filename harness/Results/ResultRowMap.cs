@@ -49,6 +49,8 @@ internal sealed partial class ResultRowMap
     [CsvColumn("speedup_method", Optional = true)] public string SpeedupMethod { get; set; } = "";
     [CsvColumn("fidelity_psnr_db")] [CsvConverter(typeof(CsvDoubleConverter))] public double FidelityPsnrDb { get; set; }
     [CsvColumn("fidelity_max_abs")] [CsvConverter(typeof(CsvDoubleConverter))] public double FidelityMaxAbs { get; set; }
+    [CsvColumn("psnr_y_db", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double PsnrYDb { get; set; }
+    [CsvColumn("ssim_y", Optional = true)] [CsvConverter(typeof(CsvDoubleConverter))] public double SsimY { get; set; }
     [CsvColumn("peak_memory_mb")] [CsvConverter(typeof(CsvDoubleConverter))] public double PeakMemoryMB { get; set; }
     [CsvColumn("memory_scope", Optional = true)] public string MemoryScope { get; set; } = "";
     [CsvColumn("status")] public string Status { get; set; } = "";
