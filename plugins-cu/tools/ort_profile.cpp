@@ -9,6 +9,9 @@
 //               [--nhwc 0|1]   (CUDA EP prefer_nhwc: convolutions NHWC, the harness's channels_last variants)
 //               [--conv-search EXHAUSTIVE|HEURISTIC|DEFAULT]   (CUDA EP cudnn_conv_algo_search; the harness's default
 //               is EXHAUSTIVE)
+//               [--ep KEY=VALUE]...   (any other CUDA EP option, e.g. cudnn_conv_use_max_workspace=0, fuse_conv_bias=1)
+//   ort_profile --conv CIN,COUT,K [--dtype fp16|fp32] ...   (instead of --model: one Conv node, K x K, padding K/2,
+//               random weights and bias, on an (N, CIN, H, W) input; SwinIR's body convolution is 180,180,3)
 //
 // The model has one (N, C, H, W) input; symbolic N, H, W take --batch/--height/--width. The input is bound on the
 // host (ONNX Runtime uploads it each run, the same for every model), the outputs on the provider's device.
@@ -25,12 +28,15 @@
 #include <string>
 #include <vector>
 
+#include "onnx_writer.h"
 #include "ort_runtime.h"
 
 namespace {
 
 struct Args {
-  std::string model, ops, provider = "cuda", profile = "ort_profile", ort_lib, conv_search = "EXHAUSTIVE";
+  std::string model, ops, provider = "cuda", profile = "ort_profile", ort_lib, conv_search = "EXHAUSTIVE", dtype = "fp16";
+  std::vector<std::pair<std::string, std::string>> ep;  // extra CUDA EP options
+  int64_t conv_in = 0, conv_out = 0, conv_k = 0;        // --conv: one Conv node instead of --model
   int device = 0, warmup = 3, iters = 10, nhwc = 0;
   int64_t batch = 1, height = 256, width = 256;
 };
@@ -68,14 +74,80 @@ Args Parse(int argc, char** argv) {
     else if (name == "width") a.width = ToInt(name, v);
     else if (name == "nhwc") a.nhwc = static_cast<int>(ToInt(name, v)) != 0;
     else if (name == "conv-search") a.conv_search = v;
-    else Die("unknown option --" + name);
+    else if (name == "dtype") a.dtype = v;
+    else if (name == "ep") {
+      const size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) Die("--ep needs KEY=VALUE, got '" + v + "'");
+      a.ep.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+    } else if (name == "conv") {
+      std::stringstream parts(v);
+      std::string cin, cout, k;
+      if (!std::getline(parts, cin, ',') || !std::getline(parts, cout, ',') || !std::getline(parts, k) )
+        Die("--conv needs CIN,COUT,K, got '" + v + "'");
+      a.conv_in = ToInt(name, cin), a.conv_out = ToInt(name, cout), a.conv_k = ToInt(name, k);
+      if (a.conv_in < 1 || a.conv_out < 1 || a.conv_k < 1 || a.conv_k % 2 == 0)
+        Die("--conv needs positive CIN, COUT and an odd K, got '" + v + "'");
+    } else Die("unknown option --" + name);
   }
-  if (a.model.empty()) Die("--model is required");
+  if (a.model.empty() == (a.conv_k == 0)) Die("give exactly one of --model M.onnx and --conv CIN,COUT,K");
+  if (a.dtype != "fp16" && a.dtype != "fp32") Die("--dtype must be fp16 or fp32, got '" + a.dtype + "'");
   if (a.provider != "cuda" && a.provider != "cpu") Die("--provider must be cuda or cpu, got '" + a.provider + "'");
   if (a.iters < 1) Die("--iters must be >= 1");
   if (a.conv_search != "EXHAUSTIVE" && a.conv_search != "HEURISTIC" && a.conv_search != "DEFAULT")
     Die("--conv-search must be EXHAUSTIVE, HEURISTIC or DEFAULT, got '" + a.conv_search + "'");
   return a;
+}
+
+// One Conv node (weights and bias as initializers, seeded random values) over an (N, CIN, H, W) input with symbolic
+// N, H, W: the serialized ModelProto (field numbers from onnx/onnx.proto).
+std::string ConvModel(const Args& a) {
+  using swbtool::Proto;
+  const int elem = a.dtype == "fp16" ? swbtool::kFloat16 : swbtool::kFloat;
+  std::mt19937 rng(7);
+  std::normal_distribution<float> dist(0.0f, 0.02f);
+  auto tensor = [&](const std::string& name, const std::vector<int64_t>& dims) {
+    size_t n = 1;
+    for (int64_t d : dims) n *= static_cast<size_t>(d);
+    std::string raw;
+    for (size_t i = 0; i < n; ++i) {
+      const float x = dist(rng);
+      if (elem == swbtool::kFloat16) {
+        const uint16_t h = Ort::Float16_t(x).val;
+        raw.append(reinterpret_cast<const char*>(&h), 2);
+      } else {
+        raw.append(reinterpret_cast<const char*>(&x), 4);
+      }
+    }
+    Proto t;  // TensorProto: dims 1, data_type 2, name 8, raw_data 9
+    for (int64_t d : dims) t.Varint(1, static_cast<uint64_t>(d));
+    t.Varint(2, static_cast<uint64_t>(elem)).Bytes(8, name).Bytes(9, raw);
+    return t;
+  };
+  auto value = [&](const std::string& name, const std::vector<std::string>& dims) {
+    Proto shape;  // TensorShapeProto.Dimension: dim_value 1, dim_param 2
+    for (const auto& d : dims)
+      shape.Message(1, std::isdigit(static_cast<unsigned char>(d[0])) ? Proto().Varint(1, std::stoull(d)) : Proto().Bytes(2, d));
+    Proto tensor;
+    tensor.Varint(1, static_cast<uint64_t>(elem)).Message(2, shape);
+    Proto type;
+    type.Message(1, tensor);
+    return Proto().Bytes(1, name).Message(2, type);
+  };
+  const int64_t pad = a.conv_k / 2;
+  Proto node;  // NodeProto: input 1, output 2, name 3, op_type 4, attribute 5
+  node.Bytes(1, "x").Bytes(1, "w").Bytes(1, "b").Bytes(2, "y").Bytes(3, "conv").Bytes(4, "Conv");
+  Proto kernel, pads;  // AttributeProto: name 1, ints 8, type 20 (INTS 7)
+  kernel.Bytes(1, "kernel_shape").Varint(8, a.conv_k).Varint(8, a.conv_k).Varint(20, 7);
+  pads.Bytes(1, "pads").Varint(8, pad).Varint(8, pad).Varint(8, pad).Varint(8, pad).Varint(20, 7);
+  node.Message(5, kernel).Message(5, pads);
+  Proto graph;  // GraphProto: node 1, name 2, initializer 5, input 11, output 12
+  graph.Message(1, node).Bytes(2, "conv");
+  graph.Message(5, tensor("w", {a.conv_out, a.conv_in, a.conv_k, a.conv_k})).Message(5, tensor("b", {a.conv_out}));
+  graph.Message(11, value("x", {"N", std::to_string(a.conv_in), "H", "W"}));
+  graph.Message(12, value("y", {"N", std::to_string(a.conv_out), "H", "W"}));
+  Proto model;  // ModelProto: ir_version 1, producer_name 2, graph 7, opset_import 8
+  model.Varint(1, 8).Bytes(2, "ort_profile").Message(7, graph).Message(8, Proto().Bytes(1, "").Varint(2, 17));
+  return model.Data();
 }
 
 // ---- the profile: ONNX Runtime writes one JSON event per line; these read the few fields used ------------------------
@@ -174,26 +246,34 @@ int main(int argc, char** argv) {
       // the options the harness uses (harness/Backends/OrtSession.cs AppendCuda, its defaults)
       OrtCUDAProviderOptionsV2* cuda = nullptr;
       Ort::ThrowOnError(Ort::GetApi().CreateCUDAProviderOptions(&cuda));
-      const std::string device = std::to_string(a.device);
-      const char* keys[] = {"device_id", "cudnn_conv_algo_search", "use_tf32", "prefer_nhwc"};
-      const char* values[] = {device.c_str(), a.conv_search.c_str(), "0", "1"};
-      Ort::ThrowOnError(Ort::GetApi().UpdateCUDAProviderOptions(cuda, keys, values, a.nhwc ? 4 : 3));
+      std::vector<std::pair<std::string, std::string>> settings = {
+          {"device_id", std::to_string(a.device)}, {"cudnn_conv_algo_search", a.conv_search}, {"use_tf32", "0"}};
+      if (a.nhwc) settings.emplace_back("prefer_nhwc", "1");
+      settings.insert(settings.end(), a.ep.begin(), a.ep.end());
+      std::vector<const char*> keys, values;
+      for (const auto& [k, v] : settings) keys.push_back(k.c_str()), values.push_back(v.c_str());
+      Ort::ThrowOnError(Ort::GetApi().UpdateCUDAProviderOptions(cuda, keys.data(), values.data(), keys.size()));
       options.AppendExecutionProvider_CUDA_V2(*cuda);
       Ort::GetApi().ReleaseCUDAProviderOptions(cuda);
     }
-    Ort::Session session(env, a.model.c_str(), options);
+    const std::string conv = a.conv_k > 0 ? ConvModel(a) : std::string();
+    Ort::Session session = conv.empty() ? Ort::Session(env, a.model.c_str(), options)
+                                        : Ort::Session(env, conv.data(), conv.size(), options);
+    const std::string model_name = conv.empty() ? a.model
+                                                : "conv " + std::to_string(a.conv_in) + "->" + std::to_string(a.conv_out) +
+                                                      " " + std::to_string(a.conv_k) + "x" + std::to_string(a.conv_k) + " " + a.dtype;
 
-    if (session.GetInputCount() != 1) Die(a.model + ": expected one input, got " + std::to_string(session.GetInputCount()));
+    if (session.GetInputCount() != 1) Die(model_name + ": expected one input, got " + std::to_string(session.GetInputCount()));
     Ort::AllocatorWithDefaultOptions host;
     const std::string input_name = session.GetInputNameAllocated(0, host).get();
     const Ort::TypeInfo type_info = session.GetInputTypeInfo(0);  // owns what info points into
     const auto info = type_info.GetTensorTypeAndShapeInfo();
     const ONNXTensorElementDataType type = info.GetElementType();
     if (type != ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT && type != ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16)
-      Die(a.model + ": input '" + input_name + "' is neither float32 nor float16");
+      Die(model_name + ": input '" + input_name + "' is neither float32 nor float16");
     std::vector<int64_t> dims = info.GetShape();
-    if (dims.size() != 4) Die(a.model + ": input '" + input_name + "' is not NCHW (rank 4)");
-    const int64_t fill[4] = {a.batch, 3, a.height, a.width};
+    if (dims.size() != 4) Die(model_name + ": input '" + input_name + "' is not NCHW (rank 4)");
+    const int64_t fill[4] = {a.batch, a.conv_k > 0 ? a.conv_in : 3, a.height, a.width};
     for (size_t i = 0; i < 4; ++i)
       if (dims[i] < 0) dims[i] = fill[i];
     size_t count = 1;
@@ -232,7 +312,7 @@ int main(int argc, char** argv) {
       if (i >= a.warmup) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("model %s\nops library %s\nprovider %s, input %s (", a.model.c_str(), a.ops.empty() ? "(none)" : a.ops.c_str(),
+    std::printf("model %s\nops library %s\nprovider %s, input %s (", model_name.c_str(), a.ops.empty() ? "(none)" : a.ops.c_str(),
                 provider.c_str(), input_name.c_str());
     for (size_t i = 0; i < dims.size(); ++i) std::printf("%s%lld", i ? ", " : "", static_cast<long long>(dims[i]));
     std::printf(") %s\nwall per run: median %.3f ms, min %.3f ms, max %.3f ms over %d runs (after %d warm-up)\n",

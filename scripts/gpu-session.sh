@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# One GPU session, as steps that each fit one device call. Run from the repository root on the GPU machine:
+#   bash scripts/gpu-session.sh STEP [ARGS...]
+# State lives in $W (default /tmp/w) and survives between the calls of one warm machine: the parts carried so far
+# ($W/parts), the unpacked bundle ($W/swinbench) and ONNX Runtime ($W/ort-VERSION), the plugins-cu build ($W/build),
+# and the results ($W/res-*). What a step wants kept is copied to $OUT.
+#   collect        take the parts this call carried (.gpu-send/, from scripts/gpu-parts.sh) and unpack every archive
+#                  whose parts are all there (checked against its sha256)
+#   native         plugins-cu for sm_90 (ONNX Runtime headers from .gpu-hdr/), ctest, the CUDA swin_block test
+#   conv VERSION   ONNX Runtime VERSION's CUDA EP on one SwinIR convolution (180->180, 3x3, 384x512, FP16) across its
+#                  options, each run profiled with CUDA_LAUNCH_BLOCKING=1 (the Conv node's GPU time), and the same
+#                  convolution in PyTorch (scripts/profile-conv.py)
+set -uo pipefail
+W=${W:-/tmp/w}
+OUT=${OUT:-$W/out}
+mkdir -p "$W/parts" "$OUT"
+step=${1:?usage: gpu-session.sh STEP [ARGS...]}
+shift
+build=$W/build
+
+collect() {
+  [ -d .gpu-send ] && cp -n .gpu-send/* "$W/parts/" 2>/dev/null
+  for meta in "$W"/parts/*.meta; do
+    [ -f "$meta" ] || continue
+    local name=${meta##*/}
+    name=${name%.meta}
+    [ -f "$W/parts/$name.done" ] && continue
+    local want have sum
+    want=$(sed -n 's/.*parts=\([0-9]*\).*/\1/p' "$meta")
+    have=$(ls "$W/parts/$name".[0-9][0-9] 2>/dev/null | wc -l)
+    if [ "$have" -lt "$want" ]; then echo "collect: $name: $have of $want parts"; continue; fi
+    cat "$W/parts/$name".[0-9][0-9] > "$W/$name"
+    sum=$(sha256sum "$W/$name" | cut -d' ' -f1)
+    if ! grep -q "sha256=$sum" "$meta"; then echo "collect: $name: checksum mismatch"; rm -f "$W/$name"; return 1; fi
+    case $name in
+      *.tar.xz) tar -C "$W" -xJf "$W/$name" ;;
+      *.tar.zst)
+        [ -x "$W/unzstd" ] || gcc -O2 scripts/unzstd.c -lzstd -o "$W/unzstd" || return 1
+        "$W/unzstd" < "$W/$name" | tar -C "$W" -xf - ;;
+    esac && touch "$W/parts/$name.done" && rm -f "$W/$name" "$W/parts/$name".[0-9][0-9] && echo "collect: $name unpacked"
+  done
+  return 0
+}
+
+native() {
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$OUT/gpu.txt"
+  cmake -S plugins-cu -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+    -DORT_INCLUDE_DIR="$PWD/.gpu-hdr" > "$W/native-build.txt" 2>&1 &&
+    cmake --build "$build" --parallel "$(nproc)" >> "$W/native-build.txt" 2>&1 || { tail -40 "$W/native-build.txt"; return 1; }
+  ctest --test-dir "$build" --output-on-failure > "$OUT/ctest.txt" 2>&1; echo "ctest exit $?"
+  grep -E 'tests passed|Failed|FAIL' "$OUT/ctest.txt" | tail -8
+  "$build/tests/test_cuda_swin_block" > "$OUT/test_cuda_swin_block.txt" 2>&1; echo "cuda swin_block test exit $?"
+  tail -3 "$OUT/test_cuda_swin_block.txt"
+}
+
+conv() {
+  local version=${1:?conv VERSION} ort=$W/ort-${1}
+  [ -f "$ort/libonnxruntime_providers_cuda.so" ] || { echo "conv: $ort not unpacked yet"; return 1; }
+  local torch_lib=/opt/torch/.venv/lib/python3.12/site-packages/torch/lib site
+  site=$(dirname "$(dirname "$torch_lib")")
+  export LD_LIBRARY_PATH="$ort:$torch_lib:$(ls -d "$site"/nvidia/*/lib 2>/dev/null | tr '\n' ':')${LD_LIBRARY_PATH:-}"
+  local log=$OUT/ort-conv-$version.txt
+  : > "$log"
+  run() {  # $1 label, rest: ort_profile options
+    local label=$1
+    shift
+    echo "== $label" >> "$log"
+    CUDA_LAUNCH_BLOCKING=1 timeout 120 "$build/ort/ort_profile" --ort-lib "$ort/libonnxruntime.so" --height 384 --width 512 \
+      --warmup 3 --iters 10 --profile "$W/conv-prof" "$@" >> "$log" 2>&1 || echo "   (exit $?)" >> "$log"
+    printf '%-58s %s\n' "$label" "$(grep -E '^  Conv ' "$log" | tail -1 | awk '{print $3 " ms (Conv node, blocking)"}')"
+  }
+  local c=180,180,3
+  run "fp16 default (EXHAUSTIVE, NCHW)" --conv $c
+  run "fp16 prefer_nhwc" --conv $c --nhwc 1
+  run "fp16 HEURISTIC" --conv $c --conv-search HEURISTIC
+  run "fp16 DEFAULT" --conv $c --conv-search DEFAULT
+  run "fp16 cudnn_conv_use_max_workspace=0" --conv $c --ep cudnn_conv_use_max_workspace=0
+  run "fp16 fuse_conv_bias=1" --conv $c --ep fuse_conv_bias=1
+  run "fp16 fuse_conv_bias=1 prefer_nhwc" --conv $c --ep fuse_conv_bias=1 --nhwc 1
+  run "fp16 use_tf32=1" --conv $c --ep use_tf32=1
+  run "fp16 C=184 default" --conv 184,184,3
+  run "fp16 C=184 prefer_nhwc" --conv 184,184,3 --nhwc 1
+  run "fp32 default (use_tf32=0)" --conv $c --dtype fp32
+  run "fp32 use_tf32=1" --conv $c --dtype fp32 --ep use_tf32=1
+  /opt/torch/.venv/bin/python3 scripts/profile-conv.py 384 512 2>&1 | tee "$OUT/torch-conv.txt"
+}
+
+case $step in
+  collect) collect ;;
+  native) native ;;
+  conv) conv "$@" ;;
+  *) echo "gpu-session: unknown step '$step'"; exit 2 ;;
+esac
+status=$?
+ls -la "$OUT" 2>/dev/null | tail -n +2 | awk '{print "  out: " $5 " " $9}'
+exit $status
