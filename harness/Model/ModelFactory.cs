@@ -45,6 +45,7 @@ public static class ModelFactory
     /// </summary>
     public static SwinIR CreateRandom(SwinIRConfig config, ModelOptions options, long seed)
     {
+        Backends.CpuConvolutionCheck.Ensure();
         lock (SeedLock)
             return CreateSeeded(config, options, seed);
     }
