@@ -85,12 +85,8 @@ public static partial class FailureStatus
         var m = TorchCuda().Match(message);
         if (m.Success)
             return double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture) * Unit(m.Groups["unit"].Value);
-        foreach (var pattern in new[] { TorchCpu(), OrtArena(), OrtArenaLimit(), OrtArenaExtend(), PluginMalloc() })
-        {
-            m = pattern.Match(message);
-            if (m.Success) return double.Parse(m.Groups["bytes"].Value, CultureInfo.InvariantCulture);
-        }
-        return null;
+        m = RequestInBytes().Match(message);
+        return m.Success ? double.Parse(m.Groups["bytes"].Value, CultureInfo.InvariantCulture) : null;
     }
 
     private static bool IsOutOfMemory(string message) => SizelessOutOfMemory().IsMatch(message);
@@ -107,20 +103,13 @@ public static partial class FailureStatus
     [GeneratedRegex(@"CUDA out of memory\. Tried to allocate (?<n>\d+(?:\.\d+)?) (?<unit>bytes|KiB|MiB|GiB|TiB)")]
     private static partial Regex TorchCuda();
 
-    [GeneratedRegex(@"DefaultCPUAllocator: (?:not enough memory|can't allocate memory): you tried to allocate (?<bytes>\d+) bytes")]
-    private static partial Regex TorchCpu();
-
-    [GeneratedRegex(@"Failed to allocate memory for requested buffer of size (?<bytes>\d+)")]
-    private static partial Regex OrtArena();
-
-    [GeneratedRegex(@"Available memory of \d+ is smaller than requested bytes of (?<bytes>\d+)")]
-    private static partial Regex OrtArenaLimit();
-
-    [GeneratedRegex(@"Failed to find a free memory block despite calling Extend\. rounded_bytes=(?<bytes>\d+)")]
-    private static partial Regex OrtArenaExtend();
-
-    [GeneratedRegex(@"cudaMalloc of (?<bytes>\d+) bytes\b[^\n]*: out of memory")]
-    private static partial Regex PluginMalloc();
+    /// <summary>The texts that give the request in bytes: libtorch's CPU allocator, ONNX Runtime's BFCArena (three), the plugins.</summary>
+    [GeneratedRegex(@"DefaultCPUAllocator: (?:not enough memory|can't allocate memory): you tried to allocate (?<bytes>\d+) bytes" +
+        @"|Failed to allocate memory for requested buffer of size (?<bytes>\d+)" +
+        @"|Available memory of \d+ is smaller than requested bytes of (?<bytes>\d+)" +
+        @"|Failed to find a free memory block despite calling Extend\. rounded_bytes=(?<bytes>\d+)" +
+        @"|cudaMalloc of (?<bytes>\d+) bytes\b[^\n]*: out of memory")]
+    private static partial Regex RequestInBytes();
 
     [GeneratedRegex(@"CUDA out of memory|\bout of memory\b|cudaErrorMemoryAllocation|CUBLAS_STATUS_ALLOC_FAILED|CUDNN_STATUS_ALLOC_FAILED")]
     private static partial Regex SizelessOutOfMemory();

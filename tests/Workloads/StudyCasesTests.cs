@@ -11,70 +11,34 @@ public sealed class StudyCasesTests
 {
     private static readonly DatasetManifest Manifest = DatasetManifest.Default;
 
-    private static (string Dataset, string SizeClass, string Image, int H, int W)[] Shape(IEnumerable<BenchCase> cases) =>
-        cases.Select(c => (c.Dataset, c.SizeClass, c.Image, c.H, c.W)).ToArray();
-
     [Fact]
     public void The_five_study_tasks_in_table_order()
     {
         Assert.Equal(["classical-x2", "classical-x4", "lightweight-x2", "lightweight-x4", "color-dn15"], StudyCases.Tasks.Select(t => t.Name));
     }
 
-    [Fact]
-    public void Sr_x2_has_each_sets_median_lr_size_and_urban100s_largest_ordered_by_size()
+    /// <summary>
+    /// Each task's cases as "dataset size-class image HxW", joined by " | ". Worked out by hand:
+    /// x2: Set5 woman 344x228 -> 172x114 (19,608 px); BSD100 300091 321x481 -> 160x240 (38,400); Set14 baboon 480x500 ->
+    /// 240x250 (60,000); Urban100 img_058 692x1024 -> 346x512 (177,152); Manga109 MeteoSanStrikeDesu 1170x827 -> 585x413
+    /// (241,605); the largest over the sets is Urban100 img_020 960x1280 -> 480x640 (307,200), above Manga109's pages.
+    /// x4: the same images, floor(HR / 4) (827 = 4 * 206 + 3 is cropped). Denoising: full sizes; Kodak24 and McMaster
+    /// are both 500x500, Kodak24 first by name.
+    /// </summary>
+    [Theory]
+    [InlineData("classical-x2", "Set5 median woman 172x114 | BSD100 median 300091 160x240 | Set14 median baboon 240x250 | " +
+        "Urban100 median img_058 346x512 | Manga109 median MeteoSanStrikeDesu 585x413 | Urban100 largest img_020 480x640")]
+    [InlineData("lightweight-x2", "Set5 median woman 172x114 | BSD100 median 300091 160x240 | Set14 median baboon 240x250 | " +
+        "Urban100 median img_058 346x512 | Manga109 median MeteoSanStrikeDesu 585x413 | Urban100 largest img_020 480x640")]
+    [InlineData("classical-x4", "Set5 median woman 86x57 | BSD100 median 300091 80x120 | Set14 median baboon 120x125 | " +
+        "Urban100 median img_058 173x256 | Manga109 median MeteoSanStrikeDesu 292x206 | Urban100 largest img_020 240x320")]
+    [InlineData("color-dn15", "CBSD68 median 220075 321x481 | Kodak24 median kodim12 500x500 | McMaster median 17 500x500 | " +
+        "Urban100 median img_058 692x1024 | Urban100 largest img_020 960x1280")]
+    public void Each_sets_median_input_and_the_largest_over_the_sets_ordered_by_size(string task, string expected)
     {
-        // Set5 woman 344x228 -> 172x114 (19,608 px); BSD100 300091 321x481 -> 160x240 (38,400); Set14 baboon 480x500
-        // -> 240x250 (60,000); Urban100 img_058 692x1024 -> 346x512 (177,152); Manga109 MeteoSanStrikeDesu 1170x827 ->
-        // 585x413 (241,605); the largest over the sets is Urban100 img_020 960x1280 -> 480x640 (307,200), above
-        // Manga109's 585x413 and Set14's barbara 288x360.
-        (string, string, string, int, int)[] expected =
-        [
-            ("Set5", "median", "woman", 172, 114),
-            ("BSD100", "median", "300091", 160, 240),
-            ("Set14", "median", "baboon", 240, 250),
-            ("Urban100", "median", "img_058", 346, 512),
-            ("Manga109", "median", "MeteoSanStrikeDesu", 585, 413),
-            ("Urban100", "largest", "img_020", 480, 640),
-        ];
-        foreach (var name in new[] { "classical-x2", "lightweight-x2" })
-        {
-            var cases = StudyCases.For(Manifest, [BenchTask.Get(name)]);
-            Assert.Equal(expected, Shape(cases));
-            Assert.All(cases, c => Assert.Equal(name, c.Task.Name));
-        }
-    }
-
-    [Fact]
-    public void Sr_x4_sizes_are_the_modcropped_hr_divided_by_four()
-    {
-        // woman 344x228 -> 86x57; 300091 -> 80x120; baboon -> 120x125; img_058 -> 173x256; MeteoSanStrikeDesu
-        // 1170x827 -> 292x206 (827 = 4 * 206 + 3 is cropped); img_020 -> 240x320.
-        var cases = StudyCases.For(Manifest, [BenchTask.Get("classical-x4")]);
-        Assert.Equal(
-        [
-            ("Set5", "median", "woman", 86, 57),
-            ("BSD100", "median", "300091", 80, 120),
-            ("Set14", "median", "baboon", 120, 125),
-            ("Urban100", "median", "img_058", 173, 256),
-            ("Manga109", "median", "MeteoSanStrikeDesu", 292, 206),
-            ("Urban100", "largest", "img_020", 240, 320),
-        ], Shape(cases));
-    }
-
-    [Fact]
-    public void Denoising_runs_the_full_size_and_equal_sizes_order_by_dataset()
-    {
-        // CBSD68 220075 321x481; Kodak24 kodim12 and McMaster 17, both 500x500 (Kodak24 first by name); Urban100 img_058
-        // 692x1024; largest Urban100 img_020 960x1280.
-        var cases = StudyCases.For(Manifest, [BenchTask.Get("color-dn15")]);
-        Assert.Equal(
-        [
-            ("CBSD68", "median", "220075", 321, 481),
-            ("Kodak24", "median", "kodim12", 500, 500),
-            ("McMaster", "median", "17", 500, 500),
-            ("Urban100", "median", "img_058", 692, 1024),
-            ("Urban100", "largest", "img_020", 960, 1280),
-        ], Shape(cases));
+        var cases = StudyCases.For(Manifest, [BenchTask.Get(task)]);
+        Assert.Equal(expected, string.Join(" | ", cases.Select(c => $"{c.Dataset} {c.SizeClass} {c.Image} {c.H}x{c.W}")));
+        Assert.All(cases, c => Assert.Equal(task, c.Task.Name));
     }
 
     [Fact]
@@ -96,8 +60,8 @@ public sealed class StudyCasesTests
         // images (kodim02 is the median of three equal sizes, kodim01 the largest), and only the median case stays.
         File.WriteAllText(path, "dataset,name,height,width,channels,format\nKodak24,kodim01,500,500,3,png\nKodak24,kodim02,500,500,3,png\nKodak24,kodim03,500,500,3,png\n");
         var m = DatasetManifest.Load(path);
-        var cases = StudyCases.For(m, [BenchTask.Get("color-dn15"), BenchTask.Get("classical-x2")]);
-        Assert.Equal([("Kodak24", "median", "kodim02", 500, 500)], Shape(cases));
+        var c = Assert.Single(StudyCases.For(m, [BenchTask.Get("color-dn15"), BenchTask.Get("classical-x2")]));
+        Assert.Equal(("Kodak24", "median", "kodim02", 500, 500), (c.Dataset, c.SizeClass, c.Image, c.H, c.W));
     }
 
     [Fact]
