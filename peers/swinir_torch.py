@@ -7,8 +7,10 @@ parameter names are the official state_dict keys, including the release files' b
 for shifted blocks, attn_mask at the training resolution), so a release file loads with load_state_dict(strict=True).
 
 Variants are constructor options, as in ModelOptions: mask="perblock" (every shifted block builds its mask from the
-current H/W on the host each forward, the official behaviour) or "hoisted" (one mask per size, built once and shared
-by all blocks); the precision is the dtype the caller moves the model to (model.half()).
+current H/W on the host each forward, the official behaviour), "hoisted" (one mask per size, built once and shared
+by all blocks) or "traced" (for torch.compile with dynamic shapes: each forward builds one mask per window/shift on the
+device with tensor ops from the padded size, shared by all blocks, and always pads, so the forward pass takes no
+branch that depends on H or W); the precision is the dtype the caller moves the model to (model.half()).
 
 Only torch is needed (no numpy): golden .npy files are read by read_npy.
 """
@@ -29,7 +31,7 @@ NUM_FEAT = 64
 RGB_MEAN = (0.4488, 0.4371, 0.4040)
 CONFIG_KEYS = ("upscale", "in_chans", "img_size", "window_size", "img_range", "depths", "embed_dim", "num_heads",
                "mlp_ratio", "upsampler", "resi_connection")
-MASK_MODES = ("perblock", "hoisted")
+MASK_MODES = ("perblock", "hoisted", "traced")
 
 
 class ConfigError(ValueError):
@@ -107,6 +109,20 @@ def shifted_window_mask(h, w, ws, shift):
     return diff.ne(0).float() * -100.0
 
 
+def _side_regions(n, ws, shift, device):
+    """(n,) int64: the region (0, 1, 2) of each position along one side of the rolled map, as _regions splits it."""
+    i = torch.arange(n, device=device)
+    return (i >= n - ws).long() + (i >= n - shift).long()
+
+
+def traced_window_mask(h, w, ws, shift, dtype, device):
+    """shifted_window_mask built on the device with tensor ops only (same values, in dtype), so h and w may be
+    symbolic sizes of a torch.compile graph with dynamic shapes."""
+    ids = (_side_regions(h, ws, shift, device)[:, None] * 3 + _side_regions(w, ws, shift, device)[None, :]).view(1, h, w, 1)
+    mw = window_partition(ids, ws).view(-1, ws * ws)
+    return (mw.unsqueeze(1) - mw.unsqueeze(2)).ne(0).to(dtype) * -100.0
+
+
 def relative_position_index(ws):
     """(N, N) int64: entry (i, j) is the bias-table row of the offset between tokens i and j of a ws x ws window."""
     coords = torch.stack(torch.meshgrid(torch.arange(ws), torch.arange(ws), indexing="ij")).flatten(1)  # (2, N)
@@ -116,7 +132,8 @@ def relative_position_index(ws):
 
 class MaskProvider(nn.Module):
     """Gives each shifted block its mask: "perblock" builds one per call on the host (official), "hoisted" keeps one per
-    (H, W, window, shift) as a non-persistent buffer (not in the state_dict; moves and casts with the model)."""
+    (H, W, window, shift) as a non-persistent buffer (not in the state_dict; moves and casts with the model). In
+    "traced" mode SwinIR.forward_features builds the masks itself (forward_masks) and passes them to the blocks."""
 
     def __init__(self, mode):
         super().__init__()
@@ -126,6 +143,8 @@ class MaskProvider(nn.Module):
         self.masks_built = 0
 
     def get(self, h, w, ws, shift, dtype, device):
+        if self.mode == "traced":
+            return traced_window_mask(h, w, ws, shift, dtype, device)
         if self.mode == "perblock":
             self.masks_built += 1
             return shifted_window_mask(h, w, ws, shift).to(dtype=dtype, device=device)
@@ -207,7 +226,9 @@ class SwinTransformerBlock(nn.Module):
         if shift > 0:
             y = torch.roll(y, shifts=(-shift, -shift), dims=(1, 2))
         windows = window_partition(y, ws).view(-1, ws * ws, c)
-        mask = masks.get(h, w, ws, shift, x.dtype, x.device) if shift > 0 else None
+        mask = None
+        if shift > 0:
+            mask = masks[(ws, shift)] if isinstance(masks, dict) else masks.get(h, w, ws, shift, x.dtype, x.device)
         back = window_reverse(self.attn(windows, mask).view(-1, ws, ws, c), ws, h, w)
         if shift > 0:
             back = torch.roll(back, shifts=(shift, shift), dims=(1, 2))
@@ -326,17 +347,35 @@ class SwinIR(nn.Module):
             self.conv_last = nn.Conv2d(NUM_FEAT, c["in_chans"], 3, 1, 1)
         else:
             self.conv_last = nn.Conv2d(dim, c["in_chans"], 3, 1, 1)
+        self._shifted_windows = tuple(self.shifted_windows)
 
     @property
     def min_input_side(self):
         """Smallest side the reflect padding to a window multiple accepts."""
         return self.window_size // 2 + 1
 
+    @property
+    def shifted_windows(self):
+        """The distinct (window, shift) pairs of the shifted blocks."""
+        return sorted({(b.window_size, b.shift_size) for layer in self.layers for b in layer.residual_group.blocks
+                       if b.shift_size > 0})
+
+    def forward_masks(self, h, w, dtype, device):
+        """What the blocks get their masks from: the MaskProvider, or in "traced" mode a dict of one mask per
+        (window, shift) built for this forward pass."""
+        if self.masks.mode != "traced":
+            return self.masks
+        masks = {}
+        for ws, shift in self._shifted_windows:
+            masks[(ws, shift)] = traced_window_mask(h, w, ws, shift, dtype, device)
+        return masks
+
     def forward_features(self, x):
         h, w = x.shape[2], x.shape[3]
         t = self.patch_embed(x)
+        masks = self.forward_masks(h, w, t.dtype, t.device)
         for layer in self.layers:
-            t = layer(t, h, w, self.masks)
+            t = layer(t, h, w, masks)
         return tokens_to_image(self.norm(t), h, w)
 
     def forward(self, x):
@@ -349,7 +388,7 @@ class SwinIR(nn.Module):
         pad_h, pad_w = (ws - h % ws) % ws, (ws - w % ws) % ws
         if pad_h >= h or pad_w >= w:
             raise ValueError(f"input {h}x{w} is too small: reflect padding to a multiple of window {ws} needs each side >= {self.min_input_side}")
-        if pad_h or pad_w:
+        if self.masks.mode == "traced" or pad_h or pad_w:  # traced: no branch on H or W (a zero pad is a copy)
             x = F.pad(x, (0, pad_w, 0, pad_h), mode="reflect")
         mean = self.mean.to(x.dtype)
         x = (x - mean) * self.img_range

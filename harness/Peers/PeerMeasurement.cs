@@ -5,7 +5,7 @@ namespace SwinBench.Peers;
 
 /// <summary>
 /// One (case, mode) row of peers/run_peers.py: what ran, its outcome, the latency statistics over the timed iterations
-/// (milliseconds), the compile time, the fidelity of FP16 modes against the FP32 eager output, memory, the golden
+/// (milliseconds), the compile time and count, the fidelity of FP16 modes against the FP32 eager output, memory, the golden
 /// check's largest difference, and the Python side's versions. Values that were not measured are NaN (null in the JSON).
 /// </summary>
 public sealed record PeerMeasurement
@@ -22,7 +22,10 @@ public sealed record PeerMeasurement
     public string DeviceName { get; init; } = "n/a";
     public string Weights { get; init; } = "";
 
-    /// <summary><c>ok</c>, <c>unavailable: pytorch: &lt;reason&gt;</c> or <c>failed: &lt;reason&gt;</c>.</summary>
+    /// <summary>
+    /// <c>ok</c>, <c>unavailable: pytorch: &lt;reason&gt;</c>, <c>failed: out of memory at HxW (tried to allocate X)</c>
+    /// (<see cref="Results.FailureStatus"/>) or <c>failed: &lt;reason&gt;</c>.
+    /// </summary>
     public string Status { get; init; } = "";
 
     public double MedianMs { get; init; } = double.NaN;
@@ -44,6 +47,15 @@ public sealed record PeerMeasurement
 
     /// <summary>Seconds of the first call of a compiled mode (tracing, compiling, autotuning); NaN for eager modes.</summary>
     public double CompileSeconds { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Graphs torch.compile compiled while this row ran (dynamo's unique_graphs counter); null for eager modes or where
+    /// torch has no such counter. For a dynamic mode, 0 after its first case means the compile was reused.
+    /// </summary>
+    public int? Compiles { get; init; }
+
+    /// <summary>For a dynamic mode, the graphs compiled for this model so far in the Python process; otherwise null.</summary>
+    public int? CompilesTotal { get; init; }
 
     public double FidelityPsnrDb { get; init; } = double.NaN;
     public double FidelityMaxAbs { get; init; } = double.NaN;
@@ -87,7 +99,7 @@ public sealed record PeerMeasurement
                 MedianMs = Num(o, "median_ms"), MeanMs = Num(o, "mean_ms"), P5Ms = Num(o, "p5_ms"), P95Ms = Num(o, "p95_ms"),
                 MinMs = Num(o, "min_ms"), MaxMs = Num(o, "max_ms"), StdevMs = Num(o, "stdev_ms"), Ci999Ms = Num(o, "ci999_ms"),
                 Iterations = Int(o, "iterations"), Warmup = Int(o, "warmup"), SamplesMs = Samples(o, "samples_ms"),
-                CompileSeconds = Num(o, "compile_s"),
+                CompileSeconds = Num(o, "compile_s"), Compiles = OptInt(o, "compiles"), CompilesTotal = OptInt(o, "compiles_total"),
                 FidelityPsnrDb = Num(o, "fidelity_psnr_db"), FidelityMaxAbs = Num(o, "fidelity_max_abs"),
                 PeakMemoryMB = Num(o, "peak_memory_mb"), MaxAllocatedMB = Num(o, "max_allocated_mb"),
                 GoldenStatus = Str(o, "golden_status"), GoldenMaxAbsDiff = Num(o, "golden_max_abs_diff"),
@@ -130,9 +142,11 @@ public sealed record PeerMeasurement
         return bad < 0 ? samples : throw new FormatException($"peer row field '{name}': sample {bad} is {samples[bad]}; samples must be finite and >= 0 ms");
     }
 
-    private static int Int(JsonElement o, string name)
+    private static int Int(JsonElement o, string name) => OptInt(o, name) ?? 0;
+
+    private static int? OptInt(JsonElement o, string name)
     {
-        if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return 0;
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i)
             ? i
             : throw new FormatException($"peer row field '{name}' must be an integer, got {v}");

@@ -18,8 +18,7 @@ public static class PeerRows
     /// <summary>
     /// The row of one measurement: question <c>peers</c> with eager FP32 per-block as its baseline. The latency columns
     /// are <see cref="LatencyStatistics"/> of the script's samples (the one definition results files use), or the script's
-    /// own summary for a row without samples. Statuses map to the CSV vocabulary: <c>ok</c> and
-    /// <c>unavailable: pytorch: …</c> stay, <c>failed: X</c> becomes <c>error: pytorch: X</c>.
+    /// own summary for a row without samples. Statuses map to the CSV vocabulary (<see cref="Status(PeerMeasurement)"/>).
     /// </summary>
     public static ResultRow ToRow(PeerMeasurement m, PeerCase c, string runId, EnvironmentInfo env)
     {
@@ -67,12 +66,20 @@ public static class PeerRows
             FidelityMaxAbs = m.FidelityMaxAbs,
             PeakMemoryMB = m.PeakMemoryMB,
             MemoryScope = double.IsFinite(m.PeakMemoryMB) && device == "cuda" ? "device-in-use" : "",
-            Status = Status(m.Status),
+            Status = Status(m),
         }.WithEnvironment(peerEnv);
         return m.SamplesMs.Count > 0 ? LatencyStatistics.Of(m.SamplesMs).ApplyTo(row) : row;
     }
 
-    /// <summary>The CSV status of a peer status (see <see cref="ToRow"/>).</summary>
-    public static string Status(string peerStatus) =>
-        peerStatus.StartsWith("failed: ", StringComparison.Ordinal) ? "error: pytorch: " + peerStatus["failed: ".Length..] : peerStatus;
+    /// <summary>
+    /// The CSV status of a peer row: <c>ok</c>, <c>unavailable: pytorch: …</c> and the script's out-of-memory status
+    /// <c>failed: out of memory at HxW (…)</c> (<see cref="FailureStatus"/>) stay; any other <c>failed: X</c> becomes
+    /// <c>error: pytorch: X</c>.
+    /// </summary>
+    public static string Status(PeerMeasurement m)
+    {
+        const string failed = "failed: ";
+        var s = m.Status;
+        return s.StartsWith(failed, StringComparison.Ordinal) && !FailureStatus.IsOutOfMemoryStatus(s) ? "error: pytorch: " + s[failed.Length..] : s;
+    }
 }

@@ -8,7 +8,9 @@ public class DatasetManifestTests
     [Theory]
     [InlineData("Set5", 5)]
     [InlineData("Set14", 14)]
+    [InlineData("BSD100", 100)]
     [InlineData("Urban100", 100)]
+    [InlineData("Manga109", 109)]
     [InlineData("McMaster", 18)]
     [InlineData("Kodak24", 24)]
     [InlineData("CBSD68", 68)]
@@ -18,11 +20,11 @@ public class DatasetManifestTests
     }
 
     [Fact]
-    public void Default_HasExactlyTheSixDatasetsInOrder()
+    public void Default_HasExactlyTheEightDatasetsInOrder()
     {
         DatasetManifest manifest = DatasetManifest.Default;
-        Assert.Equal(["Set5", "Set14", "Urban100", "McMaster", "Kodak24", "CBSD68"], manifest.Datasets);
-        Assert.Equal(229, manifest.Images.Count);
+        Assert.Equal(["Set5", "Set14", "BSD100", "Urban100", "Manga109", "McMaster", "Kodak24", "CBSD68"], manifest.Datasets);
+        Assert.Equal(438, manifest.Images.Count);
         Assert.EndsWith(Path.Combine("datasets", "manifest.csv"), manifest.Source);
     }
 
@@ -40,6 +42,27 @@ public class DatasetManifestTests
     }
 
     [Fact]
+    public void Default_Bsd100AndManga109_HaveTheirSourcedSizes()
+    {
+        DatasetManifest m = DatasetManifest.Default;
+        // BSD100: 77 landscape and 23 portrait BSDS300 frames, colour PNGs named by their BSDS300 ids
+        var bsd = m.Get("BSD100");
+        Assert.Equal(77, bsd.Count(i => i.Size == new ImageSize(321, 481)));
+        Assert.Equal(23, bsd.Count(i => i.Size == new ImageSize(481, 321)));
+        Assert.All(bsd, i => Assert.Equal((3, "png"), (i.Channels, i.Format)));
+        Assert.Equal(new ImageSize(321, 481), m.Find("BSD100", "3096").Size);
+        Assert.Equal(new ImageSize(481, 321), m.Find("BSD100", "101085").Size);
+        // the 68 images BSD100 shares with CBSD68 have the same size in both
+        foreach (var c in m.Get("CBSD68"))
+            Assert.Equal(c.Size, m.Find("BSD100", c.Name).Size);
+        // Manga109: 108 pages of 1170x827 and one of 1072x742
+        var manga = m.Get("Manga109");
+        Assert.Equal(108, manga.Count(i => i.Size == new ImageSize(1170, 827)));
+        Assert.Equal(new DatasetImage("Manga109", "PrayerHaNemurenai", 1072, 742, 3, "png"), m.Find("Manga109", "PrayerHaNemurenai"));
+        Assert.Equal(new ImageSize(1170, 827), m.Find("Manga109", "AisazuNihaIrarenai").Size);
+    }
+
+    [Fact]
     public void Lookup_IsCaseInsensitive()
     {
         DatasetManifest m = DatasetManifest.Default;
@@ -47,15 +70,16 @@ public class DatasetManifestTests
         Assert.Equal("Set14", m.Get("SET14")[0].Dataset);
         Assert.Equal("baby", m.Find("set5", "BABY").Name);
         Assert.True(m.Contains("mcmaster"));
-        Assert.False(m.Contains("BSD100"));
+        Assert.True(m.Contains("bsd100"));
+        Assert.False(m.Contains("DIV2K"));
     }
 
     [Fact]
     public void UnknownDataset_ListsTheKnownOnes()
     {
-        var e = Assert.Throws<KeyNotFoundException>(() => DatasetManifest.Default.Get("Manga109"));
-        Assert.Contains("'Manga109'", e.Message);
-        Assert.Contains("Set5, Set14, Urban100, McMaster, Kodak24, CBSD68", e.Message);
+        var e = Assert.Throws<KeyNotFoundException>(() => DatasetManifest.Default.Get("DIV2K"));
+        Assert.Contains("'DIV2K'", e.Message);
+        Assert.Contains("Set5, Set14, BSD100, Urban100, Manga109, McMaster, Kodak24, CBSD68", e.Message);
         var name = Assert.Throws<KeyNotFoundException>(() => DatasetManifest.Default.Find("Set5", "lena"));
         Assert.Contains("'lena'", name.Message);
     }
@@ -86,6 +110,7 @@ public class DatasetManifestTests
         var e = Assert.Throws<FormatException>(() => DatasetManifest.Load(path));
         Assert.StartsWith($"{path} {line}: ", e.Message);
         Assert.Contains(problem, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 
     [Fact]

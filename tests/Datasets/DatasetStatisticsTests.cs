@@ -17,6 +17,14 @@ public class DatasetStatisticsTests
     // Urban100: index 49 of 100 is img_058 692x1024; img_020 960x1280 is largest.
     [InlineData("Urban100", "denoise", "img_058", 692, 1024, "img_020", 960, 1280)]
     [InlineData("Urban100", "sr-x4", "img_058", 173, 256, "img_020", 240, 320)]
+    // BSD100: 77 landscape 321x481 and 23 portrait 481x321 of equal pixel count. Ties go by height, then name
+    // (ordinal): index 49 is the 50th landscape name, 300091; the largest is the first portrait name, 101085.
+    [InlineData("BSD100", "sr-x2", "300091", 160, 240, "101085", 240, 160)]
+    [InlineData("BSD100", "sr-x4", "300091", 80, 120, "101085", 120, 80)]
+    // Manga109: PrayerHaNemurenai (1072x742) is the smallest; index 54 is the 54th of the 108 1170x827 pages by
+    // ordinal name, MeteoSanStrikeDesu; the largest is the first of them, ARMS ('R' < 'i').
+    [InlineData("Manga109", "sr-x2", "MeteoSanStrikeDesu", 585, 413, "ARMS", 585, 413)]
+    [InlineData("Manga109", "sr-x4", "MeteoSanStrikeDesu", 292, 206, "ARMS", 292, 206)]
     // All 500x500: median is index 8 of the names in ordinal order (1, 10, ..., 17), largest the first name.
     [InlineData("McMaster", "denoise", "17", 500, 500, "1", 500, 500)]
     [InlineData("Kodak24", "sr-x3", "kodim12", 166, 166, "kodim01", 166, 166)]

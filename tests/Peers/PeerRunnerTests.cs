@@ -178,6 +178,30 @@ public sealed class PeerRunnerTests : IDisposable
     }
 
     [Fact]
+    public void An_out_of_memory_row_keeps_its_status_in_the_result_row_and_compile_counts_are_read()
+    {
+        var big = new PeerCase(BenchCase.Custom(BenchTask.Get("lightweight-x2"), 480, 640));
+        const string oom = "failed: out of memory at 480x640 (tried to allocate 2.00 GiB)";
+        var python = FakePython(Echo(
+            Line(Light, "compile-dynamic", median: 5, extra: new { compile_s = 41.5, compiles = 1, compiles_total = 1 }),
+            Line(big, "compile-dynamic", oom),
+            Line(Light, "eager-fp32-perblock", "failed: RuntimeError: boom"),
+            Line(big, "eager-fp32-perblock", median: 900)));
+        var rows = Runner(python, "eager-fp32-perblock", "compile-dynamic").Run([Light, big]);
+        var dynamicLight = rows[1];
+        Assert.Equal(("compile-dynamic", "traced", "default", 41.5, 1, 1),
+            (dynamicLight.Mode, dynamicLight.Mask, dynamicLight.CompileMode, dynamicLight.CompileSeconds, dynamicLight.Compiles, dynamicLight.CompilesTotal));
+        Assert.Null(rows[2].Compiles);
+        Assert.Equal(oom, rows[3].Status);
+
+        var env = new EnvironmentInfo();
+        var results = rows.Zip(new[] { Light, Light, big, big }, (m, c) => PeerRows.ToRow(m, c, "run-1", env)).ToList();
+        Assert.Equal(["error: pytorch: RuntimeError: boom", "ok", "ok", oom], results.Select(r => r.Status));
+        Assert.Equal((480, 640, 5), (results[3].H, results[3].W, results[3].Step));
+        Assert.True(double.IsNaN(results[3].MedianMs));
+    }
+
+    [Fact]
     public void A_missing_interpreter_gives_unavailable_rows_for_every_case_and_mode()
     {
         var missing = _dir.File("no-such-dir/python");

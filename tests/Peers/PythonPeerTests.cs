@@ -11,9 +11,12 @@ using SwinBench.Workloads;
 namespace SwinBench.Tests.Peers;
 
 /// <summary>
-/// The real peers/ scripts through a real Python: the golden check of SwinBench's PyTorch SwinIR (both mask modes, FP32,
-/// CPU) passes on the official outputs and fails on a perturbed one; run_peers.py's mode table is PeerMode's. Skipped
-/// where no Python (with torch, for the model tests) is installed.
+/// The real peers/ scripts through a real Python: the golden check of SwinBench's PyTorch SwinIR (every mask mode, FP32,
+/// CPU) passes on the official outputs and fails on a perturbed one; run_peers.py's mode table is PeerMode's; its
+/// compile modes say why they cannot run on torch 1.x, compile once for several sizes on torch 2; a case too large to
+/// allocate gives out-of-memory rows and the next case still runs; its out-of-memory texts are FailureStatus's. Skipped
+/// where no Python (with torch, for the model tests) is installed; CI installs Debian's python3-torch
+/// (scripts/setup-platform.sh).
 /// </summary>
 public sealed class PythonPeerTests
 {
@@ -49,7 +52,7 @@ public sealed class PythonPeerTests
         return new InvalidOperationException("unreachable");
     }
 
-    private static IReadOnlyList<PeerMeasurement> RunTiny(string python, string goldenDir) =>
+    private static IReadOnlyList<PeerMeasurement> RunTiny(string python, string goldenDir, IReadOnlyList<PeerCase>? cases = null, params string[] modes) =>
         new PeerRunner(new PeerRunnerOptions
         {
             Python = python,
@@ -57,11 +60,18 @@ public sealed class PythonPeerTests
             Warmup = 0,
             Iterations = 1,
             GoldenDir = goldenDir,
-            Modes = [PeerMode.Get("eager-fp32-perblock"), PeerMode.Get("compile-default")],
-        }).Run([new PeerCase(BenchCase.Custom(BenchTask.Get("lightweight-x2"), 12, 16))]);
+            Modes = (modes.Length == 0 ? ["eager-fp32-perblock", "compile-default"] : modes).Select(PeerMode.Get).ToList(),
+        }).Run(cases ?? [new PeerCase(BenchCase.Custom(BenchTask.Get("lightweight-x2"), 12, 16))]);
+
+    /// <summary>The torch version the interpreter imports, as (major, minor).</summary>
+    private static (int Major, int Minor) TorchVersion(string python)
+    {
+        var v = RunPython(python, "import torch; print(torch.__version__.split('+')[0])").Trim().Split('.');
+        return (int.Parse(v[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(v[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     [Fact]
-    public void The_golden_check_passes_in_both_mask_modes_and_the_eager_row_is_measured()
+    public void The_golden_check_passes_in_every_mask_mode_and_the_eager_row_is_measured()
     {
         var python = RequireTorchPython();
         var rows = RunTiny(python, TestData.GoldenDir);
@@ -73,6 +83,80 @@ public sealed class PythonPeerTests
         Assert.True(eager.MedianMs > 0);
         // torch.compile runs where torch >= 2 has its toolchain; otherwise the row says why (never a failure)
         Assert.True(rows[1].IsOk || rows[1].Status.StartsWith("unavailable: pytorch: ", StringComparison.Ordinal), rows[1].Status);
+    }
+
+    [Fact]
+    public void Compile_modes_say_why_on_torch_1_and_the_dynamic_compile_serves_every_size_on_torch_2()
+    {
+        var python = RequireTorchPython();
+        var task = BenchTask.Get("lightweight-x2");
+        PeerCase[] cases = [new(BenchCase.Custom(task, 12, 16)), new(BenchCase.Custom(task, 20, 13)), new(BenchCase.Custom(task, 9, 24))];
+        var rows = RunTiny(python, "skip", cases, "eager-fp32-perblock", "compile-dynamic", "compile-default");
+        Assert.Equal(9, rows.Count);
+        Assert.All(rows.Where(r => r.Mode == "eager-fp32-perblock"), r => Assert.True(r.IsOk, r.Status));
+        var compiled = rows.Where(r => r.Mode != "eager-fp32-perblock").ToList();
+        var (major, minor) = TorchVersion(python);
+        if (major < 2)
+        {
+            Assert.All(compiled, r => Assert.Equal($"unavailable: pytorch: torch.compile needs PyTorch >= 2.0 (this is torch {r.Torch})", r.Status));
+            Assert.StartsWith($"{major}.{minor}", compiled[0].Torch);
+            return;
+        }
+        var dynamic = rows.Where(r => r.Mode == "compile-dynamic").ToList();
+        if (!dynamic[0].IsOk)
+            Assert.Skip($"torch {major}.{minor} cannot compile FP16 here: {dynamic[0].Status}");
+        Assert.All(dynamic, r => Assert.True(r.IsOk, r.Status));
+        Assert.True(dynamic[0].Compiles >= 1, $"the first case compiled {dynamic[0].Compiles} graphs");
+        Assert.Equal([0, 0], dynamic.Skip(1).Select(r => r.Compiles)); // no recompile for the other sizes
+        Assert.All(dynamic, r => Assert.Equal(dynamic[0].Compiles, r.CompilesTotal));
+        Assert.All(dynamic, r => Assert.InRange(r.FidelityMaxAbs, 0, 0.05)); // FP16 against the FP32 eager output
+    }
+
+    [Fact]
+    public void A_case_too_large_to_allocate_gives_out_of_memory_rows_and_the_next_case_still_runs()
+    {
+        var python = RequireTorchPython();
+        var task = BenchTask.Get("lightweight-x2");
+        // 3 x 4194304^2 floats are 192 TiB, more than a process can map: the CPU allocator refuses at once
+        const int huge = 4194304;
+        PeerCase[] cases = [new(BenchCase.Custom(task, huge, huge)), new(BenchCase.Custom(task, 12, 16))];
+        var rows = RunTiny(python, "skip", cases, "eager-fp32-perblock");
+        Assert.Equal($"failed: out of memory at {huge}x{huge} (tried to allocate 196608.00 GiB)", rows[0].Status);
+        Assert.True(rows[1].IsOk, rows[1].Status);
+        var row = PeerRows.ToRow(rows[0], cases[0], "run", new EnvironmentInfo());
+        Assert.Equal(rows[0].Status, row.Status);
+    }
+
+    [Fact]
+    public void The_traced_mask_is_the_official_shifted_window_mask()
+    {
+        var python = RequireTorchPython();
+        var text = RunPython(python, "import torch, swinir_torch as sw; print(all(torch.equal(sw.shifted_window_mask(h, w, ws, s), " +
+            "sw.traced_window_mask(h, w, ws, s, torch.float32, 'cpu')) for h, w, ws, s in [(16, 24, 8, 4), (8, 8, 8, 4), (56, 42, 7, 3), (64, 8, 8, 4)]))");
+        Assert.Equal("True", text.Trim());
+    }
+
+    [Fact]
+    public void Run_peers_out_of_memory_texts_are_FailureStatus_texts()
+    {
+        var python = AnyPython.Value ?? throw SkipException("no python3 >= 3.8 here");
+        string[] messages =
+        [
+            "CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 1.56 GiB is free.",
+            "CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 23.99 GiB total capacity; 21.46 GiB already allocated; 0 bytes free)",
+            "CUDA out of memory. Tried to allocate 512 bytes (GPU 0; 1.00 GiB total capacity)",
+            "[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: not enough memory: you tried to allocate 911360 bytes.",
+            "[enforce fail at alloc_cpu.cpp:83] err == 0. DefaultCPUAllocator: can't allocate memory: you tried to allocate 1048577 bytes. Error code 12",
+            "CUDA error: out of memory\nCUDA kernel errors might be asynchronously reported at some other API call",
+            "CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`",
+            "The size of tensor a (64) must match the size of tensor b (60) at non-singleton dimension 2",
+        ];
+        var text = RunPython(python, "import json, run_peers; print(json.dumps([run_peers.oom_status(RuntimeError(m), 480, 640) for m in " +
+            JsonSerializer.Serialize(messages) + "]))");
+        var fromPython = JsonNode.Parse(text)!.AsArray().Select(n => n?.GetValue<string>()).ToList();
+        Assert.Equal(messages.Select(m => FailureStatus.OutOfMemory(m, 480, 640)), fromPython);
+        Assert.Equal("failed: out of memory at 480x640 (tried to allocate 512 bytes)", fromPython[2]);
+        Assert.Null(fromPython[^1]);
     }
 
     [Fact]
@@ -97,7 +181,7 @@ public sealed class PythonPeerTests
         var eager = RunTiny(python, dir.Path)[0];
         Assert.InRange(eager.GoldenMaxAbsDiff, 0.9e-3, 1.1e-3);
         Assert.StartsWith("failed: golden check: max|d| = ", eager.Status);
-        Assert.Contains("2 of 2 failed", eager.Status); // one case, both mask modes
+        Assert.Contains("3 of 3 failed", eager.Status); // one case, each of the three mask modes
     }
 
     [Fact]
@@ -176,8 +260,8 @@ public sealed class PythonPeerTests
         foreach (var m in PeerMode.All)
         {
             var spec = modes[m.Name]!;
-            Assert.Equal((m.Precision, m.Mask, m.CompileMode),
-                (spec["precision"]!.GetValue<string>(), spec["mask"]!.GetValue<string>(), spec["compile"]?.GetValue<string>()));
+            Assert.Equal((m.Precision, m.Mask, m.CompileMode, m.Dynamic),
+                (spec["precision"]!.GetValue<string>(), spec["mask"]!.GetValue<string>(), spec["compile"]?.GetValue<string>(), spec["dynamic"]!.GetValue<bool>()));
         }
     }
 }

@@ -31,7 +31,7 @@ public class WorkloadTests
     [Fact]
     public void Tasks_use_their_papers_datasets_that_the_manifest_has()
     {
-        Assert.Equal(["Set5", "Set14", "Urban100"], BenchTask.Get("classical-x4").DatasetsIn(Manifest));
+        Assert.Equal(["Set5", "Set14", "BSD100", "Urban100", "Manga109"], BenchTask.Get("classical-x4").DatasetsIn(Manifest));
         Assert.Equal(["CBSD68", "Kodak24", "McMaster", "Urban100"], BenchTask.Get("color-dn15").DatasetsIn(Manifest));
         var e = Assert.Throws<ArgumentException>(() => BenchTask.Get("classical-x5"));
         Assert.Contains("classical-x2", e.Message);
