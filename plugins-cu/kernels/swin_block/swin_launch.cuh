@@ -1,0 +1,244 @@
+// Launch and dispatch of the Swin block chain's own kernels: one host function per chain step that picks the kernel
+// (dtype, row configuration, attention head-dim padding) and launches it on a stream. Included by the chain
+// (swin_block.cu) and by the test and benchmark that run the kernels directly, each of them one translation unit per
+// binary. The kernels themselves live in swin_rows.cuh (row kernels), swin_attention.cuh (window attention) and
+// swin_elementwise.cuh (weight copy, GELU, output copy).
+#pragma once
+
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include "cuda_common.cuh"
+#include "swin_attention.cuh"
+#include "swin_elementwise.cuh"
+#include "swin_rows.cuh"
+#include "swinbench_plugins.h"
+
+namespace swb::block {
+
+// ---- weights (create) -----------------------------------------------------------------------------------------------
+
+// dst (parts * rows_p, cols_p) from src (parts * rows, cols) of param dtype, zero-padded; dst is float32 when
+// dst_f32, else FP16.
+inline cudaError_t LaunchPadCopy(swb_dtype param, bool dst_f32, const void* src, void* dst, int64_t parts,
+                                 int64_t rows, int64_t rows_p, int64_t cols, int64_t cols_p, cudaStream_t stream) {
+  const int64_t total = parts * rows_p * cols_p;
+  const unsigned int grid = swb::GridFor(total, 256);
+  if (param == SWB_F32) {
+    if (dst_f32)
+      PadCopyKernel<float, float><<<grid, 256, 0, stream>>>(static_cast<const float*>(src), static_cast<float*>(dst),
+                                                            rows, rows_p, cols, cols_p, total);
+    else
+      PadCopyKernel<float, __half><<<grid, 256, 0, stream>>>(static_cast<const float*>(src), static_cast<__half*>(dst),
+                                                             rows, rows_p, cols, cols_p, total);
+  } else {
+    if (dst_f32)
+      PadCopyKernel<__half, float><<<grid, 256, 0, stream>>>(static_cast<const __half*>(src), static_cast<float*>(dst),
+                                                             rows, rows_p, cols, cols_p, total);
+    else
+      PadCopyKernel<__half, __half><<<grid, 256, 0, stream>>>(static_cast<const __half*>(src),
+                                                              static_cast<__half*>(dst), rows, rows_p, cols, cols_p,
+                                                              total);
+  }
+  return cudaGetLastError();
+}
+
+// The relative-position bias (heads, N, N) float32 in the chain attention kernel's fragment order
+// (heads * kAttnBiasPerHead floats).
+inline cudaError_t LaunchArrangeAttnBias(const float* src, int N, int heads, float* dst, cudaStream_t stream) {
+  const int total = heads * kAttnBiasPerHead / 4;
+  ArrangeAttnBiasKernel<<<swb::GridFor(total, 256), 256, 0, stream>>>(src, N, heads, reinterpret_cast<float4*>(dst));
+  return cudaGetLastError();
+}
+
+// ---- row kernels ----------------------------------------------------------------------------------------------------
+
+// The rows of one chain step: the window partition m of the map, rows = B * H * W tokens, C channels in rows of Cp.
+struct RowStep {
+  WindowRows m;
+  int rows, C, Cp;
+};
+
+template <typename T>
+inline int RowVectors(const RowStep& r) {
+  return r.Cp / kVecElems<T>;
+}
+
+// Launches of the vectorized row kernels for a (G, V) chosen by DispatchRowGroup.
+template <typename T>
+struct LnRowsLaunch {
+  WindowRows m;
+  int rows, C, nvec;
+  const T* x;
+  int x_stride;
+  const float *weight, *bias;
+  float eps;
+  T* out;
+  int out_stride;
+  cudaStream_t stream;
+  template <int G, int V>
+  void operator()() const {
+    LnRowsKernel<T, G, V><<<RowBlocks<G, V>(rows), kRowThreads, 0, stream>>>(m, rows, C, nvec, x, x_stride, weight,
+                                                                              bias, eps, out, out_stride);
+  }
+};
+
+template <typename T>
+struct AddLnRowsLaunch {
+  WindowRows m;
+  int rows, C, nvec;
+  const T* proj;
+  int proj_stride;
+  const T* residual;
+  int res_stride;
+  T* x_out;
+  int out_stride;
+  T* ln;
+  int ln_stride;
+  const float *weight, *bias;
+  float eps;
+  cudaStream_t stream;
+  template <int G, int V>
+  void operator()() const {
+    AddLnRowsKernel<T, G, V><<<RowBlocks<G, V>(rows), kRowThreads, 0, stream>>>(
+        m, rows, C, nvec, proj, proj_stride, residual, res_stride, x_out, out_stride, ln, ln_stride, weight, bias, eps);
+  }
+};
+
+// Step 1, LN1 + roll + partition: x (image order, rows x_stride apart: C dense or Cp padded) -> win (window order,
+// rows of Cp, columns [C, Cp) zero).
+inline int LaunchLn1(swb_dtype dtype, const RowStep& r, const void* x, int x_stride, const float* weight,
+                     const float* bias, float eps, void* win, cudaStream_t stream, char* msg, size_t size) {
+  SWB_DISPATCH_FLOAT(
+      dtype, T, const int nvec = RowVectors<T>(r);
+      if (!DispatchRowGroup(nvec, LnRowsLaunch<T>{r.m, r.rows, r.C, nvec, static_cast<const T*>(x), x_stride, weight,
+                                                  bias, eps, static_cast<T*>(win), r.Cp, stream})) {
+        const unsigned int windows = static_cast<unsigned int>(r.rows / r.m.N);
+        swb::LnRollPartitionKernel<kScalarRowWarps, T, float><<<windows, kScalarRowWarps * 32, 0, stream>>>(
+            r.m.H, r.m.W, r.C, r.m.ws, r.m.shift, static_cast<const T*>(x), x_stride, weight, bias, eps,
+            static_cast<T*>(win), r.Cp);
+      });
+  return swb::LaunchStatus("swin_block: LN1 + partition", msg, size);
+}
+
+// Step 5, reverse + roll back + residual add + LN2: proj (window order, rows of Cp) + residual (image order, rows
+// res_stride apart) -> x_out = rounded sum and ln = LN2(x_out) (image order, rows of Cp). x_out may be the residual.
+inline int LaunchAddLn2(swb_dtype dtype, const RowStep& r, const void* proj, const void* residual, int res_stride,
+                        void* x_out, void* ln, const float* weight, const float* bias, float eps, cudaStream_t stream,
+                        char* msg, size_t size) {
+  SWB_DISPATCH_FLOAT(
+      dtype, T, const int nvec = RowVectors<T>(r);
+      if (!DispatchRowGroup(nvec, AddLnRowsLaunch<T>{r.m, r.rows, r.C, nvec, static_cast<const T*>(proj), r.Cp,
+                                                     static_cast<const T*>(residual), res_stride, static_cast<T*>(x_out),
+                                                     r.Cp, static_cast<T*>(ln), r.Cp, weight, bias, eps, stream})) {
+        const unsigned int windows = static_cast<unsigned int>(r.rows / r.m.N);
+        ReverseAddLnKernel<T><<<windows, kScalarRowWarps * 32, 0, stream>>>(
+            r.m.H, r.m.W, r.C, r.m.ws, r.m.shift, static_cast<const T*>(proj), r.Cp, static_cast<const T*>(residual),
+            res_stride, static_cast<T*>(x_out), r.Cp, static_cast<T*>(ln), r.Cp, weight, bias, eps);
+      });
+  return swb::LaunchStatus("swin_block: reverse + residual + LN2", msg, size);
+}
+
+// ---- window attention -----------------------------------------------------------------------------------------------
+
+// The chain attention kernel's padded head dim (16, 32 or 64) for FP16 windows of N <= 64 tokens, an even head dim
+// <= 64 and staged qkv rows that fit the device's shared memory per block (optin bytes); 0: the chain runs
+// swb_window_attention_cuda instead.
+inline int ChainAttentionDp(swb_dtype dtype, int64_t N, int64_t d_head, int64_t Cp, int optin) {
+  if (dtype != SWB_F16 || N > kAttnTokens || d_head > 64 || d_head % 2 != 0 ||
+      AttnSharedBytes(static_cast<int>(Cp)) > static_cast<size_t>(optin))
+    return 0;
+  return d_head <= 16 ? 16 : d_head <= 32 ? 32 : 64;
+}
+
+inline const void* ChainAttentionFunction(int dp) {
+  return dp == 16   ? reinterpret_cast<const void*>(ChainAttentionKernel<16>)
+         : dp == 32 ? reinterpret_cast<const void*>(ChainAttentionKernel<32>)
+                    : reinterpret_cast<const void*>(ChainAttentionKernel<64>);
+}
+
+// The kernel's dynamic shared memory and the largest shared-memory carveout, so that two blocks fit on a
+// multiprocessor (the kernel's register budget).
+inline cudaError_t ConfigureChainAttention(int dp, size_t shared) {
+  const void* fn = ChainAttentionFunction(dp);
+  cudaError_t e = cudaFuncSetAttribute(fn, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared));
+  if (e != cudaSuccess) return e;
+  return cudaFuncSetAttribute(fn, cudaFuncAttributePreferredSharedMemoryCarveout, cudaSharedmemCarveoutMaxShared);
+}
+
+// The window attention of one chain step on tensor cores: qkv (windows * N rows of 3Cp) -> out (rows of Cp), the
+// shifted-window mask computed in the kernel, bias arranged by LaunchArrangeAttnBias.
+struct AttnStep {
+  unsigned int windows;  // B * nW
+  int N, C, Cp, heads, H, W, ws, shift;
+  float scale;
+};
+
+inline int LaunchChainAttention(int dp, size_t shared, const AttnStep& a, const void* qkv, const float* bias,
+                                void* out, cudaStream_t stream, char* msg, size_t size) {
+  const auto* q = static_cast<const __half*>(qkv);
+  const auto* b = reinterpret_cast<const float4*>(bias);
+  auto* o = static_cast<__half*>(out);
+  constexpr int threads = kAttnWarps * 32;
+  if (dp == 16)
+    ChainAttentionKernel<16><<<a.windows, threads, shared, stream>>>(a.N, a.C, a.Cp, a.heads, a.H, a.W, a.ws, a.shift,
+                                                                     a.scale, q, b, o);
+  else if (dp == 32)
+    ChainAttentionKernel<32><<<a.windows, threads, shared, stream>>>(a.N, a.C, a.Cp, a.heads, a.H, a.W, a.ws, a.shift,
+                                                                     a.scale, q, b, o);
+  else
+    ChainAttentionKernel<64><<<a.windows, threads, shared, stream>>>(a.N, a.C, a.Cp, a.heads, a.H, a.W, a.ws, a.shift,
+                                                                     a.scale, q, b, o);
+  return swb::LaunchStatus("swin_block: window attention", msg, size);
+}
+
+// ---- the rest -------------------------------------------------------------------------------------------------------
+
+// Exact-erf GELU in place over n floats (the FP32 chain's fc1 output).
+inline int LaunchGeluErf(float* x, int64_t n, cudaStream_t stream, char* msg, size_t size) {
+  GeluErfKernel<<<swb::GridFor(n, 256), 256, 0, stream>>>(x, n);
+  return swb::LaunchStatus("swin_block: GELU", msg, size);
+}
+
+// Largest power of two dividing the address, at most 256 (the alignment cuBLASLt's heuristic assumes by default).
+inline uint32_t AddressAlignment(const void* p) {
+  const uintptr_t a = reinterpret_cast<uintptr_t>(p);
+  uint32_t align = 1;
+  while (align < 256 && a % (2 * align) == 0) align *= 2;
+  return align;
+}
+
+// act (tokens, Cp) -> y (tokens, C) dense, es bytes per element: the widest word (16, 8, 4 or 2 bytes) dividing a
+// dense row's bytes and y's address alignment; row ranges of fewer than 2^30 words per launch keep the kernel's
+// indices in 32 bits.
+inline int LaunchUnpad(const void* act, int64_t tokens, int64_t C, int64_t Cp, size_t es, void* y, cudaStream_t stream,
+                       char* msg, size_t size) {
+  const int64_t row_bytes = C * static_cast<int64_t>(es), src_row_bytes = Cp * static_cast<int64_t>(es);
+  int64_t word = 16;
+  const int64_t y_align = AddressAlignment(y);
+  while (word > 2 && (row_bytes % word != 0 || y_align < word)) word /= 2;
+  const int64_t words_per_row = row_bytes / word;
+  const int64_t rows_per_launch = std::max<int64_t>(1, (int64_t{1} << 30) / words_per_row);
+  for (int64_t r0 = 0; r0 < tokens; r0 += rows_per_launch) {
+    const int64_t rows = std::min(rows_per_launch, tokens - r0);
+    const char* src = static_cast<const char*>(act) + r0 * src_row_bytes;
+    char* dst = static_cast<char*>(y) + r0 * row_bytes;
+    const int total = static_cast<int>(rows * words_per_row), wpr = static_cast<int>(words_per_row);
+    const unsigned int grid = swb::GridFor(total, 256);
+    const int srb = static_cast<int>(src_row_bytes);
+    switch (word) {
+      case 16: UnpadRowsKernel<uint4><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint4*>(dst), wpr, total); break;
+      case 8: UnpadRowsKernel<uint2><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint2*>(dst), wpr, total); break;
+      case 4: UnpadRowsKernel<uint32_t><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint32_t*>(dst), wpr, total); break;
+      default: UnpadRowsKernel<uint16_t><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint16_t*>(dst), wpr, total); break;
+    }
+    if (int rc = swb::LaunchStatus("swin_block: act -> y", msg, size); rc != SWB_OK) return rc;
+  }
+  return swb::Ok(msg, size);
+}
+
+}  // namespace swb::block
