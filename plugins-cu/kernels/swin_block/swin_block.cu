@@ -4,26 +4,27 @@
 // swin_launch.cuh, the state in swin_block_cuda.h.
 //
 // Per block, on zero-padded rows of Cp = Align8(C) and Hp = Align8(hidden) (FP16 leading dimensions 16-byte aligned):
-//   1. LN1 + roll + window partition: residual x -> win (T, Cp)                              (kernel, swin_rows.cuh)
+//   1. LN1 + roll + window partition: residual x -> win (T, Cp)        (kernel, swin_rows.cuh / swin_rows_v2.cuh)
 //   2. qkv = win Wqkv^T + b -> big (T, 3Cp), q/k/v parts Cp apart                                 (cuBLASLt, BIAS)
-//   3. window attention: big -> win (T, Cp)    (FP16, N <= 64, even head dim <= 64: swin_attention.cuh, the mask
-//      computed in the kernel; otherwise swb_window_attention_cuda with a mask tensor per shift)
+//   3. window attention: big -> win (T, Cp)    (FP16, N <= 64, even head dim <= 64: swin_attention.cuh or
+//      swin_attention_v2.cuh, the mask computed in the kernel; otherwise swb_window_attention_cuda with a mask tensor
+//      per shift)
 //   4. proj = win Wproj^T + b -> big (T, Cp), window order                                       (cuBLASLt, BIAS)
-//   5. reverse + roll + residual add + LN2: act = x + proj (image order), win = LN2(act)     (kernel, swin_rows.cuh)
+//   5. reverse + roll + residual add + LN2: act = x + proj (image order), win = LN2(act)
+//                                                                       (kernel, swin_rows.cuh / swin_rows_v2.cuh)
 //   6. fc1 = GELU(win W1^T + b) -> big (T, Hp)   (FP16: cuBLASLt GELU_BIAS; FP32: BIAS + exact-erf GELU kernel)
 //   7. act += big W2^T + b                       (cuBLASLt BIAS, beta = 1, C = D = act)
 // then, once per run, act (T, Cp) -> y (T, C) dense (a vectorized copy kernel).
 // The residual stream between blocks lives in act (T, Cp), padded, so every GEMM operand and output is aligned (no
 // cuBLASLt call has an unaligned leading dimension); the first block reads the dense input x directly. With
 // SWB_SWIN_BLOCK_CUDA_GRAPH the chain of a shape is captured once into a CUDA graph on the handle's own stream and
-// replayed on a handle-owned dense io buffer (x copied in, the result copied out).
+// replayed on a handle-owned dense io buffer (x copied in, the result copied out). The kernel variants of steps 1, 3
+// and 5 come from the environment at create (swin_block_options.h).
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -91,14 +92,13 @@ int CudaSwinBlock::Init(const swb_swin_block_desc* d, const swb_swin_block_weigh
   es_ = d->dtype == SWB_F32 ? 4 : 2;
   dt_ = d->dtype == SWB_F32 ? CUDA_R_32F : CUDA_R_16F;
   graph_ = (d->flags & SWB_SWIN_BLOCK_CUDA_GRAPH) != 0;
-  const char* tune = std::getenv("SWB_SWIN_BLOCK_GEMM_TUNE");
-  const bool tune_gemms = tune == nullptr || std::strcmp(tune, "0") != 0;
+  if (int rc = ReadChainOptions(&options_, msg, size); rc != SWB_OK) return rc;
   SWB_CUDA_TRY(cudaGetDevice(&device_), "cudaGetDevice");
 
-  // The attention kernel: FP16 with N <= 64, an even head dim <= 64 and the window's qkv rows fitting in shared
-  // memory runs the chain's own kernel (one block per window, all heads; no mask tensors); other FP16 cases with
-  // N <= 64 and head dim <= 64 run the public tensor-core kernel with static shared memory; every other case runs
-  // the public scalar kernel, whose shared memory grows with N and must fit the device.
+  // The attention kernel: FP16 with N <= 64, an even head dim <= 64 and the window's qkv fitting in shared memory
+  // runs the chain's own kernel of the chosen variant (one block per window, all heads; no mask tensors); other FP16
+  // cases with N <= 64 and head dim <= 64 run the public tensor-core kernel with static shared memory; every other
+  // case runs the public scalar kernel, whose shared memory grows with N and must fit the device.
   const int64_t d_head = C_ / heads_;
   if (N_ > 1024)
     return Fail(SWB_ERR_ARGUMENT, msg, size, "swin_block: window_size %lld gives %lld tokens per window (CUDA: <= 1024)",
@@ -106,14 +106,11 @@ int CudaSwinBlock::Init(const swb_swin_block_desc* d, const swb_swin_block_weigh
   int optin = 0;
   SWB_CUDA_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device_),
                "cudaDeviceGetAttribute");
-  attn_dp_ = ChainAttentionDp(d->dtype, N_, d_head, Cp_, optin);
-  if (attn_dp_ > 0) {
-    attn_shared_ = AttnSharedBytes(static_cast<int>(Cp_));
-    SWB_CUDA_TRY(ConfigureChainAttention(attn_dp_, attn_shared_), "cudaFuncSetAttribute (attention)");
-  }
+  attn_ = PlanChainAttention(options_.attn, d->dtype, N_, C_, heads_, Cp_, optin);
+  if (attn_.variant > 0) SWB_CUDA_TRY(ConfigureChainAttention(attn_), "cudaFuncSetAttribute (attention)");
   for (int64_t i = 0; i < d->depth; ++i) {
     shifts.push_back(blocks[i].shift_size);
-    if (attn_dp_ == 0 && blocks[i].shift_size > 0 &&
+    if (attn_.variant == 0 && blocks[i].shift_size > 0 &&
         std::find(mask_shifts_.begin(), mask_shifts_.end(), blocks[i].shift_size) == mask_shifts_.end())
       mask_shifts_.push_back(blocks[i].shift_size);
   }
@@ -129,7 +126,7 @@ int CudaSwinBlock::Init(const swb_swin_block_desc* d, const swb_swin_block_weigh
   if (int rc = CopyWeights(blocks, stream, msg, size); rc != SWB_OK) return rc;
 
   gemms_ = std::make_unique<LtGemms>();
-  if (int rc = gemms_->Init(device_, dt_, Cp_, Hp_, tune_gemms, msg, size); rc != SWB_OK) return rc;
+  if (int rc = gemms_->Init(device_, dt_, Cp_, Hp_, options_.gemm_tune, msg, size); rc != SWB_OK) return rc;
   for (const BlockWeights& w : blocks_) {
     const void* const bias[kGemmKinds] = {w.qkv_b, w.proj_b, w.fc1_b, w.fc2_b};
     if (int rc = gemms_->AddBlock(bias, d->dtype == SWB_F16, msg, size); rc != SWB_OK) return rc;
@@ -146,7 +143,7 @@ int CudaSwinBlock::Init(const swb_swin_block_desc* d, const swb_swin_block_weigh
 int CudaSwinBlock::CopyWeights(const swb_swin_block_weights* blocks, cudaStream_t stream, char* msg, size_t size) {
   const size_t f4 = sizeof(float);
   const size_t ln = AlignUp(Cp_ * f4);
-  const size_t attn = AlignUp(heads_ * (attn_dp_ > 0 ? kAttnBiasPerHead : N_ * N_) * f4);
+  const size_t attn = AlignUp(heads_ * (attn_.variant > 0 ? kAttnBiasPerHead : N_ * N_) * f4);
   const size_t qkv_w = AlignUp(3 * Cp_ * Cp_ * es_), qkv_b = AlignUp(3 * Cp_ * es_);
   const size_t proj_w = AlignUp(Cp_ * Cp_ * es_), vec_c = AlignUp(Cp_ * es_);
   const size_t fc1_w = AlignUp(Hp_ * Cp_ * es_), fc1_b = AlignUp(Hp_ * es_), fc2_w = AlignUp(Cp_ * Hp_ * es_);
@@ -168,7 +165,7 @@ int CudaSwinBlock::CopyWeights(const swb_swin_block_weights* blocks, cudaStream_
   };
   // the attention bias: as given (heads, N, N), or arranged for the chain attention kernel's fragments
   auto arrange_bias = [&](const float* src, float* dst) {
-    if (attn_dp_ == 0) return cudaMemcpyAsync(dst, src, heads_ * N_ * N_ * f4, cudaMemcpyDeviceToDevice, stream);
+    if (attn_.variant == 0) return cudaMemcpyAsync(dst, src, heads_ * N_ * N_ * f4, cudaMemcpyDeviceToDevice, stream);
     return LaunchArrangeAttnBias(src, static_cast<int>(N_), static_cast<int>(heads_), dst, stream);
   };
 
@@ -294,7 +291,7 @@ int CudaSwinBlock::BuildMasks(Shape& s, cudaStream_t stream, char* msg, size_t s
 // Step 3: big (qkv rows of 3Cp) -> win (rows of Cp): the chain's kernel, or the public one with a mask tensor.
 int CudaSwinBlock::Attention(const Shape& s, const BlockWeights& w, int64_t shift, cudaStream_t stream, char* msg,
                              size_t size) {
-  if (attn_dp_ > 0) {
+  if (attn_.variant > 0) {
     const AttnStep a{static_cast<unsigned int>(s.batch * s.windows),
                      static_cast<int>(N_),
                      static_cast<int>(C_),
@@ -305,7 +302,7 @@ int CudaSwinBlock::Attention(const Shape& s, const BlockWeights& w, int64_t shif
                      static_cast<int>(ws_),
                      static_cast<int>(shift),
                      desc.scale};
-    return LaunchChainAttention(attn_dp_, attn_shared_, a, s.big, w.attn_bias, s.win, stream, msg, size);
+    return LaunchChainAttention(attn_, a, s.big, w.attn_bias, s.win, stream, msg, size);
   }
   const float* mask = nullptr;
   if (shift > 0)
@@ -333,7 +330,8 @@ int CudaSwinBlock::Chain(Shape& s, const void* x, void* y, cudaStream_t stream, 
                     static_cast<int>(s.tokens),
                     static_cast<int>(C_),
                     static_cast<int>(Cp_)};
-    if (int rc = LaunchLn1(desc.dtype, r, in, in_stride, w.ln1_w, w.ln1_b, desc.epsilon, s.win, stream, msg, size);
+    if (int rc = LaunchLn1(options_.rows, desc.dtype, r, in, in_stride, w.ln1_w, w.ln1_b, desc.epsilon, s.win, stream,
+                           msg, size);
         rc != SWB_OK)
       return rc;
     if (int rc = gemms_->Run(b, kQkv, g, w.qkv_w, s.win, 0.f, s.big, s.big, stream, msg, size); rc != SWB_OK)
@@ -341,8 +339,8 @@ int CudaSwinBlock::Chain(Shape& s, const void* x, void* y, cudaStream_t stream, 
     if (int rc = Attention(s, w, shift, stream, msg, size); rc != SWB_OK) return rc;
     if (int rc = gemms_->Run(b, kProj, g, w.proj_w, s.win, 0.f, s.big, s.big, stream, msg, size); rc != SWB_OK)
       return rc;
-    if (int rc = LaunchAddLn2(desc.dtype, r, s.big, in, in_stride, s.act, s.win, w.ln2_w, w.ln2_b, desc.epsilon,
-                              stream, msg, size);
+    if (int rc = LaunchAddLn2(options_.rows, desc.dtype, r, s.big, in, in_stride, s.act, s.win, w.ln2_w, w.ln2_b,
+                              desc.epsilon, stream, msg, size);
         rc != SWB_OK)
       return rc;
     if (int rc = gemms_->Run(b, kFc1, g, w.fc1_w, s.win, 0.f, s.big, s.big, stream, msg, size); rc != SWB_OK)

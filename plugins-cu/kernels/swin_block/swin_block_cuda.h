@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "swin_block_handle.h"
+#include "swin_block_options.h"
 #include "swin_gemm.h"
 
 namespace swb::block {
@@ -65,8 +66,8 @@ class CudaSwinBlock final : public swb_swin_block {
   size_t es_ = 0;                    // bytes per activation element
   cudaDataType_t dt_ = CUDA_R_32F;  // the activations' and GEMM weights' type
   bool graph_ = false;
-  int attn_dp_ = 0;  // the chain attention kernel's padded head dim (16, 32, 64), or 0: swb_window_attention_cuda
-  size_t attn_shared_ = 0;
+  ChainOptions options_;  // the kernel variants and GEMM tuning (environment at create)
+  AttnPlan attn_;         // the chain's attention kernel, or variant 0: swb_window_attention_cuda
   std::vector<int64_t> mask_shifts_;  // distinct nonzero shifts of the blocks (swb_window_attention_cuda only)
 
   void* weights_ = nullptr;

@@ -1,8 +1,11 @@
 // Launch and dispatch of the Swin block chain's own kernels: one host function per chain step that picks the kernel
-// (dtype, row configuration, attention head-dim padding) and launches it on a stream. Included by the chain
+// (variant, dtype, row configuration, attention head-dim padding) and launches it on a stream. Included by the chain
 // (swin_block.cu) and by the test and benchmark that run the kernels directly, each of them one translation unit per
-// binary. The kernels themselves live in swin_rows.cuh (row kernels), swin_attention.cuh (window attention) and
-// swin_elementwise.cuh (weight copy, GELU, output copy).
+// binary. The kernels themselves live in swin_rows.cuh / swin_rows_v2.cuh (row kernels), swin_attention.cuh /
+// swin_attention_v2.cuh (window attention) and swin_elementwise.cuh (weight copy, GELU, output copy).
+//
+// The variant of each step (swin_block_options.h) is an argument: both stay built, so one process can time and
+// compare them.
 #pragma once
 
 #include <cuda_fp16.h>
@@ -11,11 +14,16 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "cuda_common.cuh"
+#include "status.h"
 #include "swin_attention.cuh"
+#include "swin_attention_v2.cuh"
+#include "swin_block_options.h"
 #include "swin_elementwise.cuh"
 #include "swin_rows.cuh"
+#include "swin_rows_v2.cuh"
 #include "swinbench_plugins.h"
 
 namespace swb::block {
@@ -109,14 +117,70 @@ struct AddLnRowsLaunch {
   }
 };
 
+template <typename T>
+struct LnRowsLaunchV2 {
+  WindowRowsV2 m;
+  int rows, C, nvec;
+  const T* x;
+  int x_stride;
+  bool x_padded;
+  const float *weight, *bias;
+  float eps;
+  T* out;
+  int out_stride;
+  cudaStream_t stream;
+  template <int G, int V>
+  void operator()() const {
+    LnRowsKernelV2<T, G, V><<<RowBlocksV2<G, V>(rows), kRowThreads, 0, stream>>>(
+        m, rows, C, nvec, x, x_stride, x_padded, weight, bias, eps, out, out_stride);
+  }
+};
+
+template <typename T>
+struct AddLnRowsLaunchV2 {
+  WindowRowsV2 m;
+  int rows, C, nvec;
+  const T* proj;
+  int proj_stride;
+  const T* residual;
+  int res_stride;
+  bool res_padded;
+  T* x_out;
+  int out_stride;
+  T* ln;
+  int ln_stride;
+  const float *weight, *bias;
+  float eps;
+  cudaStream_t stream;
+  template <int G, int V>
+  void operator()() const {
+    AddLnRowsKernelV2<T, G, V><<<RowBlocksV2<G, V>(rows), kRowThreads, 0, stream>>>(
+        m, rows, C, nvec, proj, proj_stride, residual, res_stride, res_padded, x_out, out_stride, ln, ln_stride, weight,
+        bias, eps);
+  }
+};
+
+// Rows of `stride` elements at p read as whole 16-byte vectors: the padded width and a 16-byte aligned base.
+inline bool PaddedRows(const void* p, int stride, int Cp) {
+  return stride == Cp && reinterpret_cast<uintptr_t>(p) % 16 == 0;
+}
+
 // Step 1, LN1 + roll + partition: x (image order, rows x_stride apart: C dense or Cp padded) -> win (window order,
 // rows of Cp, columns [C, Cp) zero).
-inline int LaunchLn1(swb_dtype dtype, const RowStep& r, const void* x, int x_stride, const float* weight,
-                     const float* bias, float eps, void* win, cudaStream_t stream, char* msg, size_t size) {
+inline int LaunchLn1(KernelVariant variant, swb_dtype dtype, const RowStep& r, const void* x, int x_stride,
+                     const float* weight, const float* bias, float eps, void* win, cudaStream_t stream, char* msg,
+                     size_t size) {
   SWB_DISPATCH_FLOAT(
       dtype, T, const int nvec = RowVectors<T>(r);
-      if (!DispatchRowGroup(nvec, LnRowsLaunch<T>{r.m, r.rows, r.C, nvec, static_cast<const T*>(x), x_stride, weight,
-                                                  bias, eps, static_cast<T*>(win), r.Cp, stream})) {
+      const bool vectorized =
+          variant == kV2
+              ? DispatchRowGroupV2(nvec, LnRowsLaunchV2<T>{MakeWindowRowsV2(r.m), r.rows, r.C, nvec,
+                                                          static_cast<const T*>(x), x_stride,
+                                                          PaddedRows(x, x_stride, r.Cp), weight, bias, eps,
+                                                          static_cast<T*>(win), r.Cp, stream})
+              : DispatchRowGroup(nvec, LnRowsLaunch<T>{r.m, r.rows, r.C, nvec, static_cast<const T*>(x), x_stride,
+                                                       weight, bias, eps, static_cast<T*>(win), r.Cp, stream});
+      if (!vectorized) {
         const unsigned int windows = static_cast<unsigned int>(r.rows / r.m.N);
         swb::LnRollPartitionKernel<kScalarRowWarps, T, float><<<windows, kScalarRowWarps * 32, 0, stream>>>(
             r.m.H, r.m.W, r.C, r.m.ws, r.m.shift, static_cast<const T*>(x), x_stride, weight, bias, eps,
@@ -127,14 +191,24 @@ inline int LaunchLn1(swb_dtype dtype, const RowStep& r, const void* x, int x_str
 
 // Step 5, reverse + roll back + residual add + LN2: proj (window order, rows of Cp) + residual (image order, rows
 // res_stride apart) -> x_out = rounded sum and ln = LN2(x_out) (image order, rows of Cp). x_out may be the residual.
-inline int LaunchAddLn2(swb_dtype dtype, const RowStep& r, const void* proj, const void* residual, int res_stride,
-                        void* x_out, void* ln, const float* weight, const float* bias, float eps, cudaStream_t stream,
-                        char* msg, size_t size) {
+inline int LaunchAddLn2(KernelVariant variant, swb_dtype dtype, const RowStep& r, const void* proj,
+                        const void* residual, int res_stride, void* x_out, void* ln, const float* weight,
+                        const float* bias, float eps, cudaStream_t stream, char* msg, size_t size) {
   SWB_DISPATCH_FLOAT(
       dtype, T, const int nvec = RowVectors<T>(r);
-      if (!DispatchRowGroup(nvec, AddLnRowsLaunch<T>{r.m, r.rows, r.C, nvec, static_cast<const T*>(proj), r.Cp,
-                                                     static_cast<const T*>(residual), res_stride, static_cast<T*>(x_out),
-                                                     r.Cp, static_cast<T*>(ln), r.Cp, weight, bias, eps, stream})) {
+      const bool vectorized =
+          variant == kV2
+              ? DispatchRowGroupV2(nvec, AddLnRowsLaunchV2<T>{MakeWindowRowsV2(r.m), r.rows, r.C, nvec,
+                                                             static_cast<const T*>(proj), r.Cp,
+                                                             static_cast<const T*>(residual), res_stride,
+                                                             PaddedRows(residual, res_stride, r.Cp),
+                                                             static_cast<T*>(x_out), r.Cp, static_cast<T*>(ln), r.Cp,
+                                                             weight, bias, eps, stream})
+              : DispatchRowGroup(nvec, AddLnRowsLaunch<T>{r.m, r.rows, r.C, nvec, static_cast<const T*>(proj), r.Cp,
+                                                          static_cast<const T*>(residual), res_stride,
+                                                          static_cast<T*>(x_out), r.Cp, static_cast<T*>(ln), r.Cp,
+                                                          weight, bias, eps, stream});
+      if (!vectorized) {
         const unsigned int windows = static_cast<unsigned int>(r.rows / r.m.N);
         ReverseAddLnKernel<T><<<windows, kScalarRowWarps * 32, 0, stream>>>(
             r.m.H, r.m.W, r.C, r.m.ws, r.m.shift, static_cast<const T*>(proj), r.Cp, static_cast<const T*>(residual),
@@ -145,27 +219,45 @@ inline int LaunchAddLn2(swb_dtype dtype, const RowStep& r, const void* proj, con
 
 // ---- window attention -----------------------------------------------------------------------------------------------
 
-// The chain attention kernel's padded head dim (16, 32 or 64) for FP16 windows of N <= 64 tokens, an even head dim
-// <= 64 and staged qkv rows that fit the device's shared memory per block (optin bytes); 0: the chain runs
-// swb_window_attention_cuda instead.
-inline int ChainAttentionDp(swb_dtype dtype, int64_t N, int64_t d_head, int64_t Cp, int optin) {
-  if (dtype != SWB_F16 || N > kAttnTokens || d_head > 64 || d_head % 2 != 0 ||
-      AttnSharedBytes(static_cast<int>(Cp)) > static_cast<size_t>(optin))
-    return 0;
-  return d_head <= 16 ? 16 : d_head <= 32 ? 32 : 64;
+// The chain's own attention kernel for a description, or none (variant 0: the chain runs swb_window_attention_cuda
+// with mask tensors): FP16 windows of N <= 64 tokens with an even head dim d <= 64 whose staged window fits the
+// device's shared memory per block (optin bytes). dp: d padded to 16, 32 or 64. v2 falls back to v1 where its
+// staging (Attn2SharedBytes) does not fit but v1's does.
+inline AttnPlan PlanChainAttention(KernelVariant want, swb_dtype dtype, int64_t N, int64_t C, int64_t heads,
+                                   int64_t Cp, int optin) {
+  AttnPlan p;
+  const int64_t d = C / heads;
+  if (dtype != SWB_F16 || N > kAttnTokens || d > 64 || d % 2 != 0) return p;
+  p.dp = d <= 16 ? 16 : d <= 32 ? 32 : 64;
+  const size_t v1 = AttnSharedBytes(static_cast<int>(Cp));
+  const size_t v2 = Attn2SharedBytes(static_cast<int>(heads), p.dp, static_cast<int>(d));
+  if (want == kV2 && v2 + kAttnTokens <= static_cast<size_t>(optin)) {  // + the kernel's static region ids
+    p.variant = 2;
+    p.shared = v2;
+  } else if (v1 <= static_cast<size_t>(optin)) {
+    p.variant = 1;
+    p.shared = v1;
+  } else {
+    p = AttnPlan{};
+  }
+  return p;
 }
 
-inline const void* ChainAttentionFunction(int dp) {
-  return dp == 16   ? reinterpret_cast<const void*>(ChainAttentionKernel<16>)
-         : dp == 32 ? reinterpret_cast<const void*>(ChainAttentionKernel<32>)
-                    : reinterpret_cast<const void*>(ChainAttentionKernel<64>);
+inline const void* ChainAttentionFunction(const AttnPlan& p) {
+  if (p.variant == 2)
+    return p.dp == 16   ? reinterpret_cast<const void*>(ChainAttentionKernelV2<16>)
+           : p.dp == 32 ? reinterpret_cast<const void*>(ChainAttentionKernelV2<32>)
+                        : reinterpret_cast<const void*>(ChainAttentionKernelV2<64>);
+  return p.dp == 16   ? reinterpret_cast<const void*>(ChainAttentionKernel<16>)
+         : p.dp == 32 ? reinterpret_cast<const void*>(ChainAttentionKernel<32>)
+                      : reinterpret_cast<const void*>(ChainAttentionKernel<64>);
 }
 
-// The kernel's dynamic shared memory and the largest shared-memory carveout, so that two blocks fit on a
-// multiprocessor (the kernel's register budget).
-inline cudaError_t ConfigureChainAttention(int dp, size_t shared) {
-  const void* fn = ChainAttentionFunction(dp);
-  cudaError_t e = cudaFuncSetAttribute(fn, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared));
+// The kernel's dynamic shared memory and the largest shared-memory carveout, so that as many blocks as the kernel's
+// register budget allows fit on a multiprocessor.
+inline cudaError_t ConfigureChainAttention(const AttnPlan& p) {
+  const void* fn = ChainAttentionFunction(p);
+  cudaError_t e = cudaFuncSetAttribute(fn, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(p.shared));
   if (e != cudaSuccess) return e;
   return cudaFuncSetAttribute(fn, cudaFuncAttributePreferredSharedMemoryCarveout, cudaSharedmemCarveoutMaxShared);
 }
@@ -178,21 +270,26 @@ struct AttnStep {
   float scale;
 };
 
-inline int LaunchChainAttention(int dp, size_t shared, const AttnStep& a, const void* qkv, const float* bias,
-                                void* out, cudaStream_t stream, char* msg, size_t size) {
+inline int LaunchChainAttention(const AttnPlan& p, const AttnStep& a, const void* qkv, const float* bias, void* out,
+                                cudaStream_t stream, char* msg, size_t size) {
   const auto* q = static_cast<const __half*>(qkv);
   const auto* b = reinterpret_cast<const float4*>(bias);
   auto* o = static_cast<__half*>(out);
-  constexpr int threads = kAttnWarps * 32;
-  if (dp == 16)
-    ChainAttentionKernel<16><<<a.windows, threads, shared, stream>>>(a.N, a.C, a.Cp, a.heads, a.H, a.W, a.ws, a.shift,
-                                                                     a.scale, q, b, o);
-  else if (dp == 32)
-    ChainAttentionKernel<32><<<a.windows, threads, shared, stream>>>(a.N, a.C, a.Cp, a.heads, a.H, a.W, a.ws, a.shift,
-                                                                     a.scale, q, b, o);
-  else
-    ChainAttentionKernel<64><<<a.windows, threads, shared, stream>>>(a.N, a.C, a.Cp, a.heads, a.H, a.W, a.ws, a.shift,
-                                                                     a.scale, q, b, o);
+  if (p.variant == 2) {
+    const Attn2Args args = MakeAttn2Args(a.N, a.C, a.Cp, a.heads, a.H, a.W, a.ws, a.shift, a.scale);
+    auto launch = [&](auto kernel) { kernel<<<a.windows, kAttn2Threads, p.shared, stream>>>(args, q, b, o); };
+    if (p.dp == 16) launch(ChainAttentionKernelV2<16>);
+    else if (p.dp == 32) launch(ChainAttentionKernelV2<32>);
+    else launch(ChainAttentionKernelV2<64>);
+  } else {
+    auto launch = [&](auto kernel) {
+      kernel<<<a.windows, kAttnWarps * 32, p.shared, stream>>>(a.N, a.C, a.Cp, a.heads, a.H, a.W, a.ws, a.shift,
+                                                               a.scale, q, b, o);
+    };
+    if (p.dp == 16) launch(ChainAttentionKernel<16>);
+    else if (p.dp == 32) launch(ChainAttentionKernel<32>);
+    else launch(ChainAttentionKernel<64>);
+  }
   return swb::LaunchStatus("swin_block: window attention", msg, size);
 }
 
@@ -230,11 +327,15 @@ inline int LaunchUnpad(const void* act, int64_t tokens, int64_t C, int64_t Cp, s
     const int total = static_cast<int>(rows * words_per_row), wpr = static_cast<int>(words_per_row);
     const unsigned int grid = swb::GridFor(total, 256);
     const int srb = static_cast<int>(src_row_bytes);
+    auto launch = [&](auto* words) {
+      using Word = std::remove_pointer_t<decltype(words)>;
+      UnpadRowsKernel<Word><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<Word*>(dst), wpr, total);
+    };
     switch (word) {
-      case 16: UnpadRowsKernel<uint4><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint4*>(dst), wpr, total); break;
-      case 8: UnpadRowsKernel<uint2><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint2*>(dst), wpr, total); break;
-      case 4: UnpadRowsKernel<uint32_t><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint32_t*>(dst), wpr, total); break;
-      default: UnpadRowsKernel<uint16_t><<<grid, 256, 0, stream>>>(src, srb, reinterpret_cast<uint16_t*>(dst), wpr, total); break;
+      case 16: launch(static_cast<uint4*>(nullptr)); break;
+      case 8: launch(static_cast<uint2*>(nullptr)); break;
+      case 4: launch(static_cast<uint32_t*>(nullptr)); break;
+      default: launch(static_cast<uint16_t*>(nullptr)); break;
     }
     if (int rc = swb::LaunchStatus("swin_block: act -> y", msg, size); rc != SWB_OK) return rc;
   }
