@@ -235,14 +235,12 @@ __global__ void __launch_bounds__(kAttn2Threads, kAttn2MinBlocks<DP>)
   // per-lane ldmatrix offsets (bytes within a tile; every row index below is lane-dependent only modulo 8, the
   // swizzle's period): q as A (rows l % 16, chunk 2 kk + l / 16), k as B (rows 8 j + l % 8 + 8 (l / 16), chunk
   // 2 kk + (l / 8) % 2), v as B transposed (rows 16 kk + l % 8 + 8 ((l / 8) % 2), chunk 2 jp + l / 16)
+  // The offsets of step i (16-dim step kk of q and k, dim pair jp of v) are those of step 0 with chunk bit 1 flipped
+  // i times over: row * RB + ((2 i ^ x) << 4) = off0 ^ (i << 5), the row part having no bits below RB >= 32.
   const int sw = Attn2Swizzle<DP>(lane & 7);
-  uint32_t q_off[DP / 16], k_off[DP / 16], v_off[DP / 16];  // per 16-dim step kk (q, k) or dim pair jp (v)
-#pragma unroll
-  for (int i = 0; i < DP / 16; ++i) {
-    q_off[i] = (lane & 15) * RB + (((2 * i) ^ ((lane >> 4) ^ sw)) << 4);
-    k_off[i] = ((lane & 7) + ((lane >> 4) << 3)) * RB + (((2 * i) ^ (((lane >> 3) & 1) ^ sw)) << 4);
-    v_off[i] = ((lane & 7) + (((lane >> 3) & 1) << 3)) * RB + (((2 * i) ^ ((lane >> 4) ^ sw)) << 4);
-  }
+  const uint32_t q_off0 = (lane & 15) * RB + (((lane >> 4) ^ sw) << 4);
+  const uint32_t k_off0 = ((lane & 7) + ((lane >> 4) << 3)) * RB + ((((lane >> 3) & 1) ^ sw) << 4);
+  const uint32_t v_off0 = ((lane & 7) + (((lane >> 3) & 1) << 3)) * RB + (((lane >> 4) ^ sw) << 4);
 
   // units u = warp, warp + 8, ... < heads * tiles: (h, tile) = (u / tiles, u % tiles), stepped without a division
   const int dh = kAttn2Warps / tiles, dt = kAttn2Warps - dh * tiles;
@@ -253,7 +251,7 @@ __global__ void __launch_bounds__(kAttn2Threads, kAttn2MinBlocks<DP>)
     // S = q k^T over 8 key tiles of 8
     uint32_t af[DP / 16][4];
 #pragma unroll
-    for (int kk = 0; kk < DP / 16; ++kk) LdMatrixX4(af[kk], qt + tile * 16 * RB + q_off[kk]);
+    for (int kk = 0; kk < DP / 16; ++kk) LdMatrixX4(af[kk], qt + tile * 16 * RB + (q_off0 ^ (kk << 5)));
     float s[8][4];
 #pragma unroll
     for (int j = 0; j < 8; ++j) s[j][0] = s[j][1] = s[j][2] = s[j][3] = 0.f;
@@ -262,7 +260,7 @@ __global__ void __launch_bounds__(kAttn2Threads, kAttn2MinBlocks<DP>)
 #pragma unroll
       for (int kk = 0; kk < DP / 16; ++kk) {
         uint32_t b[4];  // b0, b1 of key tile 2 jp, then of 2 jp + 1
-        LdMatrixX4(b, kt + 16 * jp * RB + k_off[kk]);
+        LdMatrixX4(b, kt + 16 * jp * RB + (k_off0 ^ (kk << 5)));
         swb::Mma16816(s[2 * jp], af[kk], b[0], b[1]);
         swb::Mma16816(s[2 * jp + 1], af[kk], b[2], b[3]);
       }
@@ -306,7 +304,7 @@ __global__ void __launch_bounds__(kAttn2Threads, kAttn2MinBlocks<DP>)
 #pragma unroll
       for (int jp = 0; jp < DP / 16; ++jp) {
         uint32_t b[4];  // b0, b1 of dims 16 jp .. + 7, then of 16 jp + 8 .. + 15
-        LdMatrixX4Trans(b, vt + 16 * kk * RB + v_off[jp]);
+        LdMatrixX4Trans(b, vt + 16 * kk * RB + (v_off0 ^ (jp << 5)));
         swb::Mma16816(acc[2 * jp], pa, b[0], b[1]);
         swb::Mma16816(acc[2 * jp + 1], pa, b[2], b[3]);
       }

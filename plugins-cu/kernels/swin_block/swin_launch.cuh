@@ -76,49 +76,10 @@ inline int RowVectors(const RowStep& r) {
   return r.Cp / kVecElems<T>;
 }
 
-// Launches of the vectorized row kernels for a (G, V) chosen by DispatchRowGroup.
-template <typename T>
+// The launch of a vectorized row kernel of variant Var for the (G, V) that DispatchRowGroup (v1) or
+// DispatchRowGroupV2 (v2) picks; v1 takes m.m and neither the divisors nor the padded flag.
+template <typename T, KernelVariant Var>
 struct LnRowsLaunch {
-  WindowRows m;
-  int rows, C, nvec;
-  const T* x;
-  int x_stride;
-  const float *weight, *bias;
-  float eps;
-  T* out;
-  int out_stride;
-  cudaStream_t stream;
-  template <int G, int V>
-  void operator()() const {
-    LnRowsKernel<T, G, V><<<RowBlocks<G, V>(rows), kRowThreads, 0, stream>>>(m, rows, C, nvec, x, x_stride, weight,
-                                                                              bias, eps, out, out_stride);
-  }
-};
-
-template <typename T>
-struct AddLnRowsLaunch {
-  WindowRows m;
-  int rows, C, nvec;
-  const T* proj;
-  int proj_stride;
-  const T* residual;
-  int res_stride;
-  T* x_out;
-  int out_stride;
-  T* ln;
-  int ln_stride;
-  const float *weight, *bias;
-  float eps;
-  cudaStream_t stream;
-  template <int G, int V>
-  void operator()() const {
-    AddLnRowsKernel<T, G, V><<<RowBlocks<G, V>(rows), kRowThreads, 0, stream>>>(
-        m, rows, C, nvec, proj, proj_stride, residual, res_stride, x_out, out_stride, ln, ln_stride, weight, bias, eps);
-  }
-};
-
-template <typename T>
-struct LnRowsLaunchV2 {
   WindowRowsV2 m;
   int rows, C, nvec;
   const T* x;
@@ -131,13 +92,17 @@ struct LnRowsLaunchV2 {
   cudaStream_t stream;
   template <int G, int V>
   void operator()() const {
-    LnRowsKernelV2<T, G, V><<<RowBlocksV2<G, V>(rows), kRowThreads, 0, stream>>>(
-        m, rows, C, nvec, x, x_stride, x_padded, weight, bias, eps, out, out_stride);
+    if constexpr (Var == kV1)
+      LnRowsKernel<T, G, V><<<RowBlocks<G, V>(rows), kRowThreads, 0, stream>>>(m.m, rows, C, nvec, x, x_stride, weight,
+                                                                                bias, eps, out, out_stride);
+    else
+      LnRowsKernelV2<T, G, V><<<RowBlocksV2<G, V>(rows), kRowThreads, 0, stream>>>(
+          m, rows, C, nvec, x, x_stride, x_padded, weight, bias, eps, out, out_stride);
   }
 };
 
-template <typename T>
-struct AddLnRowsLaunchV2 {
+template <typename T, KernelVariant Var>
+struct AddLnRowsLaunch {
   WindowRowsV2 m;
   int rows, C, nvec;
   const T* proj;
@@ -154,9 +119,14 @@ struct AddLnRowsLaunchV2 {
   cudaStream_t stream;
   template <int G, int V>
   void operator()() const {
-    AddLnRowsKernelV2<T, G, V><<<RowBlocksV2<G, V>(rows), kRowThreads, 0, stream>>>(
-        m, rows, C, nvec, proj, proj_stride, residual, res_stride, res_padded, x_out, out_stride, ln, ln_stride, weight,
-        bias, eps);
+    if constexpr (Var == kV1)
+      AddLnRowsKernel<T, G, V><<<RowBlocks<G, V>(rows), kRowThreads, 0, stream>>>(
+          m.m, rows, C, nvec, proj, proj_stride, residual, res_stride, x_out, out_stride, ln, ln_stride, weight, bias,
+          eps);
+    else
+      AddLnRowsKernelV2<T, G, V><<<RowBlocksV2<G, V>(rows), kRowThreads, 0, stream>>>(
+          m, rows, C, nvec, proj, proj_stride, residual, res_stride, res_padded, x_out, out_stride, ln, ln_stride,
+          weight, bias, eps);
   }
 };
 
@@ -171,20 +141,18 @@ inline int LaunchLn1(KernelVariant variant, swb_dtype dtype, const RowStep& r, c
                      const float* weight, const float* bias, float eps, void* win, cudaStream_t stream, char* msg,
                      size_t size) {
   SWB_DISPATCH_FLOAT(
-      dtype, T, const int nvec = RowVectors<T>(r);
+      dtype, T, const int nvec = RowVectors<T>(r); const WindowRowsV2 m = MakeWindowRowsV2(r.m);
+      const auto* xt = static_cast<const T*>(x); auto* out = static_cast<T*>(win);
+      const bool padded = PaddedRows(x, x_stride, r.Cp);
       const bool vectorized =
-          variant == kV2
-              ? DispatchRowGroupV2(nvec, LnRowsLaunchV2<T>{MakeWindowRowsV2(r.m), r.rows, r.C, nvec,
-                                                          static_cast<const T*>(x), x_stride,
-                                                          PaddedRows(x, x_stride, r.Cp), weight, bias, eps,
-                                                          static_cast<T*>(win), r.Cp, stream})
-              : DispatchRowGroup(nvec, LnRowsLaunch<T>{r.m, r.rows, r.C, nvec, static_cast<const T*>(x), x_stride,
-                                                       weight, bias, eps, static_cast<T*>(win), r.Cp, stream});
+          variant == kV2 ? DispatchRowGroupV2(nvec, LnRowsLaunch<T, kV2>{m, r.rows, r.C, nvec, xt, x_stride, padded,
+                                                                         weight, bias, eps, out, r.Cp, stream})
+                         : DispatchRowGroup(nvec, LnRowsLaunch<T, kV1>{m, r.rows, r.C, nvec, xt, x_stride, padded,
+                                                                       weight, bias, eps, out, r.Cp, stream});
       if (!vectorized) {
         const unsigned int windows = static_cast<unsigned int>(r.rows / r.m.N);
         swb::LnRollPartitionKernel<kScalarRowWarps, T, float><<<windows, kScalarRowWarps * 32, 0, stream>>>(
-            r.m.H, r.m.W, r.C, r.m.ws, r.m.shift, static_cast<const T*>(x), x_stride, weight, bias, eps,
-            static_cast<T*>(win), r.Cp);
+            r.m.H, r.m.W, r.C, r.m.ws, r.m.shift, xt, x_stride, weight, bias, eps, out, r.Cp);
       });
   return swb::LaunchStatus("swin_block: LN1 + partition", msg, size);
 }
@@ -195,24 +163,20 @@ inline int LaunchAddLn2(KernelVariant variant, swb_dtype dtype, const RowStep& r
                         const void* residual, int res_stride, void* x_out, void* ln, const float* weight,
                         const float* bias, float eps, cudaStream_t stream, char* msg, size_t size) {
   SWB_DISPATCH_FLOAT(
-      dtype, T, const int nvec = RowVectors<T>(r);
+      dtype, T, const int nvec = RowVectors<T>(r); const WindowRowsV2 m = MakeWindowRowsV2(r.m);
+      const auto* pt = static_cast<const T*>(proj); const auto* rt = static_cast<const T*>(residual);
+      auto* xo = static_cast<T*>(x_out); auto* lo = static_cast<T*>(ln);
+      const bool padded = PaddedRows(residual, res_stride, r.Cp);
       const bool vectorized =
           variant == kV2
-              ? DispatchRowGroupV2(nvec, AddLnRowsLaunchV2<T>{MakeWindowRowsV2(r.m), r.rows, r.C, nvec,
-                                                             static_cast<const T*>(proj), r.Cp,
-                                                             static_cast<const T*>(residual), res_stride,
-                                                             PaddedRows(residual, res_stride, r.Cp),
-                                                             static_cast<T*>(x_out), r.Cp, static_cast<T*>(ln), r.Cp,
-                                                             weight, bias, eps, stream})
-              : DispatchRowGroup(nvec, AddLnRowsLaunch<T>{r.m, r.rows, r.C, nvec, static_cast<const T*>(proj), r.Cp,
-                                                          static_cast<const T*>(residual), res_stride,
-                                                          static_cast<T*>(x_out), r.Cp, static_cast<T*>(ln), r.Cp,
-                                                          weight, bias, eps, stream});
+              ? DispatchRowGroupV2(nvec, AddLnRowsLaunch<T, kV2>{m, r.rows, r.C, nvec, pt, r.Cp, rt, res_stride, padded,
+                                                                 xo, r.Cp, lo, r.Cp, weight, bias, eps, stream})
+              : DispatchRowGroup(nvec, AddLnRowsLaunch<T, kV1>{m, r.rows, r.C, nvec, pt, r.Cp, rt, res_stride, padded,
+                                                               xo, r.Cp, lo, r.Cp, weight, bias, eps, stream});
       if (!vectorized) {
         const unsigned int windows = static_cast<unsigned int>(r.rows / r.m.N);
         ReverseAddLnKernel<T><<<windows, kScalarRowWarps * 32, 0, stream>>>(
-            r.m.H, r.m.W, r.C, r.m.ws, r.m.shift, static_cast<const T*>(proj), r.Cp, static_cast<const T*>(residual),
-            res_stride, static_cast<T*>(x_out), r.Cp, static_cast<T*>(ln), r.Cp, weight, bias, eps);
+            r.m.H, r.m.W, r.C, r.m.ws, r.m.shift, pt, r.Cp, rt, res_stride, xo, r.Cp, lo, r.Cp, weight, bias, eps);
       });
   return swb::LaunchStatus("swin_block: reverse + residual + LN2", msg, size);
 }
