@@ -1,14 +1,18 @@
 // The CUDA Swin block chain (swb_swin_block_create_cuda) against a host reference of the block math written here
 // (float data, double accumulation, exact-erf GELU), and against the CPU handle where that one is built:
 //  - FP32: max|d| <= 1e-4 of the reference's largest magnitude; FP16: SNR >= 60 dB against the FP32 reference;
-//  - C 60 / 180 / 36 (hidden not a multiple of 8) / 100 / 45 / 528, head dims 6 to 66 (odd ones too), window 7, 8
-//    and 12, shifted and unshifted blocks, depth 1..6, batch 1 and 2, non-square maps;
+//  - C 60 / 180 / 36 (hidden not a multiple of 8) / 100 / 45 / 528 / 24 / 256, head dims 6 to 66 (odd ones too),
+//    window 7, 8 and 12, shifted and unshifted blocks, depth 1..6, batch 1 and 2, non-square maps;
+//  - each kernel variant set (SWB_SWIN_BLOCK_ROWS / SWB_SWIN_BLOCK_ATTN: v2 / v2, the defaults; v1 / v1; v1 rows with
+//    v2 attention, whose output must equal v1 / v1's bits) against the reference;
 //  - the CUDA graph gives the direct run's bits, on the first (capturing) run and on replays; FP32 weights in an FP16
 //    chain give the FP16 weights' bits (the same values); y == x in place; x and y aligned to one element only give
 //    the same bits (the dense input rows' and the output copy's narrow paths);
-//  - shapes: LRU eviction after SWB_SWIN_BLOCK_MAX_SHAPES, trim, the stats; error paths;
-//  - the chain's attention kernel (swin_attention.cuh) against the public tensor-core window attention with a
-//    window_mask tensor: the same products and softmax, so equal within an FP16 rounding (bit-equal expected).
+//  - shapes: LRU eviction after SWB_SWIN_BLOCK_MAX_SHAPES, trim, the stats; error paths (a bad variant value too);
+//  - the chain's attention kernels (swin_attention.cuh, swin_attention_v2.cuh, through swin_launch.cuh) against the
+//    public tensor-core window attention with a window_mask tensor: the same products and softmax, so equal within
+//    an FP16 rounding (bit-equal expected), and v2 bit-equal to v1;
+//  - the rows kernels' multiply-high division (swin_fastdiv.h) against integer division, on the host.
 // Weights and inputs are FP16-representable, so every dtype combination computes the same mathematical function.
 #include <cuda_runtime.h>
 
@@ -23,7 +27,7 @@
 #include <vector>
 
 #include "half.h"
-#include "swin_attention.cuh"  // the chain's attention kernel (header-only), compiled into this test as well
+#include "swin_launch.cuh"  // the chain's kernels and their launches (header-only), compiled into this test too
 #include "swinbench_plugins.h"
 #include "cuda_check.h"
 
@@ -346,44 +350,48 @@ swb_swin_block_stats StatsOf(const swb_swin_block* h) {
   return s;
 }
 
-void TestConfig(const Config& c, uint32_t seed, bool thorough) {
-  const auto blocks = MakeWeights(c, seed);
-  std::mt19937 rng(seed + 1000);
-  const std::vector<float> x = Uniform(c.B * c.H * c.W * c.C, rng, -2.f, 2.f);
-  const std::vector<float> ref = Reference(c, blocks, x);
-  const double scale = MaxAbs(ref);
-  DeviceWeights w32(blocks, SWB_F32), w16(blocks, SWB_F16);
-  std::printf("%s: C %lld heads %lld hidden %lld ws %lld depth %zu (B, H, W) = (%lld, %lld, %lld), max|ref| %.3g\n",
-              c.name, static_cast<long long>(c.C), static_cast<long long>(c.heads), static_cast<long long>(c.hidden),
-              static_cast<long long>(c.ws), c.shifts.size(), static_cast<long long>(c.B),
-              static_cast<long long>(c.H), static_cast<long long>(c.W), scale);
+// The kernel variants of the handles created next (SWB_SWIN_BLOCK_ROWS / SWB_SWIN_BLOCK_ATTN, read at create).
+struct Variants {
+  const char* rows;
+  const char* attn;
+};
+// The defaults (v2, every check), the first kernels (v1), and v1 rows with v2 attention (bit-equal to v1).
+constexpr Variants kVariantSets[] = {{"v2", "v2"}, {"v1", "v1"}, {"v1", "v2"}};
 
-  // FP32 chain: the reference within 1e-4 of its scale; the graph gives the same bits
+void UseVariants(const Variants* v) {  // null: unset (the defaults)
+  v != nullptr ? setenv("SWB_SWIN_BLOCK_ROWS", v->rows, 1) : unsetenv("SWB_SWIN_BLOCK_ROWS");
+  v != nullptr ? setenv("SWB_SWIN_BLOCK_ATTN", v->attn, 1) : unsetenv("SWB_SWIN_BLOCK_ATTN");
+}
+
+// One variant set on one configuration: FP32 within 1e-4 of the reference's scale, FP16 SNR >= 60 dB, and x and y one
+// element off their allocations give the same bits; with `defaults` also the CPU handle within 1e-4 and the FP16
+// CUDA graph's bits, and with `full` in place, FP32 weights in an FP16 chain and the FP32 graph. fp32: run the FP32
+// chain. Returns the FP16 output.
+std::vector<float> TestVariants(const Config& c, const std::string& tag, const std::vector<HostBlock>& blocks,
+                                const DeviceWeights& w32, const DeviceWeights& w16, const std::vector<float>& x,
+                                const std::vector<float>& ref, bool defaults, bool full, bool fp32) {
+  const double scale = MaxAbs(ref);
   std::vector<float> y32;
-  {
+  if (fp32) {
     Handle h;
-    if (!Create(c, w32, SWB_F32, SWB_F32, 0, h)) return;
+    if (!Create(c, w32, SWB_F32, SWB_F32, 0, h)) return {};
     y32 = RunOnce(h.h, c, SWB_F32, x, false, nullptr, "fp32");
     const double d = MaxDiff(y32, ref);
     std::printf("  fp32        max|d| %.3g (%.3g of max|ref|)\n", d, d / scale);
-    Check(d <= 1e-4 * scale, std::string(c.name) + ": fp32 max|d| " + std::to_string(d) + " > 1e-4 * max|ref|");
+    Check(d <= 1e-4 * scale, tag + ": fp32 max|d| " + std::to_string(d) + " > 1e-4 * max|ref|");
     Check(Same(RunShifted(h.h, c, SWB_F32, x, "fp32 shifted"), y32),
-          std::string(c.name) + ": fp32 with x, y one element off their allocations differs");
-    if (thorough) {
-      const auto again = RunOnce(h.h, c, SWB_F32, x, true, nullptr, "fp32 in place");
-      Check(Same(again, y32), std::string(c.name) + ": fp32 in place differs from out of place");
-    }
+          tag + ": fp32 with x, y one element off their allocations differs");
+    if (full) Check(Same(RunOnce(h.h, c, SWB_F32, x, true, nullptr, "fp32 in place"), y32), tag + ": fp32 in place");
   }
-  if (thorough) {
+  if (fp32 && full) {
     Handle h;
-    if (!Create(c, w32, SWB_F32, SWB_F32, SWB_SWIN_BLOCK_CUDA_GRAPH, h)) return;
+    if (!Create(c, w32, SWB_F32, SWB_F32, SWB_SWIN_BLOCK_CUDA_GRAPH, h)) return {};
     for (int i = 0; i < 2; ++i)
       Check(Same(RunOnce(h.h, c, SWB_F32, x, false, nullptr, "fp32 graph"), y32),
-            std::string(c.name) + ": fp32 graph run " + std::to_string(i) + " differs from the direct run");
+            tag + ": fp32 graph run " + std::to_string(i) + " differs from the direct run");
   }
-
   // CPU handle, where built: the same function within 1e-4
-  {
+  if (fp32 && defaults) {
     const swb_swin_block_desc d = Desc(c, SWB_F32, SWB_F32, 0);
     std::vector<swb_swin_block_weights> host(blocks.size());
     for (size_t i = 0; i < blocks.size(); ++i) {
@@ -396,55 +404,78 @@ void TestConfig(const Config& c, uint32_t seed, bool thorough) {
     if (swb_swin_block_create_cpu(&d, host.data(), &cpu, g_msg, sizeof g_msg) == SWB_OK) {
       std::vector<float> ycpu(x.size());
       const int rc = swb_swin_block_run(cpu, c.B, c.H, c.W, x.data(), ycpu.data(), nullptr, g_msg, sizeof g_msg);
-      Check(rc == SWB_OK, std::string(c.name) + ": cpu handle run: " + g_msg);
+      Check(rc == SWB_OK, tag + ": cpu handle run: " + g_msg);
       const double dc = MaxDiff(y32, ycpu);
       std::printf("  cpu handle  max|d| %.3g vs the fp32 CUDA chain\n", dc);
-      Check(dc <= 1e-4 * scale, std::string(c.name) + ": CUDA vs CPU handle max|d| " + std::to_string(dc));
+      Check(dc <= 1e-4 * scale, tag + ": CUDA vs CPU handle max|d| " + std::to_string(dc));
       swb_swin_block_destroy(cpu);
     } else {
       std::printf("  cpu handle  not compared: %s\n", g_msg);
     }
   }
 
-  // FP16 chain: SNR against the FP32 reference; FP32 weights give the same bits; graph and in place too
   std::vector<float> y16;
   {
     Handle h;
-    if (!Create(c, w16, SWB_F16, SWB_F16, 0, h)) return;
+    if (!Create(c, w16, SWB_F16, SWB_F16, 0, h)) return {};
     y16 = RunOnce(h.h, c, SWB_F16, x, false, nullptr, "fp16");
     std::vector<float> dy(x.size()), dref(x.size());
     for (size_t i = 0; i < x.size(); ++i) dy[i] = y16[i] - x[i], dref[i] = ref[i] - x[i];
     const double snr = SnrDb(y16, ref), snr_delta = SnrDb(dy, dref);
     std::printf("  fp16        SNR %.1f dB (of y - x: %.1f dB), max|d| %.3g\n", snr, snr_delta, MaxDiff(y16, ref));
-    Check(snr >= 60.0, std::string(c.name) + ": fp16 SNR " + std::to_string(snr) + " dB < 60 dB");
+    Check(snr >= 60.0, tag + ": fp16 SNR " + std::to_string(snr) + " dB < 60 dB");
     Check(Same(RunShifted(h.h, c, SWB_F16, x, "fp16 shifted"), y16),
-          std::string(c.name) + ": fp16 with x, y one element off their allocations differs");
-    if (thorough) {
-      Check(Same(RunOnce(h.h, c, SWB_F16, x, true, nullptr, "fp16 in place"), y16),
-            std::string(c.name) + ": fp16 in place differs from out of place");
-    }
+          tag + ": fp16 with x, y one element off their allocations differs");
+    if (full) Check(Same(RunOnce(h.h, c, SWB_F16, x, true, nullptr, "fp16 in place"), y16), tag + ": fp16 in place");
   }
-  if (thorough) {
+  if (full) {
     Handle h;
-    if (!Create(c, w32, SWB_F16, SWB_F32, 0, h)) return;
+    if (!Create(c, w32, SWB_F16, SWB_F32, 0, h)) return y16;
     Check(Same(RunOnce(h.h, c, SWB_F16, x, false, nullptr, "fp16 (fp32 weights)"), y16),
-          std::string(c.name) + ": fp16 with fp32 weights differs from fp16 weights");
+          tag + ": fp16 with fp32 weights differs from fp16 weights");
   }
-  {
+  if (defaults) {
     Handle h;
-    if (!Create(c, w16, SWB_F16, SWB_F16, SWB_SWIN_BLOCK_CUDA_GRAPH, h)) return;
+    if (!Create(c, w16, SWB_F16, SWB_F16, SWB_SWIN_BLOCK_CUDA_GRAPH, h)) return y16;
     cudaStream_t stream;
     CUDA_OK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
     for (int i = 0; i < 3; ++i)
       Check(Same(RunOnce(h.h, c, SWB_F16, x, i == 2, i == 1 ? stream : nullptr, "fp16 graph"), y16),
-            std::string(c.name) + ": fp16 graph run " + std::to_string(i) + " differs from the direct run");
+            tag + ": fp16 graph run " + std::to_string(i) + " differs from the direct run");
     const swb_swin_block_stats s = StatsOf(h.h);
     Check(s.on_cuda == 1 && s.shapes == 1 && s.graphs_captured == 1 && s.graph_replays == 2 && s.weight_bytes > 0 &&
               s.workspace_bytes > 0,
-          std::string(c.name) + ": graph stats (shapes " + std::to_string(s.shapes) + ", captured " +
+          tag + ": graph stats (shapes " + std::to_string(s.shapes) + ", captured " +
               std::to_string(s.graphs_captured) + ", replays " + std::to_string(s.graph_replays) + ")");
     CUDA_OK(cudaStreamDestroy(stream));
   }
+  return y16;
+}
+
+// Every variant set against the reference (the defaults with the CPU handle and the FP16 graph, and every other check
+// where `thorough`; the others with the accuracy checks and the shifted run); attention v2 gives v1's bits (same rows
+// kernels).
+void TestConfig(const Config& c, uint32_t seed, bool thorough) {
+  const auto blocks = MakeWeights(c, seed);
+  std::mt19937 rng(seed + 1000);
+  const std::vector<float> x = Uniform(c.B * c.H * c.W * c.C, rng, -2.f, 2.f);
+  const std::vector<float> ref = Reference(c, blocks, x);
+  DeviceWeights w32(blocks, SWB_F32), w16(blocks, SWB_F16);
+  std::printf("%s: C %lld heads %lld hidden %lld ws %lld depth %zu (B, H, W) = (%lld, %lld, %lld), max|ref| %.3g\n",
+              c.name, static_cast<long long>(c.C), static_cast<long long>(c.heads), static_cast<long long>(c.hidden),
+              static_cast<long long>(c.ws), c.shifts.size(), static_cast<long long>(c.B),
+              static_cast<long long>(c.H), static_cast<long long>(c.W), MaxAbs(ref));
+  std::vector<float> y16_v1;
+  for (const Variants& v : kVariantSets) {
+    UseVariants(&v);
+    const std::string tag = std::string(c.name) + " [rows " + v.rows + ", attn " + v.attn + "]";
+    std::printf(" rows %s, attention %s\n", v.rows, v.attn);
+    const bool defaults = &v == &kVariantSets[0], attn_only = std::strcmp(v.rows, v.attn) != 0;
+    const auto y16 = TestVariants(c, tag, blocks, w32, w16, x, ref, defaults, defaults && thorough, !attn_only);
+    if (!attn_only && std::strcmp(v.rows, "v1") == 0) y16_v1 = y16;
+    if (attn_only) Check(Same(y16, y16_v1), tag + ": fp16 with attention v2 differs from attention v1");
+  }
+  UseVariants(nullptr);
 }
 
 // Several shapes on one graph handle: each one's result equals a direct handle's; LRU eviction, trim and the stats.
@@ -489,27 +520,13 @@ void TestShapes() {
   std::printf("shapes: LRU, trim and stats checked (weights %lld bytes)\n", static_cast<long long>(weights));
 }
 
-// The chain's attention kernel (bias arranged by ArrangeAttnBiasKernel, mask computed in the kernel) against
+// The chain's attention kernels (bias arranged by ArrangeAttnBiasKernel, mask computed in the kernel) against
 // swb_window_attention_cuda (bias (heads, N, N), mask tensor of swb_window_mask_cuda) on random FP16 qkv rows of 3Cp
-// (each part's padding columns zero, as the qkv GEMM writes them), output rows of Cp.
+// (each part's padding columns zero, as the qkv GEMM writes them), output rows of Cp; v2 against v1 bit for bit.
 struct AttnCase {
   const char* name;
   int64_t C, heads, ws, shift, B, H, W;
 };
-
-template <int DP>
-void LaunchChainAttention(const AttnCase& a, int64_t windows, float scale, const void* qkv, const float* arranged,
-                          void* out) {
-  const int Cp = static_cast<int>((a.C + 7) / 8 * 8);
-  const size_t shared = swb::block::AttnSharedBytes(Cp);
-  CUDA_OK(cudaFuncSetAttribute(swb::block::ChainAttentionKernel<DP>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                               static_cast<int>(shared)));
-  swb::block::ChainAttentionKernel<DP><<<static_cast<unsigned int>(windows), swb::block::kAttnWarps * 32, shared>>>(
-      static_cast<int>(a.ws * a.ws), static_cast<int>(a.C), Cp, static_cast<int>(a.heads), static_cast<int>(a.H),
-      static_cast<int>(a.W), static_cast<int>(a.ws), static_cast<int>(a.shift), scale,
-      static_cast<const __half*>(qkv), reinterpret_cast<const float4*>(arranged), static_cast<__half*>(out));
-  CUDA_OK(cudaGetLastError());
-}
 
 void TestChainAttention() {
   const AttnCase cases[] = {
@@ -518,6 +535,8 @@ void TestChainAttention() {
       {"C 36", 36, 6, 8, 4, 2, 8, 24},         {"C 100 d 20", 100, 5, 8, 4, 1, 16, 16},
       {"d 64", 128, 2, 8, 4, 1, 16, 24},       {"d 48 window 4", 96, 2, 4, 2, 1, 12, 8},
   };
+  int optin = 0;
+  CUDA_OK(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, 0));
   std::mt19937 rng(123);
   for (const AttnCase& a : cases) {
     const int64_t N = a.ws * a.ws, Cp = (a.C + 7) / 8 * 8, d = a.C / a.heads;
@@ -543,29 +562,55 @@ void TestChainAttention() {
                                     a.shift > 0 ? static_cast<const float*>(mask.p) : nullptr, nW, ref.p, nullptr,
                                     g_msg, sizeof g_msg) == SWB_OK,
           std::string("attention ") + a.name + ": window_attention: " + g_msg);
-    const int total = static_cast<int>(a.heads) * swb::block::kAttnBiasPerHead / 4;
-    swb::block::ArrangeAttnBiasKernel<<<(total + 255) / 256, 256>>>(static_cast<const float*>(dbias->p),
-                                                                    static_cast<int>(N), static_cast<int>(a.heads),
-                                                                    static_cast<float4*>(arranged.p));
-    CUDA_OK(cudaGetLastError());
-    const float* arr = static_cast<const float*>(arranged.p);
-    if (d <= 16)
-      LaunchChainAttention<16>(a, windows, scale, dqkv->p, arr, out.p);
-    else if (d <= 32)
-      LaunchChainAttention<32>(a, windows, scale, dqkv->p, arr, out.p);
-    else
-      LaunchChainAttention<64>(a, windows, scale, dqkv->p, arr, out.p);
-    CUDA_OK(cudaDeviceSynchronize());
+    CUDA_OK(swb::block::LaunchArrangeAttnBias(static_cast<const float*>(dbias->p), static_cast<int>(N),
+                                              static_cast<int>(a.heads), static_cast<float*>(arranged.p), nullptr));
     const auto r = Download(ref.p, static_cast<size_t>(T * Cp), SWB_F16);
-    const auto o = Download(out.p, static_cast<size_t>(T * Cp), SWB_F16);
-    const double diff = MaxDiff(o, r), scale_ref = std::max(1.0, MaxAbs(r));
-    std::printf("attention %-20s C %3lld heads %lld N %2lld shift %lld (B, H, W) = (%lld, %lld, %lld): max|d| %.3g%s\n",
-                a.name, static_cast<long long>(a.C), static_cast<long long>(a.heads), static_cast<long long>(N),
-                static_cast<long long>(a.shift), static_cast<long long>(a.B), static_cast<long long>(a.H),
-                static_cast<long long>(a.W), diff, Same(o, r) ? " (bit-equal)" : "");
-    Check(diff <= 2e-3 * scale_ref, std::string("attention ") + a.name + ": chain kernel vs window_attention max|d| " +
-                                        std::to_string(diff));
+    std::vector<float> o1;
+    for (const swb::block::KernelVariant variant : {swb::block::kV1, swb::block::kV2}) {
+      const swb::block::AttnPlan plan = swb::block::PlanChainAttention(variant, SWB_F16, N, a.C, a.heads, Cp, optin);
+      const std::string what = std::string("attention ") + a.name + " v" + std::to_string(variant);
+      Check(plan.variant == variant, what + ": planned variant " + std::to_string(plan.variant));
+      if (plan.variant != variant) continue;
+      CUDA_OK(swb::block::ConfigureChainAttention(plan));
+      CUDA_OK(cudaMemset(out.p, 0xff, out.n));
+      const swb::block::AttnStep step{static_cast<unsigned int>(windows), static_cast<int>(N), static_cast<int>(a.C),
+                                      static_cast<int>(Cp), static_cast<int>(a.heads), static_cast<int>(a.H),
+                                      static_cast<int>(a.W), static_cast<int>(a.ws), static_cast<int>(a.shift), scale};
+      Check(swb::block::LaunchChainAttention(plan, step, dqkv->p, static_cast<const float*>(arranged.p), out.p,
+                                             nullptr, g_msg, sizeof g_msg) == SWB_OK,
+            what + ": launch: " + g_msg);
+      CUDA_OK(cudaDeviceSynchronize());
+      const auto o = Download(out.p, static_cast<size_t>(T * Cp), SWB_F16);
+      const double diff = MaxDiff(o, r), scale_ref = std::max(1.0, MaxAbs(r));
+      std::printf("%-32s C %3lld heads %lld N %2lld shift %lld (B, H, W) = (%lld, %lld, %lld): max|d| %.3g%s\n",
+                  what.c_str(), static_cast<long long>(a.C), static_cast<long long>(a.heads),
+                  static_cast<long long>(N), static_cast<long long>(a.shift), static_cast<long long>(a.B),
+                  static_cast<long long>(a.H), static_cast<long long>(a.W), diff, Same(o, r) ? " (bit-equal)" : "");
+      Check(diff <= 2e-3 * scale_ref, what + ": chain kernel vs window_attention max|d| " + std::to_string(diff));
+      if (variant == swb::block::kV1) o1 = o;
+      else Check(Same(o, o1), what + ": differs from v1's bits");
+    }
   }
+}
+
+// The multiply-high division of the v2 kernels' index mappings against integer division: every divisor up to 4096
+// with its edges and random numerators, and random divisors up to 2^31 - 1.
+void TestFastDiv() {
+  std::mt19937 rng(17);
+  int64_t bad = 0, checked = 0;
+  auto check = [&](int n, uint32_t d) {
+    ++checked;
+    if (swb::block::Quot(swb::block::MakeFastDiv(d), n) != static_cast<int>(static_cast<uint32_t>(n) / d)) ++bad;
+  };
+  for (uint32_t d = 1; d <= 4096; ++d) {
+    const int di = static_cast<int>(d);
+    for (int n : {0, 1, di - 1, di, di + 1, 2 * di - 1, 2 * di, INT32_MAX - 1, INT32_MAX}) check(n, d);
+    for (int i = 0; i < 64; ++i) check(static_cast<int>(rng() & 0x7fffffffu), d);
+  }
+  for (int i = 0; i < 100000; ++i) check(static_cast<int>(rng() & 0x7fffffffu), 1 + (rng() & 0x7ffffffeu));
+  std::printf("fast division: %lld quotients, %lld wrong\n", static_cast<long long>(checked),
+              static_cast<long long>(bad));
+  Check(bad == 0, "fast division: wrong quotients");
 }
 
 void TestErrors() {
@@ -592,6 +637,11 @@ void TestErrors() {
   bad.flags = 8;
   Check(swb_swin_block_create_cuda(&bad, w.blocks.data(), nullptr, &h, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT,
         "errors: unknown flag");
+  setenv("SWB_SWIN_BLOCK_ATTN", "v3", 1);
+  Check(swb_swin_block_create_cuda(&d, w.blocks.data(), nullptr, &h, g_msg, sizeof g_msg) == SWB_ERR_ARGUMENT &&
+            h == nullptr && std::strstr(g_msg, "SWB_SWIN_BLOCK_ATTN") != nullptr,
+        std::string("errors: SWB_SWIN_BLOCK_ATTN=v3: ") + g_msg);
+  unsetenv("SWB_SWIN_BLOCK_ATTN");
   bad = d;
   bad.window_size = 40;  // 1600 tokens per window: more than the attention kernels take
   std::vector<swb_swin_block_weights> unshifted = w.blocks;
@@ -648,6 +698,11 @@ int main() {
   // C 528: FP16 rows of 66 vectors (4 per lane), FP32 rows of 132 (the scalar row kernels), head dim 66 (the scalar
   // attention kernel)
   TestConfig({"wide", 528, 8, 136, 8, {4, 0}, 1, 8, 16}, 10, false);
+  // C 24: rows of 3 (FP16) / 6 (FP32) vectors (v2: 4 lanes, 1 and 2 vectors); C 256: 32 / 64 vectors (v2: 8 lanes x 4,
+  // 16 lanes x 4), head dim 32 (v2 attention: 96 KiB of staged qkv)
+  TestConfig({"c24", 24, 3, 40, 8, {0, 4}, 1, 16, 16}, 11, false);
+  TestConfig({"c256", 256, 8, 512, 8, {4, 0}, 1, 8, 16}, 12, false);
+  TestFastDiv();
   TestChainAttention();
   TestShapes();
   TestErrors();

@@ -1,15 +1,24 @@
 // swin_block_bench: times the CUDA Swin block chain (swb_swin_block_*) with random weights.
 // For each model (classical: C 180, 6 heads, hidden 360, 6 stages; lightweight: C 60, 6 heads, hidden 120, 4 stages;
-// both depth 6, window 8, shifts 0 / 4 alternating), each input size (padded up to multiples of the window) and graph
-// off / on, it prints the median, p10 and p90 (CUDA events, after warm-up) of one stage (one handle run of 6 blocks)
-// and of the whole body (every stage's handle run back to back, in place), and the wall time of stage 0's first run
-// (buffers, GEMM algorithm timing when the problem is new to the process, masks, graph capture).
+// both depth 6, window 8, shifts 0 / 4 alternating) and each input size (padded up to multiples of the window):
+//  - the chain's own kernels one by one (LN1 + partition, window attention, reverse + residual + LN2; each variant,
+//    the mean of shift 0 and shift 4, CUDA events over 20 launches) and every step's memory floor: the bytes it must
+//    move (the padded rows it reads and writes, the GEMMs' weights once) over the device's DRAM bandwidth (its
+//    memory clock x bus width x 2, or --bandwidth GB/s), per block and per stage;
+//  - for each kernel variant set and graph off / on, the median, p10 and p90 (CUDA events, after warm-up) of one
+//    stage (one handle run of 6 blocks) and of the whole body (every stage's handle run back to back, in place), and
+//    the wall time of stage 0's first run (buffers, GEMM algorithm timing when the problem is new to the process,
+//    masks, graph capture).
 //   swin_block_bench [--size HxW]... [--model classical|lightweight|both] [--graph on|off|both] [--runs N]
-//                    [--warmup N] [--batch B] [--dtype f16|f32] [--gemm-tune on|off|both] [--ncu]
-// --gemm-tune off sets SWB_SWIN_BLOCK_GEMM_TUNE=0 for the handles it creates (the heuristic's first algorithm).
-// --ncu: no timing; creates one stage only and runs it once after one warm-up run, between cudaProfilerStart and
-// cudaProfilerStop (for `ncu --profile-from-start off --section SpeedOfLight --print-summary per-kernel` or nsys
-// --capture-range=cudaProfilerApi: the chain's launches only, not the weight copies or the GEMM timing).
+//                    [--warmup N] [--batch B] [--dtype f16|f32] [--gemm-tune on|off|both]
+//                    [--variants v1,v2,rows,attn] [--kernels on|off] [--bandwidth GB/s] [--ncu]
+// Sizes default to 384x512, 114x172 and 768x1024. --variants picks the kernel variant sets (SWB_SWIN_BLOCK_ROWS /
+// SWB_SWIN_BLOCK_ATTN of the handles it creates): v1 = the first kernels, v2 = both new ones, rows = new row kernels
+// only, attn = new attention only; default v1,v2. --gemm-tune off sets SWB_SWIN_BLOCK_GEMM_TUNE=0 (the heuristic's
+// first algorithm). --ncu: no timing; creates one stage per variant set and runs it once after one warm-up run,
+// between cudaProfilerStart and cudaProfilerStop (for `ncu --profile-from-start off --section SpeedOfLight
+// --print-summary per-kernel` or nsys --capture-range=cudaProfilerApi: the chain's launches only, not the weight
+// copies or the GEMM timing).
 #include <cuda_fp16.h>
 #include <cuda_profiler_api.h>
 #include <cuda_runtime.h>
@@ -24,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "../kernels/swin_block/swin_block_handle.h"  // swb::Align8, the chain's padded row width
+#include "../kernels/swin_block/swin_launch.cuh"        // the chain's kernels, timed one by one
 #include "half.h"
 #include "swinbench_plugins.h"
 
@@ -55,22 +66,34 @@ constexpr Model kClassical{"classical", 180, 6, 360, 6};
 constexpr Model kLightweight{"lightweight", 60, 6, 120, 4};
 constexpr int64_t kWindow = 8, kDepth = 6;
 
+// A kernel variant set: the values of SWB_SWIN_BLOCK_ROWS and SWB_SWIN_BLOCK_ATTN.
+struct VariantSet {
+  const char* name;
+  const char* rows;
+  const char* attn;
+};
+constexpr VariantSet kVariantSets[] = {
+    {"v1", "v1", "v1"}, {"v2", "v2", "v2"}, {"rows", "v2", "v1"}, {"attn", "v1", "v2"}};
+
 struct Options {
   std::vector<std::pair<int64_t, int64_t>> sizes;
   std::vector<Model> models{kClassical, kLightweight};
   std::vector<bool> graphs{false, true};
   std::vector<bool> tunes{true};
+  std::vector<VariantSet> variants{kVariantSets[0], kVariantSets[1]};
   int runs = 100, warmup = 10;
   int64_t batch = 1;
   swb_dtype dtype = SWB_F16;
-  bool ncu = false;
+  bool ncu = false, kernels = true;
+  double bandwidth_gbs = 0;  // 0: from the device
 };
 
 [[noreturn]] void Usage(const char* error) {
   std::fprintf(stderr,
                "%s\nusage: swin_block_bench [--size HxW]... [--model classical|lightweight|both] "
                "[--graph on|off|both] [--runs N>=50] [--warmup N] [--batch B] [--dtype f16|f32] "
-               "[--gemm-tune on|off|both] [--ncu]\n",
+               "[--gemm-tune on|off|both] [--variants v1,v2,rows,attn] [--kernels on|off] [--bandwidth GB/s] "
+               "[--ncu]\n",
                error);
   std::exit(64);
 }
@@ -115,13 +138,34 @@ Options Parse(int argc, char** argv) {
       else if (v == "off") o.tunes = {false};
       else if (v == "both") o.tunes = {true, false};
       else Usage("--gemm-tune: on, off or both");
+    } else if (a == "--variants") {
+      o.variants.clear();
+      std::string list = value();
+      for (size_t at = 0; at <= list.size();) {
+        const size_t comma = std::min(list.find(',', at), list.size());
+        const std::string name = list.substr(at, comma - at);
+        const VariantSet* found = nullptr;
+        for (const VariantSet& v : kVariantSets)
+          if (name == v.name) found = &v;
+        if (found == nullptr) Usage("--variants: a comma-separated list of v1, v2, rows, attn");
+        o.variants.push_back(*found);
+        at = comma + 1;
+      }
+    } else if (a == "--kernels") {
+      const std::string v = value();
+      if (v == "on") o.kernels = true;
+      else if (v == "off") o.kernels = false;
+      else Usage("--kernels: on or off");
+    } else if (a == "--bandwidth") {
+      o.bandwidth_gbs = std::atof(value().c_str());
+      if (!(o.bandwidth_gbs > 0)) Usage("--bandwidth takes the DRAM bandwidth in GB/s (> 0)");
     } else if (a == "--ncu") {
       o.ncu = true;
     } else {
       Usage(("unknown argument " + a).c_str());
     }
   }
-  if (o.sizes.empty()) o.sizes = {{384, 512}, {114, 172}};
+  if (o.sizes.empty()) o.sizes = {{384, 512}, {114, 172}, {768, 1024}};
   return o;
 }
 
@@ -197,9 +241,183 @@ Summary Summarize(std::vector<float> ms) {
   return {at(0.5), at(0.1), at(0.9)};
 }
 
-void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, bool tune, const Options& o) {
-  setenv("SWB_SWIN_BLOCK_GEMM_TUNE", tune ? "1" : "0", 1);  // read by create
-  const int64_t H = (lr_h + kWindow - 1) / kWindow * kWindow, W = (lr_w + kWindow - 1) / kWindow * kWindow;
+// Values in [-1, 1) from a hash of the index (device-side, for the large activation buffers).
+template <typename T>
+__global__ void FillKernel(T* p, int64_t n, uint32_t seed) {
+  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < n;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    uint32_t h = static_cast<uint32_t>(i) * 2654435761u ^ seed;
+    h ^= h >> 15;
+    h *= 2246822519u;
+    h ^= h >> 13;
+    swb::Store(p + i, static_cast<float>(h & 0xffffu) / 32768.f - 1.f);
+  }
+}
+
+void* DeviceFill(size_t n, swb_dtype t, uint32_t seed) {
+  void* p = nullptr;
+  CUDA_OK(cudaMalloc(&p, n * (t == SWB_F32 ? 4 : 2)));
+  if (t == SWB_F32)
+    FillKernel<<<swb::GridFor(static_cast<int64_t>(n), 256), 256>>>(static_cast<float*>(p), static_cast<int64_t>(n),
+                                                                     seed);
+  else
+    FillKernel<<<swb::GridFor(static_cast<int64_t>(n), 256), 256>>>(static_cast<__half*>(p), static_cast<int64_t>(n),
+                                                                     seed);
+  CUDA_OK(cudaGetLastError());
+  return p;
+}
+
+int64_t Padded(int64_t n) { return (n + kWindow - 1) / kWindow * kWindow; }
+
+// The bytes each step of one block moves at least (every padded row it reads and writes once, a GEMM's weights
+// once; the attention bias comes from L2 and is not counted), and the per-stage output copy.
+struct Floors {
+  static constexpr int kSteps = 7;
+  const char* name[kSteps] = {"LN1 + roll + partition", "qkv GEMM",   "window attention", "proj GEMM",
+                              "reverse + residual + LN2", "fc1 GEMM", "fc2 GEMM"};
+  double bytes[kSteps] = {};
+  double block = 0, unpad = 0;
+  double Stage() const { return kDepth * block + unpad; }
+};
+
+Floors FloorsOf(const Model& m, int64_t T, size_t es) {
+  const double t = static_cast<double>(T), e = static_cast<double>(es), C = static_cast<double>(m.C);
+  const double Cp = static_cast<double>(swb::Align8(m.C)), Hp = static_cast<double>(swb::Align8(m.hidden));
+  Floors f;
+  const double b[Floors::kSteps] = {
+      2 * t * Cp * e,                       // x (act) -> win
+      (t * Cp + 3 * Cp * Cp + 3 * t * Cp) * e,  // win, Wqkv -> big
+      (3 * t * Cp + t * Cp) * e,            // big -> win
+      (2 * t * Cp + Cp * Cp) * e,           // win, Wproj -> big
+      4 * t * Cp * e,                       // big, act -> act, win
+      (t * Cp + Hp * Cp + t * Hp) * e,      // win, W1 -> big
+      (t * Hp + Cp * Hp + 2 * t * Cp) * e,  // big, W2, act -> act
+  };
+  for (int i = 0; i < Floors::kSteps; ++i) f.bytes[i] = b[i], f.block += b[i];
+  f.unpad = t * (Cp + C) * e;
+  return f;
+}
+
+// The DRAM bandwidth in bytes per second: --bandwidth, else the device's memory clock x bus width x 2 (DDR).
+double Bandwidth(const Options& o, const char** source) {
+  if (o.bandwidth_gbs > 0) {
+    *source = "--bandwidth";
+    return o.bandwidth_gbs * 1e9;
+  }
+  int clock_khz = 0, bus_bits = 0;
+  CUDA_OK(cudaDeviceGetAttribute(&clock_khz, cudaDevAttrMemoryClockRate, 0));
+  CUDA_OK(cudaDeviceGetAttribute(&bus_bits, cudaDevAttrGlobalMemoryBusWidth, 0));
+  *source = "device: memory clock x bus width x 2";
+  return 2.0 * clock_khz * 1e3 * bus_bits / 8.0;
+}
+
+// The chain's own kernels (steps 1, 3 and 5) of one block, each variant, timed one by one on the model's shapes
+// (mean of shift 0 and shift 4), next to every step's memory floor.
+void KernelTable(const Model& m, int64_t lr_h, int64_t lr_w, const Options& o) {
+  namespace sb = swb::block;
+  const char* bw_source = nullptr;
+  const double bw = Bandwidth(o, &bw_source);
+  const int64_t H = Padded(lr_h), W = Padded(lr_w), B = o.batch, T = B * H * W;
+  const int C = static_cast<int>(m.C), Cp = static_cast<int>(swb::Align8(m.C)), heads = static_cast<int>(m.heads);
+  const int N = static_cast<int>(kWindow * kWindow), ws = static_cast<int>(kWindow);
+  const size_t es = o.dtype == SWB_F32 ? 4 : 2;
+  const Floors f = FloorsOf(m, T, es);
+  std::printf("%s %lldx%lld (padded %lldx%lld) B=%lld %s: %lld tokens, DRAM %.0f GB/s (%s)\n", m.name,
+              static_cast<long long>(lr_h), static_cast<long long>(lr_w), static_cast<long long>(H),
+              static_cast<long long>(W), static_cast<long long>(B), o.dtype == SWB_F16 ? "fp16" : "fp32",
+              static_cast<long long>(T), bw / 1e9, bw_source);
+
+  // buffers: act (the residual, rows of Cp), win, big (3Cp), act2; LayerNorm parameters; the arranged bias
+  void* act = DeviceFill(static_cast<size_t>(T) * Cp, o.dtype, 1);
+  void* act2 = DeviceFill(static_cast<size_t>(T) * Cp, o.dtype, 2);
+  void* win = DeviceFill(static_cast<size_t>(T) * Cp, o.dtype, 3);
+  void* big = DeviceFill(static_cast<size_t>(T) * 3 * Cp, o.dtype, 4);
+  float* lnw = static_cast<float*>(DeviceFill(static_cast<size_t>(Cp), SWB_F32, 5));
+  float* lnb = static_cast<float*>(DeviceFill(static_cast<size_t>(Cp), SWB_F32, 6));
+  float* bias = static_cast<float*>(DeviceFill(static_cast<size_t>(heads) * N * N, SWB_F32, 7));
+  float* arranged = nullptr;
+  CUDA_OK(cudaMalloc(&arranged, static_cast<size_t>(heads) * sb::kAttnBiasPerHead * sizeof(float)));
+  CUDA_OK(sb::LaunchArrangeAttnBias(bias, N, heads, arranged, nullptr));
+  int optin = 0;
+  CUDA_OK(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, 0));
+  cudaEvent_t a, b;
+  CUDA_OK(cudaEventCreate(&a));
+  CUDA_OK(cudaEventCreate(&b));
+  CUDA_OK(cudaDeviceSynchronize());
+
+  constexpr int kReps = 10;  // per shift
+  // microseconds per launch of launch(shift), averaged over shift 0 and 4; -1 where it failed
+  auto time_us = [&](auto&& launch) {
+    for (int s : {0, 4})
+      if (launch(s) != SWB_OK) return -1.0;
+    CUDA_OK(cudaEventRecord(a, nullptr));
+    for (int s : {0, 4})
+      for (int i = 0; i < kReps; ++i) launch(s);
+    CUDA_OK(cudaEventRecord(b, nullptr));
+    CUDA_OK(cudaEventSynchronize(b));
+    float ms = 0;
+    CUDA_OK(cudaEventElapsedTime(&ms, a, b));
+    return 1e3 * ms / (2 * kReps);
+  };
+  auto rows = [&](int shift) {
+    return sb::RowStep{{static_cast<int>(H), static_cast<int>(W), ws, shift, static_cast<int>(W) / ws,
+                        static_cast<int>((H / kWindow) * (W / kWindow)), N},
+                       static_cast<int>(T), C, Cp};
+  };
+  double us[Floors::kSteps][2];
+  for (int v = 0; v < 2; ++v) {
+    const sb::KernelVariant variant = v == 0 ? sb::kV1 : sb::kV2;
+    us[0][v] = time_us([&](int s) {
+      return sb::LaunchLn1(variant, o.dtype, rows(s), act, Cp, lnw, lnb, 1e-5f, win, nullptr, g_msg, sizeof g_msg);
+    });
+    us[4][v] = time_us([&](int s) {
+      return sb::LaunchAddLn2(variant, o.dtype, rows(s), big, act, Cp, act2, win, lnw, lnb, 1e-5f, nullptr, g_msg,
+                              sizeof g_msg);
+    });
+    const sb::AttnPlan plan = sb::PlanChainAttention(variant, o.dtype, N, C, heads, Cp, optin);
+    us[2][v] = -1;
+    if (plan.variant == (v + 1)) {
+      CUDA_OK(sb::ConfigureChainAttention(plan));
+      us[2][v] = time_us([&](int s) {
+        const sb::AttnStep step{static_cast<unsigned int>(B * (H / kWindow) * (W / kWindow)), N, C, Cp, heads,
+                                static_cast<int>(H), static_cast<int>(W), ws, s, 0.18f};
+        return sb::LaunchChainAttention(plan, step, big, arranged, win, nullptr, g_msg, sizeof g_msg);
+      });
+    }
+  }
+  CUDA_OK(cudaDeviceSynchronize());
+  std::printf("  %-26s %9s %9s | %9s %7s | %9s %7s\n", "step (one block)", "MB", "floor us", "v1 us", "x floor",
+              "v2 us", "x floor");
+  for (int i = 0; i < Floors::kSteps; ++i) {
+    const double floor_us = 1e6 * f.bytes[i] / bw;
+    std::printf("  %-26s %9.1f %9.1f |", f.name[i], f.bytes[i] / 1e6, floor_us);
+    if (i == 0 || i == 2 || i == 4) {
+      for (int v = 0; v < 2; ++v)
+        if (us[i][v] >= 0) std::printf(" %9.1f %7.2f%s", us[i][v], us[i][v] / floor_us, v == 0 ? " |" : "");
+        else std::printf(" %9s %7s%s", "-", "-", v == 0 ? " |" : "");
+      std::printf("\n");
+    } else {
+      std::printf(" cuBLASLt (times: ncu)\n");
+    }
+  }
+  std::printf("  %-26s %9.1f %9.1f | per stage (6 blocks + act -> y): %.1f MB, floor %.1f us; body (%lld stages): "
+              "floor %.2f ms\n",
+              "block", f.block / 1e6, 1e6 * f.block / bw, f.Stage() / 1e6, 1e6 * f.Stage() / bw,
+              static_cast<long long>(m.stages), 1e3 * m.stages * f.Stage() / bw);
+  cudaEventDestroy(a);
+  cudaEventDestroy(b);
+  for (void* p : {act, act2, win, big, static_cast<void*>(lnw), static_cast<void*>(lnb), static_cast<void*>(bias),
+                  static_cast<void*>(arranged)})
+    cudaFree(p);
+}
+
+void Bench(const Model& m, int64_t lr_h, int64_t lr_w, const VariantSet& variant, bool graph, bool tune,
+           const Options& o) {
+  // read by create
+  setenv("SWB_SWIN_BLOCK_GEMM_TUNE", tune ? "1" : "0", 1);
+  setenv("SWB_SWIN_BLOCK_ROWS", variant.rows, 1);
+  setenv("SWB_SWIN_BLOCK_ATTN", variant.attn, 1);
+  const int64_t H = Padded(lr_h), W = Padded(lr_w);
   const int64_t B = o.batch, T = B * H * W;
   const size_t es = o.dtype == SWB_F32 ? 4 : 2, bytes = static_cast<size_t>(T * m.C) * es;
   std::mt19937 rng(1234);
@@ -207,7 +425,7 @@ void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, bool tune, co
   const int64_t stage_count = o.ncu ? 1 : m.stages;
   for (int64_t s = 0; s < stage_count; ++s)
     stages.push_back(CreateStage(m, o, graph ? SWB_SWIN_BLOCK_CUDA_GRAPH : 0, rng));
-  void* x = DeviceRandom(static_cast<size_t>(T * m.C), 1.f, o.dtype, rng);
+  void* x = DeviceFill(static_cast<size_t>(T * m.C), o.dtype, 1234);
   void* y = nullptr;
   CUDA_OK(cudaMalloc(&y, bytes));
   cudaStream_t stream;
@@ -219,8 +437,10 @@ void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, bool tune, co
     for (size_t s = 0; s < stages.size(); ++s) stage(stages[s], s == 0 ? x : y, y);
   };
 
-  const char* mode = graph ? (tune ? "graph" : "graph/heur") : (tune ? "direct" : "direct/heur");
+  char mode[48];
+  std::snprintf(mode, sizeof mode, "%-4s %s%s", variant.name, graph ? "graph" : "direct", tune ? "" : "/heur");
   // stage 0's first run: buffers, GEMM algorithms, masks, graph capture
+  CUDA_OK(cudaDeviceSynchronize());
   const auto first_start = std::chrono::steady_clock::now();
   stage(stages[0], x, y);
   CUDA_OK(cudaStreamSynchronize(stream));
@@ -233,9 +453,11 @@ void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, bool tune, co
     body();
     CUDA_OK(cudaStreamSynchronize(stream));
     CUDA_OK(cudaProfilerStop());
-    std::printf("%s %lldx%lld (padded %lldx%lld) B=%lld %s %s: one stage ran once for profiling\n", m.name,
-                static_cast<long long>(lr_h), static_cast<long long>(lr_w), static_cast<long long>(H),
-                static_cast<long long>(W), static_cast<long long>(B), o.dtype == SWB_F16 ? "fp16" : "fp32", mode);
+    std::printf("%s %lldx%lld (padded %lldx%lld) B=%lld %s %s (rows %s, attention %s): one stage ran once for "
+                "profiling\n",
+                m.name, static_cast<long long>(lr_h), static_cast<long long>(lr_w), static_cast<long long>(H),
+                static_cast<long long>(W), static_cast<long long>(B), o.dtype == SWB_F16 ? "fp16" : "fp32", mode,
+                variant.rows, variant.attn);
   } else {
     cudaEvent_t a, b;
     CUDA_OK(cudaEventCreate(&a));
@@ -259,14 +481,17 @@ void Bench(const Model& m, int64_t lr_h, int64_t lr_w, bool graph, bool tune, co
     const Summary all = time(body);
     swb_swin_block_stats st{};
     Swb(swb_swin_block_stats_get(stages[0], &st, g_msg, sizeof g_msg), "stats");
+    const char* bw_source = nullptr;
+    const double floor_ms = 1e3 * FloorsOf(m, T, es).Stage() / Bandwidth(o, &bw_source);
     std::printf(
-        "%-11s %4lldx%-4lld (padded %4lldx%-4lld) B=%lld %s %-11s | stage (6 blocks): median %7.3f ms p10 %7.3f p90 "
-        "%7.3f | body (%lld stages, %lld blocks): median %7.3f ms p10 %7.3f p90 %7.3f | per block %.3f ms | "
-        "first run %.1f ms | work %.0f MB/stage, weights %.1f MB/stage, replays %lld\n",
+        "%-11s %4lldx%-4lld (padded %4lldx%-4lld) B=%lld %s %-16s | stage (6 blocks): median %7.3f ms p10 %7.3f p90 "
+        "%7.3f (x%.2f floor) | body (%lld stages, %lld blocks): median %7.3f ms p10 %7.3f p90 %7.3f | per block "
+        "%.3f ms | first run %.1f ms | work %.0f MB/stage, weights %.1f MB/stage, replays %lld\n",
         m.name, static_cast<long long>(lr_h), static_cast<long long>(lr_w), static_cast<long long>(H),
         static_cast<long long>(W), static_cast<long long>(B), o.dtype == SWB_F16 ? "fp16" : "fp32", mode, one.median,
-        one.p10, one.p90, static_cast<long long>(m.stages), static_cast<long long>(m.stages * kDepth), all.median,
-        all.p10, all.p90, all.median / static_cast<double>(m.stages * kDepth), first_ms, st.workspace_bytes / 1e6,
+        one.p10, one.p90, one.median / floor_ms, static_cast<long long>(m.stages),
+        static_cast<long long>(m.stages * kDepth), all.median, all.p10, all.p90,
+        all.median / static_cast<double>(m.stages * kDepth), first_ms, st.workspace_bytes / 1e6,
         st.weight_bytes / 1e6, static_cast<long long>(st.graph_replays));
     cudaEventDestroy(a);
     cudaEventDestroy(b);
@@ -290,8 +515,11 @@ int main(int argc, char** argv) {
   CUDA_OK(cudaGetDeviceProperties(&prop, 0));
   std::printf("%s; device %s (%d SMs)\n", swb_build_info(), prop.name, prop.multiProcessorCount);
   for (const Model& m : o.models)
-    for (const auto& size : o.sizes)
-      for (bool graph : o.graphs)
-        for (bool tune : o.tunes) Bench(m, size.first, size.second, graph, tune, o);
+    for (const auto& size : o.sizes) {
+      if (o.kernels && !o.ncu) KernelTable(m, size.first, size.second, o);
+      for (const VariantSet& v : o.variants)
+        for (bool graph : o.graphs)
+          for (bool tune : o.tunes) Bench(m, size.first, size.second, v, graph, tune, o);
+    }
   return 0;
 }

@@ -1,6 +1,6 @@
-// The Swin block chain's window attention on tensor cores (included by swin_block.cu only): FP16 qkv rows of 3Cp
-// ([3][heads][d] in each part, parts Cp apart, as the qkv GEMM writes them), N <= 64 tokens per window, an even head
-// dim d <= 64. One block of 8 warps per window, all heads:
+// The Swin block chain's window attention on tensor cores (included through swin_launch.cuh, by one translation unit
+// per binary): FP16 qkv rows of 3Cp ([3][heads][d] in each part, parts Cp apart, as the qkv GEMM writes them),
+// N <= 64 tokens per window, an even head dim d <= 64. One block of 8 warps per window, all heads:
 //  1. the window's N rows (3Cp halves each) are copied into shared memory with 16-byte cp.async, rows N..63 zeroed;
 //  2. each warp takes (head, 16-query tile) units: S = q k^T with mma.sync m16n8k16 (FP16 in, float accumulation),
 //     fragments read from the staged rows as 32-bit pairs (dims >= d are zero in registers), then

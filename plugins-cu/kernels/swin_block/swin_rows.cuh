@@ -1,4 +1,5 @@
-// The Swin block chain's two row kernels in 16-byte vectors (included by swin_block.cu only):
+// The Swin block chain's row kernels (included through swin_launch.cuh, by one translation unit per binary). Two in
+// 16-byte vectors:
 //  - LnRowsKernel: LN1 + roll + window partition, x (image order, dense rows of C or padded rows of Cp) -> windows
 //    (window order, rows of Cp);
 //  - AddLnRowsKernel: window reverse + roll back + residual add + LN2, proj (window order) + residual (image order)
@@ -8,6 +9,8 @@
 // (the mean, then the mean squared deviation, float32) run on registers, and the row is written once in 16-byte
 // stores that cover the padding columns [C, Cp) with zeros. The window / shift mapping is computed once per row in
 // 32-bit integers (every row and pixel index is below 2^31). LayerNorm weights are float32, zero-padded to Cp.
+// Rows wider than those take (more than 128 vectors: FP16 C > 1024, FP32 C > 512) run the scalar kernels at the end
+// (swb::LnRollPartitionKernel for LN1 + partition, ReverseAddLnKernel here): one block per window, a warp per token.
 #pragma once
 
 #include <cuda_fp16.h>
@@ -342,6 +345,81 @@ template <int G, int V>
 inline unsigned int RowBlocks(int rows) {
   constexpr int per_block = (kRowThreads / G) * kRowsPerGroup<V>;
   return static_cast<unsigned int>((static_cast<int64_t>(rows) + per_block - 1) / per_block);
+}
+
+// ---- the scalar row kernels (rows wider than 128 vectors) ---------------------------------------------------------
+
+constexpr int kScalarRowWarps = 8;  // warps per block of the scalar row kernels (one token row per warp)
+
+// One token row by one warp: xo = rounded(a + r) (a: the attention branch, r: the residual; xo may be r), then
+// ln = LN2(xo) from the rounded values; padding columns [C, xo_to) and [C, ln_to) are zeroed. Rows of an even width up
+// to 256 with pair-aligned pointers stay in registers as pairs.
+template <typename T>
+__device__ __forceinline__ void WarpAddLayerNormRow(const T* a, const T* r, T* xo, T* ln, int64_t C, int64_t xo_to,
+                                                    int64_t ln_to, float eps, const float* w, const float* b) {
+  const int lane = threadIdx.x % 32;
+  if (C % 2 == 0 && C <= 64 * swb::kRowPairsPerLane && swb::PairAligned(a) && swb::PairAligned(r) &&
+      swb::PairAligned(xo) && swb::PairAligned(ln) && swb::PairAligned(w) && swb::PairAligned(b)) {
+    const int pairs = static_cast<int>(C / 2);
+    float2 v[swb::kRowPairsPerLane];
+    float sum = 0.f;
+#pragma unroll
+    for (int i = 0; i < swb::kRowPairsPerLane; ++i) {
+      const int p = lane + 32 * i;
+      v[i] = make_float2(0.f, 0.f);
+      if (p < pairs) {
+        const float2 x = swb::Load2(a + 2 * p), y = swb::Load2(r + 2 * p);
+        v[i] = make_float2(RoundTo<T>(x.x + y.x), RoundTo<T>(x.y + y.y));
+        swb::Store2(xo + 2 * p, v[i]);
+        sum += v[i].x + v[i].y;
+      }
+    }
+    const float mean = swb::WarpSum(sum) / static_cast<float>(C);
+    float sq = 0.f;
+#pragma unroll
+    for (int i = 0; i < swb::kRowPairsPerLane; ++i) {
+      if (lane + 32 * i < pairs) {
+        const float dx = v[i].x - mean, dy = v[i].y - mean;
+        sq += dx * dx + dy * dy;
+      }
+    }
+    const float rstd = rsqrtf(swb::WarpSum(sq) / static_cast<float>(C) + eps);
+#pragma unroll
+    for (int i = 0; i < swb::kRowPairsPerLane; ++i) {
+      const int p = lane + 32 * i;
+      if (p < pairs) {
+        const float2 g = swb::Load2(w + 2 * p), h = swb::Load2(b + 2 * p);
+        swb::Store2(ln + 2 * p, make_float2((v[i].x - mean) * rstd * g.x + h.x, (v[i].y - mean) * rstd * g.y + h.y));
+      }
+    }
+  } else {
+    for (int64_t c = lane; c < C; c += 32) swb::Store(xo + c, swb::Load(a + c) + swb::Load(r + c));
+    __syncwarp();  // the LayerNorm below reads elements other lanes wrote
+    swb::WarpLayerNormRow(xo, ln, C, eps, w, b);
+  }
+  swb::WarpZeroFill(xo, C, xo_to);
+  swb::WarpZeroFill(ln, C, ln_to);
+}
+
+// Window reverse + roll back + residual add + LN2, one block per window, one warp per token: the token (bw, t) of the
+// projection (window order, rows proj_stride apart) belongs to the pixel the partition took it from; that pixel's
+// residual row (res_stride apart) plus it is written to x_out and its LN2 to ln (both image order, padded rows).
+// x_out may be the residual (in place).
+template <typename T>
+__global__ void __launch_bounds__(kScalarRowWarps * 32)
+    ReverseAddLnKernel(int64_t H, int64_t W, int64_t C, int ws, int64_t shift, const T* __restrict__ proj,
+                       int64_t proj_stride, const T* residual, int64_t res_stride, T* x_out, int64_t out_stride,
+                       T* __restrict__ ln, int64_t ln_stride, const float* __restrict__ weight,
+                       const float* __restrict__ bias, float eps) {
+  const int64_t bw = blockIdx.x;
+  const swb::WindowOrigin o = swb::WindowAt(bw, H, W, ws);
+  const int N = ws * ws;
+  for (int t = threadIdx.x / 32; t < N; t += kScalarRowWarps) {
+    const int64_t sy = swb::RolledSource(o.y0 + t / ws, shift, H), sx = swb::RolledSource(o.x0 + t % ws, shift, W);
+    const int64_t pixel = (o.b * H + sy) * W + sx;
+    WarpAddLayerNormRow(proj + (bw * N + t) * proj_stride, residual + pixel * res_stride, x_out + pixel * out_stride,
+                        ln + pixel * ln_stride, C, out_stride, ln_stride, eps, weight, bias);
+  }
 }
 
 }  // namespace swb::block
