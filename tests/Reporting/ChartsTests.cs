@@ -40,7 +40,7 @@ public class ChartsTests
     }
 
     [Fact]
-    public void No_backends_chart_for_a_single_backend_and_no_ablation_for_a_single_step()
+    public void No_backends_chart_for_one_backend_and_no_ablation_for_fewer_than_three_steps()
     {
         var dir = ResultRowsForTests.TempDir("charts-one");
         var rows = SyntheticResults.Rows().Where(r => r.Backend == "torchsharp" && r.Task == "classical-x2").ToList();
@@ -88,7 +88,7 @@ public class ChartsTests
     }
 
     [Fact]
-    public void Charts_use_only_ok_rows_and_the_latest_run_of_a_case()
+    public void Usable_rows_are_the_ok_ones_and_the_latest_run_of_a_case()
     {
         var old = ResultRowsForTests.Full("run-1") with { TimestampUtc = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc), MedianMs = 10 };
         var newer = old with { RunId = "run-2", TimestampUtc = old.TimestampUtc.AddDays(1), MedianMs = 5 };
@@ -145,6 +145,6 @@ public class ChartLabelTests
     [InlineData("+window_attention+aligned_rows", 12, "+window_\nattention\n+aligned_\nrows")]
     [InlineData("torchsharp:perblock/fp32", 12, "torchsharp:\nperblock/\nfp32")]
     [InlineData("pytorch-compile-max-autotune", 16, "pytorch-compile-\nmax-autotune")]
-    public void Long_tick_labels_wrap_at_spaces_and_slashes(string text, int max, string expected) =>
+    public void Long_tick_labels_wrap_at_separators_and_inside_long_words_at_hyphens(string text, int max, string expected) =>
         Assert.Equal(expected, ChartParts.Wrap(text, max));
 }
