@@ -27,7 +27,7 @@ internal static class BackendsChart
         if (!perTask.Any(t => t.Rows.Select(Combo).Distinct().Count() >= 2)) return null;
 
         var combos = perTask.SelectMany(t => t.Rows).Select(Combo).Distinct().Order(StringComparer.Ordinal).ToList();
-        var plt = ChartParts.NewPlot(question, "backends: fastest variant's median latency at a size measured on each",
+        var plt = ChartParts.NewPlot(question, "each backend's fastest variant, median latency at a size measured on each",
             "task and input", "median latency per image (ms)");
         var values = combos.Select(c => perTask.Select(t =>
         {

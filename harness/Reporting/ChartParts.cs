@@ -42,9 +42,10 @@ internal static class ChartParts
         return plt;
     }
 
-    /// <summary>The legend, outside the data area on the right, entries may have several lines.</summary>
+    /// <summary>The legend, outside the data area on the right (once, however often asked), entries may have several lines.</summary>
     public static void LegendOutside(Plot plt)
     {
+        if (plt.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().Any()) return;
         plt.ShowLegend(Edge.Right);
         plt.Legend.FontSize = 11;
     }

@@ -44,10 +44,11 @@ internal static class SpeedupChart
         return new BarValue(r.Speedup, ReportData.Speedup(r.Speedup) + (s.IntervalIncludesOne ? ChartParts.UnclearMark : ""), s.Low, s.High);
     }
 
-    /// <summary>The dashed line at 1.0× (no speedup), with its legend entry.</summary>
+    /// <summary>The dashed line at 1.0× (no speedup), with its entry in the legend outside the data.</summary>
     public static void OneLine(Plot plt)
     {
         var one = plt.Add.HorizontalLine(1.0, 1.5f, Colors.Black, LinePattern.Dashed);
         one.LegendText = "1.0× (no speedup)";
+        ChartParts.LegendOutside(plt);
     }
 }

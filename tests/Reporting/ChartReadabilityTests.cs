@@ -33,11 +33,12 @@ public class ChartReadabilityTests
         {
             SpeedupChart.Render(rows, "fp32", "q")!, AccuracyChart.Render(rows, "q", ReportData.VariantWithPrecision)!,
             LatencyChart.Render(rows, "q", r => $"{ReportData.VariantWithPrecision(r)} · {r.Backend}")!, BackendsChart.Render(rows, "q")!,
+            SpeedupChart.Render(rows.Where(r => r.Task == "classical-x2" && r.Backend == "torchsharp").ToList(), "fp32", "q")!, // one series
         };
         foreach (var plt in charts)
         {
             Assert.False(plt.Legend.IsVisible); // no legend inside the data area
-            Assert.Contains(plt.Axes.GetPanels(), p => p is ScottPlot.Panels.LegendPanel);
+            Assert.Single(plt.Axes.GetPanels(), p => p is ScottPlot.Panels.LegendPanel);
         }
         // 3 variants × 2 backends, 2 tasks: 6 + 2 entries, not 12 lines' worth
         Assert.Equal(8, charts[2].Legend.ManualItems.Count);
