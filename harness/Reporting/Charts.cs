@@ -1,4 +1,5 @@
 using ScottPlot;
+using SwinBench.IO;
 using SwinBench.Results;
 
 namespace SwinBench.Reporting;
@@ -86,19 +87,11 @@ public static class Charts
         return written;
     }
 
-    /// <summary>Saves the plot as a PNG via a temp file in the same folder, so a reader never sees half a chart.</summary>
+    /// <summary>Saves the plot as a PNG atomically (<see cref="AtomicFile"/>), so a reader never sees half a chart.</summary>
     internal static string Save(Plot plt, string path)
     {
-        var tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}.png");
-        try
-        {
-            plt.SavePng(tmp, Width, Height);
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        var png = plt.GetImageBytes(Width, Height, ImageFormat.Png);
+        AtomicFile.Write(path, stream => stream.Write(png));
         return path;
     }
 }

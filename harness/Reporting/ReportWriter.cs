@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SwinBench.IO;
 using SwinBench.Results;
 
 namespace SwinBench.Reporting;
@@ -17,7 +18,7 @@ public static class ReportWriter
     public const string FileName = "REPORT.md";
 
     /// <summary>
-    /// Writes <c>REPORT.md</c> into <paramref name="dir"/> atomically (a temp file renamed over it), embedding
+    /// Writes <c>REPORT.md</c> into <paramref name="dir"/> atomically (<see cref="AtomicFile"/>), embedding
     /// <paramref name="charts"/> by their paths relative to <paramref name="dir"/>; with study rows, also
     /// <c>study.csv</c> (<see cref="StudyCsv"/>), its set sizes from the folder's <c>raw/manifest.csv</c>
     /// (<see cref="StudyManifest.For"/>).
@@ -33,21 +34,8 @@ public static class ReportWriter
         var study = StudyOf(dir, rows);
         if (study is not null) StudyCsv.Write(dir, study.Results);
         var path = Path.Combine(dir, FileName);
-        var tmp = Path.Combine(dir, $".{FileName}.tmp-{Guid.NewGuid():N}");
-        try
-        {
-            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                var bytes = new UTF8Encoding(false).GetBytes(Render(dir, rows, charts, study));
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        var bytes = new UTF8Encoding(false).GetBytes(Render(dir, rows, charts, study));
+        AtomicFile.Write(path, stream => stream.Write(bytes));
         return path;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
+using SwinBench.IO;
 using SwinBench.Results;
 
 namespace SwinBench.Reporting;
@@ -14,20 +15,12 @@ public static class StudyCsv
     /// <summary>The file name.</summary>
     public const string FileName = "study.csv";
 
-    /// <summary>Writes <paramref name="results"/> to <c>study.csv</c> in <paramref name="dir"/> atomically; returns its path.</summary>
+    /// <summary>Writes <paramref name="results"/> to <c>study.csv</c> in <paramref name="dir"/> atomically (<see cref="AtomicFile"/>); returns its path.</summary>
     public static string Write(string dir, IEnumerable<StudyResult> results)
     {
         var path = Path.Combine(dir, FileName);
-        var tmp = Path.Combine(dir, $".{FileName}.tmp-{Guid.NewGuid():N}");
-        try
-        {
-            File.WriteAllText(tmp, ToText(results), new UTF8Encoding(false));
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        var bytes = new UTF8Encoding(false).GetBytes(ToText(results));
+        AtomicFile.Write(path, stream => stream.Write(bytes));
         return path;
     }
 
