@@ -34,7 +34,7 @@ if (args.Length == 2)
 }
 File.Delete(store.CsvPath);
 store.Append(rows);
-var charts = Charts.RenderAll(rows, Path.Combine(dir, ResultsStore.ChartsFolder));
+var charts = Charts.RenderAll(rows, Path.Combine(dir, ResultsStore.ChartsFolder), dir);
 foreach (var c in charts) Console.WriteLine(c);
 Console.WriteLine(ReportWriter.Write(dir, rows, charts));
 return 0;

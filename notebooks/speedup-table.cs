@@ -1,16 +1,23 @@
 #:project ../harness/SwinBench.Harness.csproj
 // Explore a SwinBench results CSV: speedup of each variant over the FP32 original per task and dataset size,
 // and one custom chart (FP16 fidelity against input size).
-// Run from the repository root:  dotnet run notebooks/speedup-table.cs -- results/2026-11-26_h100_unknown_baseline-gpu
+// Run from the repository root:  dotnet run notebooks/speedup-table.cs -- [RESULTS_DIR]
+// (default: results/2026-11-26_h100_0432197_baseline-gpu). The chart goes to RESULTS_DIR/charts/.
 using ScottPlot;
 using SwinBench.Results;
 
-var dir = args.Length > 0 ? args[0] : "results/2026-11-26_h100_unknown_baseline-gpu";
-var rows = new ResultsStore(dir).Read().Where(r => r.IsOk).ToList();
+var dir = args.Length > 0 ? args[0] : "results/2026-11-26_h100_0432197_baseline-gpu";
+var store = new ResultsStore(dir);
+if (!store.Exists)
+{
+    Console.Error.WriteLine($"error: no {ResultsStore.FileName} in {Path.GetFullPath(dir)} (run from the repository root, or pass a results folder)");
+    return 2;
+}
+var rows = store.Read().Where(r => r.IsOk).ToList();
 if (rows.Count == 0)
 {
-    Console.Error.WriteLine($"no ok rows in {Path.Combine(dir, ResultsStore.FileName)}");
-    return 1;
+    Console.Error.WriteLine($"error: no ok rows in {store.CsvPath}");
+    return 2;
 }
 ResultMath.FillSpeedups(rows);
 

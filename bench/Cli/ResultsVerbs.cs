@@ -29,7 +29,7 @@ public static class ResultsVerbs
         try
         {
             var (dir, rows) = Load(input);
-            var charts = Charts.RenderAll(rows, Path.Combine(dir, ResultsStore.ChartsFolder));
+            var charts = Charts.RenderAll(rows, Path.Combine(dir, ResultsStore.ChartsFolder), dir);
             foreach (var chart in charts) stdout.WriteLine(chart);
             if (charts.Count == 0) stdout.WriteLine($"no chart: {Path.Combine(dir, ResultsStore.FileName)} has no measured rows");
             if (withReport) stdout.WriteLine(ReportWriter.Write(dir, rows, charts));

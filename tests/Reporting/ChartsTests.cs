@@ -40,16 +40,20 @@ public class ChartsTests
     }
 
     [Fact]
-    public void No_backends_chart_for_a_single_backend_and_no_ablation_for_a_single_step()
+    public void No_backends_chart_for_one_backend_and_no_ablation_for_fewer_than_three_steps()
     {
         var dir = ResultRowsForTests.TempDir("charts-one");
         var rows = SyntheticResults.Rows().Where(r => r.Backend == "torchsharp" && r.Task == "classical-x2").ToList();
-        rows.RemoveAll(r => r.Step == 2);
         var names = Charts.RenderAll(rows, dir).Select(Path.GetFileName).ToList();
         Assert.DoesNotContain("results_backends.png", names);
-        Assert.DoesNotContain("results_speedup_fp16.png", names);
         Assert.Contains("results_ablation_classical-x2.png", names);
         Assert.DoesNotContain("results_ablation_lightweight-x2.png", names);
+
+        // two steps are a comparison, not a series of steps
+        rows.RemoveAll(r => r.Step == 2);
+        var names1 = Charts.RenderAll(rows, ResultRowsForTests.TempDir("charts-two")).Select(Path.GetFileName).ToList();
+        Assert.DoesNotContain("results_speedup_fp16.png", names1);
+        Assert.DoesNotContain("results_ablation_classical-x2.png", names1);
 
         var baselinesOnly = SyntheticResults.Rows().Where(r => r.Step == 0).ToList();
         var names2 = Charts.RenderAll(baselinesOnly, ResultRowsForTests.TempDir("charts-base")).Select(Path.GetFileName).ToList();
@@ -61,8 +65,10 @@ public class ChartsTests
     public void A_question_draws_only_its_own_charts_named_after_it()
     {
         var dir = ResultRowsForTests.TempDir("charts-question");
-        // one backend, two precisions: no backend comparison, and no ablation chart outside the ablation question
-        var rows = SyntheticResults.Rows(question: "mask-hoisting").Where(r => r.Backend == "torchsharp").ToList();
+        // one backend, per-block and hoisted masks in FP32 and again in FP16 (the mask comes back): no backend
+        // comparison, and no steps to chart
+        var rows = SyntheticResults.Rows(question: "mask-hoisting").Where(r => r.Backend == "torchsharp")
+            .Select(r => r.Step == 2 ? r with { Mask = "perblock" } : r).ToList();
         var names = Charts.RenderAll(rows, dir).Select(Path.GetFileName).ToList();
         Assert.Equal(["mask-hoisting_speedup_fp32.png", "mask-hoisting_speedup_fp16.png", "mask-hoisting_accuracy.png", "mask-hoisting_latency_vs_mp.png"], names);
 
@@ -82,7 +88,7 @@ public class ChartsTests
     }
 
     [Fact]
-    public void Charts_use_only_ok_rows_and_the_latest_run_of_a_case()
+    public void Usable_rows_are_the_ok_ones_and_the_latest_run_of_a_case()
     {
         var old = ResultRowsForTests.Full("run-1") with { TimestampUtc = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc), MedianMs = 10 };
         var newer = old with { RunId = "run-2", TimestampUtc = old.TimestampUtc.AddDays(1), MedianMs = 5 };
@@ -138,6 +144,7 @@ public class ChartLabelTests
     [InlineData("averyveryverylongword", 8, "averyveryverylongword")]
     [InlineData("+window_attention+aligned_rows", 12, "+window_\nattention\n+aligned_\nrows")]
     [InlineData("torchsharp:perblock/fp32", 12, "torchsharp:\nperblock/\nfp32")]
-    public void Long_tick_labels_wrap_at_spaces_and_slashes(string text, int max, string expected) =>
-        Assert.Equal(expected, Charts.Wrap(text, max));
+    [InlineData("pytorch-compile-max-autotune", 16, "pytorch-compile-\nmax-autotune")]
+    public void Long_tick_labels_wrap_at_separators_and_inside_long_words_at_hyphens(string text, int max, string expected) =>
+        Assert.Equal(expected, ChartParts.Wrap(text, max));
 }

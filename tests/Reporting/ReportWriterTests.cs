@@ -27,12 +27,12 @@ public class ReportWriterTests
         Assert.Contains("## Question: results", md);
         Assert.Contains("### classical-x2 on torchsharp / cuda", md);
         Assert.Contains("### lightweight-x2 on ort / cuda", md);
-        Assert.Contains("| Variant | Backend | Precision | Dataset | Size | H×W | MP | median ms | ±CI99.9 ms | p5–p95 ms | n | speedup | interval |  | PSNR vs FP32 | memory MB |", md);
+        Assert.Contains("| Step | Variant | Backend | Precision | Dataset | Size | H×W | MP | median ms | ±CI99.9 ms | p5–p95 ms | n | speedup | interval |  | PSNR vs FP32 | memory MB |", md);
         // classical-x2, Set5 256×256 on torchsharp: baseline 0.065536 MP × 400 = 26.2144 ms; FP16 is 2.6× faster
-        Assert.Contains("| perblock/fp32/ln-fused | torchsharp | fp32 | Set5 (baby) | median | 256×256 | 0.066 | 26.21 | – | –28.84 | 50 | 1.00× |  |  | identical (inf) | 1031 |", md);
-        Assert.Contains("| hoisted/fp16/ln-fused | torchsharp | fp16 | Set5 (baby) | median | 256×256 | 0.066 | 10.08 | – | –11.09 | 50 | 2.60× |  |  | 52.25 dB | 1031 |", md);
-        Assert.Contains("| hoisted/fp32/ln-fused | torchsharp | fp32 | Urban100 (img_004) | median | 768×1024 | 0.786 | 224.7 | – | –247.2 | 50 | 1.40× |  |  | identical (inf) | 2473 |", md);
-        Assert.Equal(2 * 2 * 2 * 3, lines.Count(l => l.StartsWith("| perblock/") || l.StartsWith("| hoisted/")));
+        Assert.Contains("| 0 | perblock/fp32/ln-fused | torchsharp | fp32 | Set5 (baby) | median | 256×256 | 0.066 | 26.21 | – | –28.84 | 50 | 1.00× |  |  | identical (inf) | 1031 |", md);
+        Assert.Contains("| 2 | hoisted/fp16/ln-fused | torchsharp | fp16 | Set5 (baby) | median | 256×256 | 0.066 | 10.08 | – | –11.09 | 50 | 2.60× |  |  | 52.25 dB | 1031 |", md);
+        Assert.Contains("| 1 | hoisted/fp32/ln-fused | torchsharp | fp32 | Urban100 (img_004) | median | 768×1024 | 0.786 | 224.7 | – | –247.2 | 50 | 1.40× |  |  | identical (inf) | 2473 |", md);
+        Assert.Equal(2 * 2 * 2 * 3, lines.Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\| \d \| (perblock|hoisted)/")));
         // skipped / failed with their reasons, the pipe escaped
         Assert.Contains("| " + SyntheticResults.SkipReason + " |", md);
         Assert.Contains("error: CUDA out of memory \\| tried to allocate 2,048 MB", md);
@@ -78,7 +78,8 @@ public class ReportWriterTests
     public void A_question_has_its_section_cross_backend_speedups_flagged_intervals_and_its_charts()
     {
         var dir = ResultRowsForTests.TempDir("report-question");
-        var rows = SyntheticResults.Rows(question: "backends");
+        // each backend's variants compared side by side (the FP16 variant with the per-block mask again): not a series of steps
+        var rows = SyntheticResults.Rows(question: "backends").Select(r => r.Step == 2 ? r with { Mask = "perblock" } : r).ToList();
         var charts = Charts.RenderAll(rows, Path.Combine(dir, "charts"));
         var md = ReportWriter.Render(dir, rows, charts);
 
@@ -87,13 +88,13 @@ public class ReportWriterTests
         Assert.Contains("### classical-x2 on cuda (", md);
         Assert.Contains(ReportWriter.Definitions, md);
         // ORT runs 1/0.8 of TorchSharp's time: every ORT row has a speedup over the one TorchSharp baseline
-        Assert.Contains("| perblock/fp32/ln-fused (baseline) | torchsharp | fp32 | Set5 (baby) | median | 256×256 | 0.066 | 26.21 | 1.31 | 24.90–28.84 | 50 | 1.00× |  |  | identical (inf) | 1031 (device-in-use) |", md);
+        Assert.Contains("| 0 | perblock/fp32/ln-fused (baseline) | torchsharp | fp32 | Set5 (baby) | median | 256×256 | 0.066 | 26.21 | 1.31 | 24.90–28.84 | 50 | 1.00× |  |  | identical (inf) | 1031 (device-in-use) |", md);
         // b = 26.2144 ± 5%, x = 26.2144 × 0.8 ± 5%: s = 1.25, [0.95 / 0.84, 1.05 / 0.76] = [1.13, 1.38]
-        Assert.Contains("| perblock/fp32/ln-fused | ort | fp32 | Set5 (baby) | median | 256×256 | 0.066 | 20.97 | 1.05 | 19.92–23.07 | 50 | 1.25× | [1.13, 1.38] |  |", md);
+        Assert.Contains("| 0 | perblock/fp32/ln-fused | ort | fp32 | Set5 (baby) | median | 256×256 | 0.066 | 20.97 | 1.05 | 19.92–23.07 | 50 | 1.25× | [1.13, 1.38] |  |", md);
         // the Urban100 FP16 ORT rows have a 300% half-width: their intervals contain 1.0 and are flagged
         Assert.Contains("⚠ 2 speedup(s) below have an interval that contains 1.0.", md);
-        Assert.Equal(2, md.Split('\n').Count(l => l.StartsWith("| hoisted/fp16/ln-fused | ort |") && l.Contains("| ⚠ |")));
-        // the question's charts are embedded in its section; no ablation chart for backend rows
+        Assert.Equal(2, md.Split('\n').Count(l => l.StartsWith("| 2 | hoisted/fp16/ln-fused | ort |") && l.Contains("| ⚠ |")));
+        // the question's charts are embedded in its section; no ablation chart for variants side by side
         Assert.All(charts, c => Assert.StartsWith("backends_", Path.GetFileName(c)));
         Assert.DoesNotContain(charts, c => Path.GetFileName(c).Contains("ablation"));
         Assert.Contains("![backends_speedup_fp32](charts/backends_speedup_fp32.png)", md);
