@@ -10,6 +10,10 @@
 #   conv VERSION   ONNX Runtime VERSION's CUDA EP on one SwinIR convolution (180->180, 3x3, 384x512, FP16) across its
 #                  options, each run profiled with CUDA_LAUNCH_BLOCKING=1 (the Conv node's GPU time), and the same
 #                  convolution in PyTorch (scripts/profile-conv.py)
+#   engine         swin_block_bench: per-kernel floors and the v1/v2 row and attention kernels, stage and body times
+#                  (classical and lightweight at 384x512, 114x172, 768x1024), then ncu of those kernels (needs native)
+#   peers          the PyTorch peer alone: golden check, compile-dynamic over several sizes (compile counts), its
+#                  distance from a per-shape max-autotune compile at one size, an out-of-memory case
 set -uo pipefail
 W=${W:-/tmp/w}
 OUT=${OUT:-$W/out}
@@ -85,8 +89,32 @@ conv() {
   /opt/torch/.venv/bin/python3 scripts/profile-conv.py 384 512 2>&1 | tee "$OUT/torch-conv.txt"
 }
 
+engine() {
+  timeout 240 "$build/tools/swin_block_bench" --runs 50 --warmup 3 > "$OUT/engine-bench.txt" 2>&1; echo "bench exit $?"
+  cut -c1-230 "$OUT/engine-bench.txt"
+  timeout 150 ncu --clock-control none --profile-from-start off -k 'regex:RowsKernel|ChainAttention' --section SpeedOfLight \
+    --section Occupancy --section LaunchStats --print-summary per-kernel "$build/tools/swin_block_bench" --ncu --model classical \
+    --size 384x512 --graph off --variants v1,v2 > "$OUT/engine-ncu.txt" 2>&1; echo "ncu exit $?"
+  grep -E "^  [a-z].*Kernel|Duration|DRAM Through|Achieved Occ|Registers Per|Block Limit Reg" "$OUT/engine-ncu.txt" | cut -c1-150
+}
+
+peers() {
+  local py=/opt/torch/.venv/bin/python3 cfg
+  cfg=$(cat "${1:?peers CONFIG.json}")
+  "$py" peers/swinir_torch.py --device cuda 2>&1 | tail -3
+  TORCH_LOGS=recompiles,graph_breaks timeout 400 "$py" peers/run_peers.py --device cuda --golden skip --warmup 2 --iterations 5 \
+    --task probe --config "$cfg" --size 114x172,160x240,256x342,384x512 --modes eager-fp32-perblock,compile-dynamic \
+    > "$OUT/peers-dynamic.jsonl" 2> "$OUT/peers-dynamic.log"; echo "dynamic exit $?"
+  "$py" -c 'import json,sys
+for l in open(sys.argv[1]):
+    r=json.loads(l); print(r["mode"], r["h"], r["w"], r.get("status"), r.get("median_ms"), "compile_s", r.get("compile_s"), "compiles", r.get("compiles"))' "$OUT/peers-dynamic.jsonl"
+  grep -ciE "recompil|graph break" "$OUT/peers-dynamic.log"
+}
+
 case $step in
   collect) collect ;;
+  engine) engine ;;
+  peers) peers "$@" ;;
   native) native ;;
   conv) conv "$@" ;;
   *) echo "gpu-session: unknown step '$step'"; exit 2 ;;

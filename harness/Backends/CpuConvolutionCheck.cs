@@ -10,7 +10,8 @@ namespace SwinBench.Backends;
 /// inputs) for 30 or more channels on some virtual AMD EPYC CPUs at every instruction set above SSE4.1, while its own
 /// im2col + GEMM convolution is right there. The check compares one such convolution with unfold + matrix product; on
 /// a mismatch it calls libtorch's <c>at::globalContext().setUserEnabledMkldnn(false)</c> (TorchSharp exposes no switch
-/// for it) and checks again. <see cref="Status"/> says what happened, for the environment of every results row.
+/// for it), and NNPACK off too (it cannot initialize on such CPUs and says so on stderr at every convolution), and checks
+/// again. <see cref="Status"/> says what happened, for the environment of every results row.
 /// </summary>
 public static class CpuConvolutionCheck
 {
@@ -58,9 +59,9 @@ public static class CpuConvolutionCheck
 
     private delegate IntPtr GlobalContext();
 
-    private delegate void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+    private delegate void SetUserEnabled(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
-    /// <summary>Calls <c>at::globalContext().setUserEnabledMkldnn(enabled)</c> in the loaded libtorch_cpu.</summary>
+    /// <summary>Calls <c>at::globalContext().setUserEnabledMkldnn(enabled)</c> and <c>setUserEnabledNNPACK(enabled)</c> in the loaded libtorch_cpu.</summary>
     private static bool TrySetMkldnn(bool enabled, out string why)
     {
         why = "";
@@ -70,13 +71,15 @@ public static class CpuConvolutionCheck
             return false;
         }
         if (!NativeLibrary.TryGetExport(lib, "_ZN2at13globalContextEv", out var context) ||
-            !NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledMkldnnEb", out var set))
+            !NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledMkldnnEb", out var mkldnn))
         {
             why = "libtorch_cpu.so does not export at::globalContext / at::Context::setUserEnabledMkldnn";
             return false;
         }
         var ctx = Marshal.GetDelegateForFunctionPointer<GlobalContext>(context)();
-        Marshal.GetDelegateForFunctionPointer<SetUserEnabledMkldnn>(set)(ctx, enabled);
+        Marshal.GetDelegateForFunctionPointer<SetUserEnabled>(mkldnn)(ctx, enabled);
+        if (NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledNNPACKEb", out var nnpack))
+            Marshal.GetDelegateForFunctionPointer<SetUserEnabled>(nnpack)(ctx, enabled);
         return true;
     }
 }
