@@ -13,7 +13,11 @@ public static class ArrayFiles
     /// <summary>Throws unless <paramref name="path"/> has an extension this tool can write (checked before any work is done).</summary>
     public static void CheckWritable(string path)
     {
+        if (Directory.Exists(path) || Path.EndsInDirectorySeparator(path))
+            throw new InputFileException(path, $"is a folder: give the output file, e.g. {Path.Combine(path, "out.png")}");
         var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext.Length == 0)
+            throw new InputFileException(path, "has no extension: end it in .npy, .png, .bmp, .jpg or .tif");
         if (ext != ".npy" && !IsImage(path))
             throw new InputFileException(path, $"cannot write '{ext}': use .npy, .png, .bmp, .jpg or .tif");
     }
@@ -21,7 +25,7 @@ public static class ArrayFiles
     /// <summary>Loads a float32 (N, C, H, W) tensor in [0, 1] from .npy (NCHW or CHW) or an image (1×C×H×W).</summary>
     public static Tensor ReadNchw(string path)
     {
-        if (!File.Exists(path)) throw new InputFileException(path, $"file not found");
+        if (!File.Exists(path)) throw InputFileException.NotAFile(path);
         if (IsImage(path))
         {
             var img = ImageIO.Read(path);

@@ -53,7 +53,7 @@ public static class ImageIO
         if (!SupportedExtensions.Contains(extension))
             throw new InputFileException(path, UnsupportedExtensionMessage(extension));
         if (!File.Exists(path))
-            throw new InputFileException(path, "file not found");
+            throw InputFileException.NotAFile(path);
 
         if (extension == ".npy")
             return ReadNpyImage(path);

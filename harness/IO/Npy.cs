@@ -31,7 +31,7 @@ public static class Npy
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
-            throw new InputFileException(path, "file not found");
+            throw InputFileException.NotAFile(path);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
