@@ -48,7 +48,7 @@ public static class ParseErrors
     {
         var best = candidates
             .Select(c => (Name: c, Distance: EditDistance(typed.ToLowerInvariant(), c.ToLowerInvariant())))
-            .Where(c => c.Distance <= Math.Max(1, c.Name.Length / 3))
+            .Where(c => c.Distance <= Math.Max(2, c.Name.Length / 3))
             .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
             .FirstOrDefault();
         return best.Name is null ? "" : $" (did you mean {best.Name}?)";
