@@ -51,6 +51,7 @@ public sealed class BadArgumentsTests(BadArgumentFiles files) : IClassFixture<Ba
         { ["accuracy", "--dataset", "Nope"], "unknown dataset 'Nope'" },
         { ["accuracy", "--task", "nope"], "nope" },
         { ["accuracy", "--weights", "{tmp}/missing.pth"], "missing.pth: file not found" },
+        { ["accuracy", "--weights", "{tmp}/folder"], "folder: is a folder, not a file" },
         { ["accuracy", "--limit", "-1"], "--limit must be >= 0" },
         { ["accuracy", "--manifest", "{tmp}/short-rows.csv"], "short-rows.csv line 1" },
         { ["accuracy", "--backend", "nope"], "--backend" },

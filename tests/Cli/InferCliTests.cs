@@ -37,6 +37,21 @@ public sealed class InferCliTests : IDisposable
     }
 
     [Fact]
+    public void An_index_entry_runs_the_same_model_as_its_plain_config_with_its_wrap_key()
+    {
+        var m = Golden.Model("tiny_classical_x2_3conv");
+        var (viaIndex, viaPlain) = (Path.Combine(_tmp, "index.npy"), Path.Combine(_tmp, "plain.npy"));
+        var r = SwinBenchProcess.Run("infer", "--config", $"{Path.Combine(Golden.Dir, "index.json")}#{m.Name}", "--weights", m.Checkpoint,
+            "--input", m.Cases[0].Input, "--output", viaIndex);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains($"model   {m.Name}: {m.Config}", r.Stdout);
+        Assert.Contains($"(key '{m.WrapKey}'", r.Stdout);
+        r = SwinBenchProcess.Run("infer", "--config", WriteConfig(m.Config), "--weights", m.Checkpoint, "--input", m.Cases[0].Input, "--output", viaPlain);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(Npy.Read(viaPlain), Npy.Read(viaIndex));
+    }
+
+    [Fact]
     public void Infer_accepts_an_image_and_writes_an_image()
     {
         var input = Path.Combine(_tmp, "in.png");
