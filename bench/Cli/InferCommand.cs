@@ -52,13 +52,13 @@ public static class InferCommand
             foreach (var note in read.Notes) Console.Error.WriteLine(note);
             var x = read.X;
             using var runner = new VariantRunner(variant, spec, device);
-            Console.WriteLine($"model   {spec.Name}: {spec.Config}");
-            Console.WriteLine($"weights {spec.WeightsDescription}");
-            Console.WriteLine($"variant {variant.Label} on {device}{(t > 0 ? $", tile {t} overlap {ov}" : "")}");
             var (h, w) = ((int)x.shape[2], (int)x.shape[3]);
             var tiles = TiledInference.TileCount(h, w, t, ov);
             var (th, tw) = TiledInference.TileShape(h, w, tiles > 1 ? t : 0);
             runner.Open(th, tw); // before tiling: the tiles run inside dispose scopes, which must not own the model
+            Console.WriteLine($"model   {spec.Name}: {spec.Config}");
+            Console.WriteLine($"weights {spec.WeightsDescription}");
+            Console.WriteLine($"variant {variant.Label} on {device}{(t > 0 ? $", tile {t} overlap {ov}" : "")}");
             var sw = Stopwatch.StartNew();
             using var y = tiles > 1
                 ? CliProgress.Run($"infer {h}x{w} in {tiles} tiles", "tiles",
