@@ -127,7 +127,7 @@ public sealed class InferCliTests : IDisposable
         var r = SwinBenchProcess.Run("infer", "--config", WriteConfig(Golden.Model("tiny_lightweight_x2").Config),
             "--weights", x4.Checkpoint, "--input", input, "--output", Path.Combine(_tmp, "o.npy"));
         Assert.Equal(2, r.ExitCode);
-        var lines = r.Stderr.Trim().Split('\n');
+        var lines = r.StderrLines;
         Assert.Equal(3, lines.Length);
         Assert.Matches(@"^error: checkpoint .*tiny_classical_x4\.pth does not match the model: \d+ unexpected keys \(.*\); \d+ shape mismatches \(conv_first\.weight checkpoint \[36,3,3,3\] vs model \[24,3,3,3\]", lines[0]);
         Assert.True(lines[0].Length < 1000, lines[0]);
