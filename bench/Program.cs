@@ -1,6 +1,16 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using SwinBench.Cli;
 
 var root = new RootCommand("SwinBench: SwinIR inference variants, backends and benchmarks");
 foreach (var verb in Verbs.All()) root.Subcommands.Add(verb);
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+if (parse.Action is ParseErrorAction) return ParseErrors.Report(parse, Console.Error);
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e)
+{
+    return CliErrors.Report(e, Console.Error);
+}

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using SwinBench.Backends;
+using SwinBench.Benchmarks;
 using SwinBench.Datasets;
+using SwinBench.IO;
 using SwinBench.Metrics;
 using SwinBench.Model;
 using SwinBench.Results;
@@ -11,8 +13,10 @@ using SwinBench.Workloads;
 namespace SwinBench.Cli;
 
 /// <summary>
-/// <c>swinbench accuracy</c>: a whole dataset through one variant and the FP32 original: PSNR/SSIM (RGB and Y, border
-/// = scale, uint8-rounded like the official test) against the ground truth, fidelity against the original, and time.
+/// <c>swinbench accuracy</c>: a whole dataset through one variant, by default the official model (per-block masks, FP32,
+/// no kernels): PSNR/SSIM (RGB and Y, border = the SR scale, uint8-rounded like the official test) against the ground
+/// truth, and, for any other variant, fidelity against the official model on the same device and the speedup over it.
+/// Rows per image and per set go to results.csv (<see cref="AccuracyResults"/>), then charts and REPORT.md.
 /// </summary>
 public static class AccuracyCommand
 {
@@ -20,11 +24,11 @@ public static class AccuracyCommand
     {
         var task = new Option<string>("--task") { Description = "benchmark task, e.g. lightweight-x2, classical-x4, color-dn15", DefaultValueFactory = _ => "lightweight-x2" };
         var dataset = new Option<string>("--dataset") { Description = "dataset of the manifest", DefaultValueFactory = _ => "Set5" };
-        var weights = new Option<FileInfo?>("--weights") { Description = "official weights of the task's preset (absent: random init; PSNR vs ground truth is then meaningless)" };
-        var variants = new VariantSelection(mask: "hoisted", precision: "fp16");
+        var weights = new Option<FileInfo?>("--weights") { Description = "official weights of the task's preset (absent: random init, and no PSNR/SSIM against the ground truth)" };
+        var variants = new VariantSelection();
         var limit = new Option<int>("--limit") { Description = "first N images only (0 = all)", DefaultValueFactory = _ => 0 };
         var common = new SweepOptions();
-        var cmd = new Command("accuracy", "full dataset pass: PSNR/SSIM vs ground truth and fidelity of a variant vs the FP32 original");
+        var cmd = new Command("accuracy", "full dataset pass of a variant (default: the official model): PSNR/SSIM-Y vs ground truth, fidelity vs the official model");
         foreach (var o in new Option[] { task, dataset, weights }) cmd.Options.Add(o);
         variants.AddTo(cmd);
         cmd.Options.Add(limit);
@@ -36,76 +40,85 @@ public static class AccuracyCommand
             var images = manifest.Get(r.GetValue(dataset)!);
             if (r.GetValue(limit) < 0) throw new ArgumentException($"--limit must be >= 0, got {r.GetValue(limit)}");
             if (r.GetValue(limit) > 0) images = images.Take(r.GetValue(limit)).ToList();
-            var (variant, device) = variants.ResolveAvailable(r);
+            var (chosen, device) = variants.ResolveAvailable(r);
             var weightsFile = r.GetValue(weights);
-            if (weightsFile is { Exists: false }) throw new FileNotFoundException($"--weights: file not found: {weightsFile.FullName}");
+            if (weightsFile is { Exists: false }) throw InputFileException.NotAFile(weightsFile.FullName);
             var spec = new ModelSpec(t.Preset.Config, weightsFile?.FullName, t.Preset.WrapKey, Name: t.Preset.Name);
+            var official = QuestionSpec.BaselineVariant("official", ModelOptions.Original);
+            var compared = (chosen.Backend, chosen.Options) != (official.Backend, official.Options);
+            var question = compared ? new QuestionSpec(AccuracyResults.Question, "accuracy", official, chosen) : new QuestionSpec(AccuracyResults.Question, "accuracy", official);
             var source = new ImageSource(common.DataRootOf(r));
-            using var reference = new VariantRunner(new Variant("original", ModelOptions.Original), spec, device);
-            using var session = new VariantRunner(variant, spec, device);
-            var border = t.Kind.Scale;
-            var results = new List<(BenchCase Case, bool Real, double Psnr, double PsnrY, double Ssim, double SsimY, double Fidelity, double MaxAbs, double Ms)>();
-            CliProgress.Run($"{t.Name} {r.GetValue(dataset)} ({variant.Label} vs original)", "images", progress =>
-            {
-                foreach (var img in images)
-                {
-                    var size = t.Kind.InputSize(img);
-                    var c = new BenchCase(t, img.Dataset, "image", img.Name, size.Height, size.Width);
-                    var input = CaseInputs.Make(c, source, manifest);
-                    long[] shape = [1, input.Input.Channels, input.Input.Height, input.Input.Width];
-                    var (refOut, _) = reference.Run(input.Input.Pixels, shape);
-                    session.Open(shape[2], shape[3]);
-                    var sw = Stopwatch.StartNew();
-                    var (outp, oshape) = session.Run(input.Input.Pixels, shape);
-                    var ms = sw.Elapsed.TotalMilliseconds;
-                    var gt = input.GroundTruth!;
-                    int ch = (int)oshape[1], oh = (int)oshape[2], ow = (int)oshape[3];
-                    var yOk = ch == 3;
-                    results.Add((c, input.IsReal,
-                        ImageMetrics.Psnr(outp, gt.Pixels, ch, oh, ow, border), yOk ? ImageMetrics.Psnr(outp, gt.Pixels, ch, oh, ow, border, true) : double.NaN,
-                        ImageMetrics.Ssim(outp, gt.Pixels, ch, oh, ow, border), yOk ? ImageMetrics.Ssim(outp, gt.Pixels, ch, oh, ow, border, true) : double.NaN,
-                        ImageMetrics.FidelityPsnr(outp, refOut), ImageMetrics.MaxAbsDiff(outp, refOut), ms));
-                    TorchSharpSession.CollectGarbage();
-                    progress(results.Count, images.Count);
-                }
-                return 0;
-            });
-            if (results.Count == 0) throw new ArgumentException($"dataset {r.GetValue(dataset)} has no image");
-            var table = new Table().AddColumns("image", "size", "real", "PSNR", "PSNR-Y", "SSIM", "SSIM-Y", "vs FP32 (dB)", "max|d|", "ms");
-            foreach (var x in results)
-                table.AddRow(x.Case.Image, $"{x.Case.H}x{x.Case.W}", x.Real ? "yes" : "synthetic", $"{x.Psnr:F2}", $"{x.PsnrY:F2}", $"{x.Ssim:F4}",
-                    $"{x.SsimY:F4}", QuickCommand.Db(x.Fidelity), $"{x.MaxAbs:E1}", $"{x.Ms:F0}");
-            table.AddRow("[bold]mean[/]", "", "", $"{results.Average(x => x.Psnr):F2}", $"{results.Average(x => x.PsnrY):F2}",
-                $"{results.Average(x => x.Ssim):F4}", $"{results.Average(x => x.SsimY):F4}", QuickCommand.Db(results.Min(x => x.Fidelity)) + " (min)",
-                $"{results.Max(x => x.MaxAbs):E1}", $"{results.Sum(x => x.Ms):F0} (sum)");
-            var console = TableConsole();
-            console.Write(table);
-            console.WriteLine($"weights: {spec.WeightsDescription}");
 
-            var (outDir, existed) = common.OutDir(r, "accuracy", device);
+            Console.WriteLine($"accuracy {t.Name} on {images[0].Dataset} ({images.Count} images): variant {chosen.Label} on {device}" +
+                              (compared ? ", compared with the official model (per-block masks, FP32) on the same device" : " (the official model: per-block masks, FP32, no kernels)"));
+            using var reference = new VariantRunner(official, spec, device);
+            using var session = compared ? new VariantRunner(chosen, spec, device) : reference;
+            var results = CliProgress.Run($"{t.Name} {images[0].Dataset}", "images", progress =>
+                Measure(t, images, source, manifest, reference, compared ? session : null, weightsFile is not null, progress));
+            AccuracyCommand.TableConsole().Write(AccuracyResults.ConsoleTable(results, compared));
+            Console.WriteLine($"weights: {spec.WeightsDescription}");
+            if (results.Where(x => !x.FiniteOutput).Select(x => x.Case.Image).ToList() is { Count: > 0 } bad)
+                Console.Error.WriteLine($"warning: non-finite outputs (NaN or Inf) for {string.Join(", ", bad)}: their metrics are – or n/a");
+            if (results.Any(x => !x.Meaningful))
+                Console.WriteLine("PSNR/SSIM against the ground truth need a real image and official weights: – where " +
+                                  (weightsFile is null ? "the weights are a random init" : "the image is synthetic (no data root)"));
+
+            var (outDir, existed) = common.OutDir(r, AccuracyResults.Question, device);
             var env = RunEnvironment.Capture();
             var runId = $"accuracy-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}";
-            var times = results.Select(x => x.Ms).Order().ToList();
-            var row = new ResultRow
-            {
-                RunId = runId, TimestampUtc = DateTime.UtcNow, Question = "accuracy", Task = t.Name, Model = t.ModelName, Variant = variant.Options.Label, Step = 1,
-                Mask = variant.Options.Mask.ToString().ToLowerInvariant(), LayerNorm = Benchmarks.RowBuilder.LayerNormLabel(variant.Options.LayerNorm),
-                Plugins = variant.Options.Kernels == Kernels.None ? "none" : ModelOptions.KernelLabel(variant.Options.Kernels).TrimStart('+'),
-                Backend = variant.BackendToken, Device = session.Session!.Device,
-                DeviceName = session.DeviceName, Precision = variant.Precision.ToString().ToLowerInvariant(), Dataset = r.GetValue(dataset)!,
-                SizeClass = "all", Image = "*", Images = results.Count, H = results.Max(x => x.Case.H), W = results.Max(x => x.Case.W),
-                Megapixels = results.Sum(x => x.Case.Megapixels), MeanMs = times.Average(), MedianMs = times[times.Count / 2],
-                P95Ms = times[(int)Math.Ceiling(0.95 * times.Count) - 1], MinMs = times[0], Samples = times.Count,
-                FidelityPsnrDb = results.Min(x => x.Fidelity), FidelityMaxAbs = results.Max(x => x.MaxAbs), PeakMemoryMB = session.Session!.DeviceMemoryMB() ?? double.NaN,
-            }.WithEnvironment(env);
+            var memory = session.Session!.DeviceMemoryMB() ?? double.NaN;
+            var rows = question.Variants.SelectMany(v => AccuracyResults.Rows(question, v, results, device,
+                    v.IsBaseline ? x => x.ReferenceMs : x => x.Ms, compared && !v.IsBaseline))
+                .Select(row => (row with { RunId = runId, TimestampUtc = DateTime.UtcNow, DeviceName = session.DeviceName, PeakMemoryMB = row.Image == "*" ? memory : double.NaN })
+                    .WithEnvironment(env))
+                .ToList();
             return ResultsFolder.Run(outDir, existed, () =>
             {
-                new ResultsStore(outDir).Append([row]);
+                new ResultsStore(outDir).AppendToQuestion(rows);
                 Console.WriteLine($"wrote {Path.Combine(outDir, ResultsStore.FileName)}");
-                return 0;
+                return ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
             });
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// Runs every image through the official model and, when <paramref name="variant"/> is given, the variant (each
+    /// timed once, after its session is open).
+    /// </summary>
+    private static List<AccuracyImage> Measure(BenchTask t, IReadOnlyList<DatasetImage> images, ImageSource source, DatasetManifest manifest,
+        VariantRunner reference, VariantRunner? variant, bool officialWeights, Action<int, int> progress)
+    {
+        var border = AccuracyResults.Border(t.Kind);
+        var results = new List<AccuracyImage>();
+        foreach (var img in images)
+        {
+            var size = t.Kind.InputSize(img);
+            var c = new BenchCase(t, img.Dataset, "image", img.Name, size.Height, size.Width);
+            var input = CaseInputs.Make(c, source, manifest);
+            long[] shape = [1, input.Input.Channels, input.Input.Height, input.Input.Width];
+            var (refOut, refMs) = Timed(reference, input.Input.Pixels, shape);
+            var (outp, ms) = variant is null ? (refOut, refMs) : Timed(variant, input.Input.Pixels, shape);
+            var gt = input.GroundTruth!;
+            var (ch, oh, ow) = (gt.Channels, gt.Height, gt.Width);
+            var meaningful = input.IsReal && officialWeights;
+            double Metric(Func<float[], float[], int, int, int, int, bool, double> f, bool y) =>
+                meaningful && (ch is 1 or 3 || !y) ? f(outp, gt.Pixels, ch, oh, ow, border, y) : double.NaN;
+            results.Add(new AccuracyImage(c, input.IsReal, meaningful,
+                Metric(ImageMetrics.Psnr, false), Metric(ImageMetrics.Psnr, true), Metric(ImageMetrics.Ssim, false), Metric(ImageMetrics.Ssim, true),
+                ImageMetrics.FidelityPsnr(outp, refOut), ImageMetrics.MaxAbsDiff(outp, refOut), ms, refMs, outp.All(float.IsFinite) && refOut.All(float.IsFinite)));
+            TorchSharpSession.CollectGarbage();
+            progress(results.Count, images.Count);
+        }
+        return results;
+    }
+
+    private static (float[] Output, double Ms) Timed(VariantRunner runner, float[] pixels, long[] shape)
+    {
+        runner.Open(shape[2], shape[3]);
+        var sw = Stopwatch.StartNew();
+        var (output, _) = runner.Run(pixels, shape);
+        return (output, sw.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>

@@ -7,7 +7,11 @@ namespace SwinBench.Cli;
 public sealed class ModelSelection
 {
     public Option<string?> Preset { get; } = new("--preset") { Description = "official model preset (see 'swinbench presets')" };
-    public Option<FileInfo?> Config { get; } = new("--config") { Description = "JSON file with the official SwinIR constructor keys" };
+    public Option<string?> Config { get; } = new("--config")
+    {
+        Description = "JSON file with the SwinIR constructor keys (see 'presets NAME --json'), or an index of them such as " +
+                      "tests/fixtures/golden/index.json, one entry picked as FILE#NAME",
+    };
     public Option<FileInfo?> Weights { get; } = new("--weights") { Description = ".pth (zip format) or .safetensors; absent: seeded random init" };
     public Option<string?> WrapKey { get; } = new("--wrap-key") { Description = "state-dict key in the checkpoint (default: auto-detect params_ema/params/state_dict/none)" };
     public Option<long> Seed { get; } = new("--seed") { Description = "seed of the random init used without --weights", DefaultValueFactory = _ => 0 };
@@ -29,7 +33,8 @@ public sealed class ModelSelection
             var p = Presets.Get(preset);
             return (p.Config, p.Name, wrap);
         }
-        return (SwinIRConfig.Load(config!.FullName), Path.GetFileNameWithoutExtension(config.Name), wrap);
+        var file = ConfigFile.Load(config!);
+        return (file.Config, file.Name, wrap ?? file.WrapKey);
     }
 
     /// <summary>The model spec of the chosen architecture and weights, for <see cref="Backends.SessionFactory"/>.</summary>

@@ -57,7 +57,8 @@ public static class GoldenCommand
                 var pass = maxAbs <= tol; // false for NaN
                 rows++;
                 if (!pass) failed++;
-                Console.WriteLine($"{model,-26} {label,-30} {maxAbs,10:E2} {QuickCommand.Db(psnr),9}  {(pass ? "PASS" : "FAIL")}");
+                var diff = double.IsNaN(maxAbs) ? "non-finite" : maxAbs.ToString("E2", System.Globalization.CultureInfo.InvariantCulture);
+                Console.WriteLine($"{model,-26} {label,-30} {diff,10} {QuickCommand.Db(psnr),9}  {(pass ? "PASS" : "FAIL")}");
             }
 
             foreach (var m in models)

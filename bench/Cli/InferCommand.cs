@@ -18,10 +18,17 @@ public static class InferCommand
     {
         var model = new ModelSelection();
         var variants = new VariantSelection();
-        var input = new Option<FileInfo>("--input", "-i") { Description = ".npy (float32 NCHW in [0,1]) or PNG/BMP/JPEG/TIFF image", Required = true };
+        var input = new Option<FileInfo>("--input", "-i")
+        {
+            Description = ".npy (NCHW or CHW: float in [0,1], or uint8/uint16, scaled) or PNG/BMP/JPEG/TIFF image; gray or RGB, fitted to the model's in_chans",
+            Required = true,
+        };
         var output = new Option<FileInfo>("--output", "-o") { Description = ".npy or image, chosen by extension", Required = true };
         var tile = new Option<int>("--tile") { Description = "tile size for tiled inference (a positive multiple of the window; 0 = whole image)", DefaultValueFactory = _ => 0 };
-        var overlap = new Option<int>("--tile-overlap") { Description = "overlap of neighbouring tiles, in [0, tile) (with --tile)", DefaultValueFactory = _ => 32 };
+        var overlap = new Option<int?>("--tile-overlap")
+        {
+            Description = $"overlap of neighbouring tiles, in [0, tile) (with --tile; default {DefaultOverlap}, or tile/4 for tiles under {4 * DefaultOverlap})",
+        };
         var cmd = new Command("infer", "run one SwinIR model on one input");
         model.AddTo(cmd);
         variants.AddTo(cmd);
@@ -37,23 +44,21 @@ public static class InferCommand
             var outPath = r.GetValue(output)!.FullName;
             ArrayFiles.CheckWritable(outPath);
             var t = r.GetValue(tile);
-            var ov = r.GetValue(overlap);
+            if (t == 0 && r.GetValue(overlap) is not null) throw new ArgumentException("--tile-overlap applies only with --tile");
+            var ov = r.GetValue(overlap) ?? OverlapFor(t);
             TiledInference.Validate(t, ov, spec.Config.WindowSize);
-            if (t == 0 && r.GetResult(overlap) is { Implicit: false }) throw new ArgumentException("--tile-overlap applies only with --tile");
 
-            using var x = ArrayFiles.ReadNchw(inPath);
-            if (x.shape[1] != spec.Config.InChans)
-                throw new InvalidInputException($"{inPath}: input has {x.shape[1]} channel(s), the model expects in_chans = {spec.Config.InChans}");
-            var badInput = NonFinite(x);
-            if (badInput > 0) Console.Error.WriteLine($"warning: {inPath}: input has {badInput} non-finite value(s) (NaN or Inf) of {x.numel()}");
+            using var read = ModelInput.Read(inPath, spec.Config.InChans);
+            foreach (var note in read.Notes) Console.Error.WriteLine(note);
+            var x = read.X;
             using var runner = new VariantRunner(variant, spec, device);
-            Console.WriteLine($"model   {spec.Name}: {spec.Config}");
-            Console.WriteLine($"weights {spec.WeightsDescription}");
-            Console.WriteLine($"variant {variant.Label} on {device}{(t > 0 ? $", tile {t} overlap {ov}" : "")}");
             var (h, w) = ((int)x.shape[2], (int)x.shape[3]);
             var tiles = TiledInference.TileCount(h, w, t, ov);
             var (th, tw) = TiledInference.TileShape(h, w, tiles > 1 ? t : 0);
             runner.Open(th, tw); // before tiling: the tiles run inside dispose scopes, which must not own the model
+            Console.WriteLine($"model   {spec.Name}: {spec.Config}");
+            Console.WriteLine($"weights {spec.WeightsDescription}");
+            Console.WriteLine($"variant {variant.Label} on {device}{(t > 0 ? $", tile {t} overlap {ov}" : "")}");
             var sw = Stopwatch.StartNew();
             using var y = tiles > 1
                 ? CliProgress.Run($"infer {h}x{w} in {tiles} tiles", "tiles",
@@ -62,7 +67,7 @@ public static class InferCommand
             sw.Stop();
             var badOutput = NonFinite(y);
             if (badOutput > 0) Console.Error.WriteLine($"warning: output has {badOutput} non-finite value(s) (NaN or Inf) of {y.numel()}");
-            else if (badInput > 0) Console.Error.WriteLine("warning: the output has no non-finite values, but is computed from a non-finite input");
+            else if (read.NonFinite > 0) Console.Error.WriteLine("warning: the output has no non-finite values, but is computed from a non-finite input");
             ArrayFiles.WriteNchw(outPath, y);
             Console.WriteLine($"input [{string.Join(", ", x.shape)}] -> output [{string.Join(", ", y.shape)}] in {sw.Elapsed.TotalMilliseconds:F0} ms (first run, includes warm-up)");
             Console.WriteLine($"wrote {outPath}");
@@ -70,6 +75,12 @@ public static class InferCommand
         }));
         return cmd;
     }
+
+    /// <summary>The tile overlap used without <c>--tile-overlap</c> for tiles of at least 4 × this size (the official test's).</summary>
+    public const int DefaultOverlap = 32;
+
+    /// <summary>The overlap used without <c>--tile-overlap</c>: <see cref="DefaultOverlap"/>, or a quarter of a smaller tile.</summary>
+    public static int OverlapFor(int tile) => Math.Min(DefaultOverlap, tile / 4);
 
     /// <summary>How many values of <paramref name="x"/> are NaN or ±Inf.</summary>
     internal static long NonFinite(Tensor x)

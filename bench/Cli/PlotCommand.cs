@@ -15,8 +15,8 @@ public static class PlotCommand
         };
         var cmd = new Command("plot", "render the charts of a results folder from its results.csv");
         cmd.Options.Add(input);
-        cmd.SetAction(r => ResultsVerbs.Execute(r.GetValue(input)!, withReport: false,
-            r.InvocationConfiguration.Output, r.InvocationConfiguration.Error));
+        cmd.SetAction(r => CliErrors.Run(() => ResultsVerbs.Execute(r.GetValue(input)!, withReport: false,
+            r.InvocationConfiguration.Output, r.InvocationConfiguration.Error)));
         return cmd;
     }
 }

@@ -15,8 +15,8 @@ public static class ReportCommand
         };
         var cmd = new Command("report", "render the charts and REPORT.md of a results folder from its results.csv");
         cmd.Options.Add(input);
-        cmd.SetAction(r => ResultsVerbs.Execute(r.GetValue(input)!, withReport: true,
-            r.InvocationConfiguration.Output, r.InvocationConfiguration.Error));
+        cmd.SetAction(r => CliErrors.Run(() => ResultsVerbs.Execute(r.GetValue(input)!, withReport: true,
+            r.InvocationConfiguration.Output, r.InvocationConfiguration.Error)));
         return cmd;
     }
 }

@@ -13,6 +13,9 @@ public sealed class CheckpointException : Exception
     /// <summary>Creates an exception with a one-line message that wraps the low-level cause.</summary>
     public CheckpointException(string message, Exception inner) : base(OneLine(message), inner) { }
 
+    /// <summary>What did not fit when a checkpoint does not match a model (<see cref="StateDictLoader.Load"/>); null otherwise.</summary>
+    public CheckpointMismatch? Mismatch { get; init; }
+
     /// <summary>Builds the usual "cannot load checkpoint '&lt;path&gt;': &lt;problem&gt;" exception.</summary>
     internal static CheckpointException ForFile(string path, string problem, Exception? inner = null)
     {

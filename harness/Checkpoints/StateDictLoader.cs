@@ -70,7 +70,11 @@ public static class StateDictLoader
 
         bool fails = mismatched.Count > 0 || (options.Strict && (missing.Count > 0 || unexpected.Count > 0));
         if (fails)
-            throw new CheckpointException(DescribeMismatch(stateDict.SourcePath, missing, unexpected, mismatched, options.Strict));
+        {
+            var mismatch = new CheckpointMismatch(stateDict.SourcePath, options.Strict ? missing : [], options.Strict ? unexpected : [], mismatched,
+                stateDict.Tensors.ToDictionary(t => t.Name, t => t.Shape, StringComparer.Ordinal));
+            throw new CheckpointException(mismatch.Summary) { Mismatch = mismatch };
+        }
 
         using (no_grad())
         {
@@ -90,15 +94,6 @@ public static class StateDictLoader
         foreach (var (name, parameter) in model.named_parameters()) tensors[name] = parameter;
         foreach (var (name, buffer) in model.named_buffers(recurse: true, include_nonpersistent: false)) tensors[name] = buffer;
         return tensors;
-    }
-
-    private static string DescribeMismatch(string path, List<string> missing, List<string> unexpected, List<string> mismatched, bool strict)
-    {
-        var parts = new List<string>();
-        if (strict && missing.Count > 0) parts.Add("missing: " + string.Join(", ", missing));
-        if (strict && unexpected.Count > 0) parts.Add("unexpected: " + string.Join(", ", unexpected));
-        if (mismatched.Count > 0) parts.Add("shape mismatch: " + string.Join(", ", mismatched));
-        return $"checkpoint {path} does not match the model: {string.Join("; ", parts)}";
     }
 }
 

@@ -21,8 +21,7 @@ public static class GoldenIndex
         foreach (var m in doc.RootElement.EnumerateObject())
         {
             if (m.Value.ValueKind != JsonValueKind.Object) continue; // e.g. "_about"
-            var config = SwinIRConfig.FromJson(m.Value.GetProperty("config").GetRawText(), $"{path}:{m.Name}");
-            var wrap = m.Value.TryGetProperty("wrap_key", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null;
+            var (config, _, wrap) = ConfigFile.FromEntry(m.Value, m.Name, $"{path}#{m.Name}");
             var cases = m.Value.GetProperty("cases").EnumerateArray().Select(c => new GoldenCase(
                 Path.Combine(dir, c.GetProperty("input").GetString()!),
                 Path.Combine(dir, c.GetProperty("output").GetString()!),

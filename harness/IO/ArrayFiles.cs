@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace SwinBench.IO;
 
-/// <summary>Reads and writes model inputs/outputs by extension: .npy (float32 NCHW or CHW) or an image file.</summary>
+/// <summary>Reads and writes model inputs/outputs by extension: .npy (NCHW or CHW; float, or uint8/uint16 scaled to [0, 1]) or an image file.</summary>
 public static class ArrayFiles
 {
     /// <summary>An image file ImageIO reads and writes (its supported extensions other than .npy, which is an array here).</summary>
@@ -13,15 +13,19 @@ public static class ArrayFiles
     /// <summary>Throws unless <paramref name="path"/> has an extension this tool can write (checked before any work is done).</summary>
     public static void CheckWritable(string path)
     {
+        if (Directory.Exists(path) || Path.EndsInDirectorySeparator(path))
+            throw new InputFileException(path, $"is a folder: give the output file, e.g. {Path.Combine(path, "out.png")}");
         var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext.Length == 0)
+            throw new InputFileException(path, "has no extension: end it in .npy, .png, .bmp, .jpg or .tif");
         if (ext != ".npy" && !IsImage(path))
             throw new InputFileException(path, $"cannot write '{ext}': use .npy, .png, .bmp, .jpg or .tif");
     }
 
-    /// <summary>Loads a float32 (N, C, H, W) tensor in [0, 1] from .npy (NCHW or CHW) or an image (1×C×H×W).</summary>
+    /// <summary>Loads a float32 (N, C, H, W) tensor from .npy (NCHW or CHW, <see cref="Npy.ReadSamples"/>) or an image (1×C×H×W), nominally in [0, 1].</summary>
     public static Tensor ReadNchw(string path)
     {
-        if (!File.Exists(path)) throw new InputFileException(path, $"file not found");
+        if (!File.Exists(path)) throw InputFileException.NotAFile(path);
         if (IsImage(path))
         {
             var img = ImageIO.Read(path);
@@ -30,7 +34,7 @@ public static class ArrayFiles
         }
         if (!string.Equals(Path.GetExtension(path), ".npy", StringComparison.OrdinalIgnoreCase))
             throw new InputFileException(path, $"unsupported input type '{Path.GetExtension(path)}': use .npy (float32 NCHW) or a PNG/BMP/JPEG/TIFF image");
-        var arr = Npy.Read(path);
+        var arr = Npy.ReadSamples(path);
         var shape = arr.Shape.Length switch
         {
             4 => arr.Shape,

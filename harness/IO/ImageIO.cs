@@ -16,16 +16,17 @@ public sealed record ImageWriteOptions(int JpegQuality = 95, bool TiffPackBits =
 /// <list type="table">
 /// <listheader><term>extension</term><description>handling</description></listheader>
 /// <item><term>.png .bmp .jpg .jpeg</term><description>StbImageSharp / StbImageWriteSharp. Gray and gray+alpha read
-/// as 1 channel, RGB and RGBA as 3 (alpha is dropped), palette images as RGB. 16-bit PNGs keep 16 bits (value / 65535),
+/// as 1 channel, RGB and RGBA as 3, palette images as RGB; an alpha channel is dropped when every pixel is opaque and
+/// refused otherwise (<see cref="WithoutAlpha"/>). 16-bit PNGs keep 16 bits (value / 65535),
 /// everything else is 8-bit (value / 255). Written 8-bit; JPEG at quality 95. StbImageWriteSharp writes BMP and JPEG
 /// with three colour channels only, so a 1-channel image saved as .bmp or .jpg reads back as 3 equal channels;
 /// PNG and TIFF keep 1 channel.</description></item>
 /// <item><term>.tif .tiff</term><description>BitMiracle LibTiff.NET: the first image of the file, strips (not tiles),
 /// unsigned 8- or 16-bit samples, gray (min-is-black or min-is-white) or RGB, with or without an extra alpha
-/// sample (dropped), contiguous or separate planes, any compression LibTiff decodes (none, PackBits, LZW, Deflate, ...).
+/// sample (dropped when opaque, refused otherwise), contiguous or separate planes, any compression LibTiff decodes (none, PackBits, LZW, Deflate, ...).
 /// Written 8-bit, PackBits by default.</description></item>
-/// <item><term>.npy</term><description>A float32 array of shape [1, C, H, W] or [C, H, W] (see <see cref="Npy"/>);
-/// values are kept as they are, with no rounding or clamping.</description></item>
+/// <item><term>.npy</term><description>An array of shape [1, C, H, W] or [C, H, W] (see <see cref="Npy.ReadSamples"/>):
+/// float values are kept as they are, with no rounding or clamping; uint8 and uint16 are scaled to [0, 1].</description></item>
 /// </list>
 /// <para>Reads check a file's structure and claimed size before decoding: segments, chunks, strips and directory
 /// entries must lie inside the file, and a header may not claim a larger image than a file of its length can hold
@@ -53,7 +54,7 @@ public static class ImageIO
         if (!SupportedExtensions.Contains(extension))
             throw new InputFileException(path, UnsupportedExtensionMessage(extension));
         if (!File.Exists(path))
-            throw new InputFileException(path, "file not found");
+            throw InputFileException.NotAFile(path);
 
         if (extension == ".npy")
             return ReadNpyImage(path);
@@ -154,9 +155,27 @@ public static class ImageIO
         return new ImageData(channels, height, width, pixels);
     }
 
+    /// <summary>
+    /// The image without its last plane, an alpha channel: dropped when every pixel is opaque (nothing is lost), refused
+    /// otherwise, since SwinIR restores gray or RGB and the colour under a transparent pixel is undefined.
+    /// </summary>
+    /// <exception cref="InputFileException">A pixel is not fully opaque; the message counts them.</exception>
+    internal static ImageData WithoutAlpha(ImageData image, string path)
+    {
+        int plane = image.PlaneSize, colour = image.Channels - 1;
+        var alpha = image.Pixels.AsSpan(colour * plane, plane);
+        int translucent = 0;
+        foreach (float a in alpha)
+            if (a < 1f) translucent++;
+        if (translucent > 0)
+            throw new InputFileException(path, $"has an alpha channel with {translucent} of {plane} pixels not opaque: SwinIR restores " +
+                                               $"{(colour == 1 ? "gray" : "RGB")} only; flatten the image onto a background or save it without alpha");
+        return new ImageData(colour, image.Height, image.Width, image.Pixels[..(colour * plane)]);
+    }
+
     private static ImageData ReadNpyImage(string path)
     {
-        NpyArray array = Npy.Read(path);
+        NpyArray array = Npy.ReadSamples(path);
         try
         {
             return ImageData.FromNpy(array);

@@ -51,6 +51,20 @@ public static class ImageOps
         return new ImageData(1, image.Height, image.Width, pixels);
     }
 
+    /// <summary>
+    /// The image with <paramref name="channels"/> channels, as the official test reads an image for a model of that many
+    /// input channels: gray replicated to RGB (<see cref="ToRgb"/>), RGB turned to luma (<see cref="ToGray"/>), the same
+    /// instance when it already has them. Every verb reads inputs through this rule.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither count is 1 or 3 where they differ.</exception>
+    public static ImageData ToChannels(ImageData image, int channels) => (image.Channels, channels) switch
+    {
+        var (a, b) when a == b => image,
+        (1, 3) => ToRgb(image),
+        (3, 1) => ToGray(image),
+        var (a, b) => throw new ArgumentException($"cannot turn a {a}-channel image into {b} channels"),
+    };
+
     /// <summary>The <paramref name="height"/> x <paramref name="width"/> window whose top-left pixel is (<paramref name="top"/>, <paramref name="left"/>), all channels.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The window is empty or reaches outside the image.</exception>
     public static ImageData Crop(ImageData image, int top, int left, int height, int width)

@@ -23,6 +23,11 @@ public sealed class InputFileException : Exception
     /// <summary>The file that could not be read.</summary>
     public string FilePath { get; }
 
+    /// <summary>The error for a path that is not an existing file: a folder, or nothing at all.</summary>
+    public static InputFileException NotAFile(string path) => Directory.Exists(path)
+        ? new InputFileException(path, "is a folder, not a file")
+        : new InputFileException(path, "file not found");
+
     /// <summary>The problem, without the path.</summary>
     public string Problem { get; }
 

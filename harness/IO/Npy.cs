@@ -9,9 +9,10 @@ namespace SwinBench.IO;
 /// Reads and writes NumPy <c>.npy</c> files (format versions 1.0, 2.0 and 3.0).
 /// </summary>
 /// <remarks>
-/// <para>Reading accepts C-ordered arrays of dtype <c>&lt;f4</c>, <c>&lt;f8</c>, <c>&lt;f2</c> and <c>|u1</c>
-/// and converts every element to <see cref="float"/> (bytes keep their 0..255 value, they are not scaled).
-/// Fortran-ordered arrays, big-endian and structured dtypes are rejected.</para>
+/// <para><see cref="Read"/> accepts C-ordered arrays of dtype <c>&lt;f4</c>, <c>&lt;f8</c>, <c>&lt;f2</c>, <c>|u1</c>
+/// and <c>&lt;u2</c> and converts every element to <see cref="float"/>, keeping its value (a byte stays 0..255);
+/// <see cref="ReadSamples"/>, the reader of model inputs, scales the integer dtypes to [0, 1] like 8- and 16-bit images.
+/// Fortran-ordered arrays, big-endian, other integer and structured dtypes are rejected.</para>
 /// <para>Writing always produces a version 1.0 file of dtype <c>&lt;f4</c>, whose header is padded with spaces so that
 /// the data starts at a multiple of 64 bytes, exactly as <c>numpy.save</c> lays it out; the file is written to a
 /// temporary file first and renamed over the destination.</para>
@@ -22,7 +23,7 @@ public static class Npy
     private const int HeaderAlignment = 64;
 
     /// <summary>The dtypes <see cref="Read"/> accepts, as written in a .npy header.</summary>
-    public static IReadOnlyList<string> SupportedDtypes { get; } = ["<f4", "<f8", "<f2", "|u1"];
+    public static IReadOnlyList<string> SupportedDtypes { get; } = ["<f4", "<f8", "<f2", "|u1", "<u2"];
 
     /// <summary>Reads a .npy file into a float32 array.</summary>
     /// <exception cref="InputFileException">The file is missing, empty, not a .npy file, has an unreadable header,
@@ -31,7 +32,7 @@ public static class Npy
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
-            throw new InputFileException(path, "file not found");
+            throw InputFileException.NotAFile(path);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -45,6 +46,21 @@ public static class Npy
         {
             throw new InputFileException(path, $"cannot read file: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Reads a .npy file of image samples (a model input): floating-point arrays keep their values, <c>uint8</c> is
+    /// divided by 255 and <c>uint16</c> by 65535, the [0, 1] scale of 8- and 16-bit images.
+    /// </summary>
+    /// <exception cref="InputFileException">As <see cref="Read"/>.</exception>
+    public static NpyArray ReadSamples(string path)
+    {
+        var array = Read(path);
+        float scale = array.Dtype switch { "uint8" => 255f, "uint16" => 65535f, _ => 1f };
+        if (scale == 1f) return array;
+        var data = array.Data;
+        for (int i = 0; i < data.Length; i++) data[i] /= scale;
+        return array;
     }
 
     /// <summary>Writes <paramref name="array"/> as a version 1.0 <c>&lt;f4</c> .npy file, atomically.</summary>
@@ -111,12 +127,15 @@ public static class Npy
         if (header.FortranOrder)
             throw new InputFileException(path, "fortran_order is True; only C-ordered arrays are supported (save with numpy.ascontiguousarray)");
 
-        int itemSize = header.Descr switch
+        (int itemSize, string dtype) = header.Descr switch
         {
-            "<f4" => 4,
-            "<f8" => 8,
-            "<f2" => 2,
-            "|u1" or "<u1" or ">u1" or "=u1" => 1,
+            "<f4" => (4, "float32"),
+            "<f8" => (8, "float64"),
+            "<f2" => (2, "float16"),
+            "|u1" or "<u1" or ">u1" or "=u1" => (1, "uint8"),
+            "<u2" => (2, "uint16"),
+            ['<' or '|' or '=', 'i' or 'u' or 'b', ..] => throw new InputFileException(path,
+                $"unsupported dtype '{header.Descr}': integer samples need a known scale; save uint8 (0..255), uint16 (0..65535) or float32 in [0, 1]"),
             _ => throw new InputFileException(path, $"unsupported dtype '{header.Descr}' (supported: {string.Join(", ", SupportedDtypes)})"),
         };
 
@@ -139,7 +158,7 @@ public static class Npy
 
         var raw = new byte[expected];
         stream.ReadExactly(raw);
-        return new NpyArray(header.Shape, Decode(raw, header.Descr[1..], (int)count));
+        return new NpyArray(header.Shape, Decode(raw, header.Descr[1..], (int)count)) { Dtype = dtype };
     }
 
     private static float[] Decode(byte[] raw, string type, int count)
@@ -165,6 +184,10 @@ public static class Npy
             case "u1":
                 for (int i = 0; i < count; i++)
                     data[i] = raw[i];
+                break;
+            case "u2":
+                for (int i = 0; i < count; i++)
+                    data[i] = BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(i * 2));
                 break;
             default:
                 throw new InvalidOperationException($"no decoder for dtype {type}");

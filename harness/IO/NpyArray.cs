@@ -27,6 +27,9 @@ public sealed record NpyArray
     /// <summary>The elements in C (row-major) order.</summary>
     public float[] Data { get; }
 
+    /// <summary>The element type of the file it was read from (<c>float32</c>, <c>float64</c>, <c>float16</c>, <c>uint8</c>, <c>uint16</c>); not part of equality.</summary>
+    public string Dtype { get; init; } = "float32";
+
     /// <summary>Deconstructs into shape and data, like a positional record.</summary>
     public void Deconstruct(out long[] shape, out float[] data)
     {

@@ -35,17 +35,26 @@ internal static class StbCodec
         if (header.Width <= 0 || height <= 0)
             throw new InputFileException(path, $"corrupt {kind} image: size {header.Width}x{header.Height}");
 
-        // Gray and gray+alpha → 1 channel; RGB, RGBA and palette → RGB. stb drops alpha when converting.
+        // Gray and gray+alpha → 1 channel; RGB, RGBA and palette → RGB. An alpha channel is decoded too, and must be
+        // opaque to be dropped (ImageIO.WithoutAlpha).
         bool gray = header.ColorComponents is ReadComponents.Grey or ReadComponents.GreyAlpha;
-        ReadComponents wanted = gray ? ReadComponents.Grey : ReadComponents.RedGreenBlue;
-        int channels = gray ? 1 : 3;
+        bool alpha = header.ColorComponents is ReadComponents.GreyAlpha or ReadComponents.RedGreenBlueAlpha;
+        ReadComponents wanted = (gray, alpha) switch
+        {
+            (true, false) => ReadComponents.Grey,
+            (true, true) => ReadComponents.GreyAlpha,
+            (false, false) => ReadComponents.RedGreenBlue,
+            (false, true) => ReadComponents.RedGreenBlueAlpha,
+        };
+        int channels = (gray ? 1 : 3) + (alpha ? 1 : 0);
         DecodeLimits.Check(path, ContentKind(bytes) ?? kind, header.Width, height, channels, bytes.Length);
 
         try
         {
-            return header.BitsPerChannel == 16
+            var image = header.BitsPerChannel == 16
                 ? Decode16(bytes, wanted, channels, path, kind)
                 : Decode8(bytes, wanted, channels, path, kind);
+            return alpha ? ImageIO.WithoutAlpha(image, path) : image;
         }
         catch (InputFileException)
         {

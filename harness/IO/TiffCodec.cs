@@ -119,13 +119,15 @@ internal static class TiffCodec
             Photometric.RGB when samplesPerPixel is 3 or 4 => 3,
             _ => throw Unsupported(path, $"TIFF photometric {photometric} with {samplesPerPixel} samples per pixel (supported: gray, RGB, optionally with alpha)"),
         };
+        bool alpha = samplesPerPixel == channels + 1;
+        int decoded = channels + (alpha ? 1 : 0);
         bool invert = photometric == Photometric.MINISWHITE;
         int bytesPerSample = bitsPerSample / 8;
         DecodeLimits.Check(path, "TIFF", width, height, (long)samplesPerPixel * bytesPerSample, fileLength);
         CheckStrips(tiff, path, fileLength);
         float maxValue = bitsPerSample == 8 ? 255f : 65535f;
 
-        var pixels = new float[checked(channels * height * width)];
+        var pixels = new float[checked(decoded * height * width)];
         int plane = height * width;
         var row = new byte[Math.Max(tiff.ScanlineSize(), width * samplesPerPixel * bytesPerSample)];
 
@@ -135,21 +137,22 @@ internal static class TiffCodec
             {
                 ReadRow(tiff, row, y, 0, path);
                 for (int x = 0; x < width; x++)
-                    for (int c = 0; c < channels; c++)
-                        pixels[c * plane + y * width + x] = Sample(row, x * samplesPerPixel + c, bytesPerSample, maxValue, invert);
+                    for (int c = 0; c < decoded; c++)
+                        pixels[c * plane + y * width + x] = Sample(row, x * samplesPerPixel + c, bytesPerSample, maxValue, invert && c < channels);
             }
         }
         else
         {
-            for (int c = 0; c < channels; c++)
+            for (int c = 0; c < decoded; c++)
                 for (int y = 0; y < height; y++)
                 {
                     ReadRow(tiff, row, y, (short)c, path);
                     for (int x = 0; x < width; x++)
-                        pixels[c * plane + y * width + x] = Sample(row, x, bytesPerSample, maxValue, invert);
+                        pixels[c * plane + y * width + x] = Sample(row, x, bytesPerSample, maxValue, invert && c < channels);
                 }
         }
-        return new ImageData(channels, height, width, pixels);
+        var image = new ImageData(decoded, height, width, pixels);
+        return alpha ? ImageIO.WithoutAlpha(image, path) : image;
     }
 
     /// <summary>

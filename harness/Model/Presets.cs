@@ -67,6 +67,14 @@ public static class Presets
         return list;
     }
 
+    /// <summary>
+    /// The presets whose weights have the shapes of <paramref name="config"/>'s (every key but img_range, which weights
+    /// do not store), those with the same img_size first.
+    /// </summary>
+    public static IReadOnlyList<Preset> WithArchitecture(SwinIRConfig config) =>
+        All.Where(p => p.Config with { ImgRange = config.ImgRange, ImgSize = config.ImgSize } == config)
+            .OrderBy(p => p.Config.ImgSize == config.ImgSize ? 0 : 1).ToList();
+
     /// <summary>Finds a preset by name (case-insensitive); unknown names get an error listing the known ones.</summary>
     public static Preset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))

@@ -73,6 +73,8 @@ public sealed record SwinIRConfig
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    private static readonly JsonSerializerOptions CompactJsonOptions = new(JsonOptions) { WriteIndented = false };
+
     /// <summary>Parses a config from JSON text (official keys); unknown keys are rejected by name.</summary>
     public static SwinIRConfig FromJson(string json, string source = "config")
     {
@@ -84,22 +86,10 @@ public sealed record SwinIRConfig
         catch (ConfigException e) { throw new ConfigException($"{source}: {e.Message}"); }
     }
 
-    /// <summary>Reads a JSON config file; the file may be the config itself or an object with a "config" member (a fixture index entry).</summary>
-    public static SwinIRConfig Load(string path)
-    {
-        if (!File.Exists(path)) throw new ConfigException($"config file not found: {path}");
-        var text = File.ReadAllText(path);
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("config", out var inner))
-                text = inner.GetRawText();
-        }
-        catch (JsonException e) { throw new ConfigException($"{path}: not valid JSON: {e.Message}"); }
-        return FromJson(text, path);
-    }
-
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>The config as JSON on one line.</summary>
+    public string ToCompactJson() => JsonSerializer.Serialize(this, CompactJsonOptions);
 
     public override string ToString() =>
         $"embed {EmbedDim}, depths [{string.Join(",", Depths)}], heads [{string.Join(",", NumHeads)}], window {WindowSize}, " +
@@ -107,6 +97,71 @@ public sealed record SwinIRConfig
 
     public bool Equals(SwinIRConfig? other) => other is not null && ToJson() == other.ToJson();
     public override int GetHashCode() => ToJson().GetHashCode();
+}
+
+/// <summary>
+/// A model config named on the command line (<c>--config</c>): a JSON file holding the SwinIR constructor arguments
+/// (<see cref="SwinIRConfig"/>'s official keys), one index entry (an object with <c>config</c> and optionally
+/// <c>wrap_key</c>), or an index of such entries by name, such as the golden fixtures' <c>index.json</c>, where
+/// <c>FILE#NAME</c> picks one (the only entry needs no name).
+/// </summary>
+/// <param name="Config">The validated config.</param>
+/// <param name="Name">The entry's name, or the file name without extension.</param>
+/// <param name="WrapKey">The entry's <c>wrap_key</c>, or null.</param>
+public sealed record ConfigFile(SwinIRConfig Config, string Name, string? WrapKey)
+{
+    /// <summary>Reads <c>FILE</c> or <c>FILE#NAME</c>; every problem is a <see cref="ConfigException"/> naming the file and entry.</summary>
+    public static ConfigFile Load(string spec)
+    {
+        var (path, entry) = Split(spec);
+        if (Directory.Exists(path)) throw new ConfigException($"--config {path} is a folder; give a JSON config file");
+        if (!File.Exists(path)) throw new ConfigException($"config file not found: {path}");
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new ConfigException($"{path}: not valid JSON: {e.Message}"); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new ConfigException($"{path}: expected a JSON object, found {root.ValueKind}");
+            var stem = Path.GetFileNameWithoutExtension(path);
+            if (root.TryGetProperty("config", out _) || !IsIndex(root))
+            {
+                if (entry is not null) throw new ConfigException($"{path} is one config, not an index: drop '#{entry}'");
+                return root.TryGetProperty("config", out _) ? FromEntry(root, stem, path) : new(SwinIRConfig.FromJson(root.GetRawText(), path), stem, null);
+            }
+            var names = root.EnumerateObject().Where(p => IsEntry(p.Value)).Select(p => p.Name).ToList();
+            if (entry is null && names.Count == 1) entry = names[0];
+            if (entry is null)
+                throw new ConfigException($"{path} is an index of {names.Count} configs ({string.Join(", ", names)}): pick one with --config {path}#{names[0]}");
+            if (!root.TryGetProperty(entry, out var e) || !IsEntry(e))
+                throw new ConfigException($"{path} has no config '{entry}'; it has {string.Join(", ", names)}");
+            return FromEntry(e, entry, $"{path}#{entry}");
+        }
+    }
+
+    /// <summary>An index entry: its <c>config</c> and <c>wrap_key</c> (<paramref name="source"/> names it in errors).</summary>
+    public static ConfigFile FromEntry(JsonElement entry, string name, string source)
+    {
+        var config = SwinIRConfig.FromJson(entry.GetProperty("config").GetRawText(), source);
+        var wrap = entry.TryGetProperty("wrap_key", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null;
+        return new ConfigFile(config, name, wrap);
+    }
+
+    private static bool IsEntry(JsonElement e) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("config", out var c) && c.ValueKind == JsonValueKind.Object;
+
+    /// <summary>An object whose object members are all entries (other members, such as a note string, are allowed).</summary>
+    private static bool IsIndex(JsonElement root)
+    {
+        var objects = root.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object).ToList();
+        return objects.Count > 0 && objects.All(p => IsEntry(p.Value));
+    }
+
+    private static (string Path, string? Entry) Split(string spec)
+    {
+        var hash = spec.LastIndexOf('#');
+        if (File.Exists(spec) || hash <= 0) return (Path.GetFullPath(spec), null);
+        return (Path.GetFullPath(spec[..hash]), spec[(hash + 1)..]);
+    }
 }
 
 /// <summary>A bad model configuration; the message names the key.</summary>

@@ -88,6 +88,9 @@ internal static class ReportData
         : double.IsFinite(db) ? db.ToString("0.00", CultureInfo.InvariantCulture) + " dB"
         : "–";
 
+    /// <summary>An SSIM with 4 decimals; a dash for NaN.</summary>
+    public static string Ssim(double v) => double.IsFinite(v) ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "–";
+
     /// <summary>Megapixels with 3 decimals below 10, else 2.</summary>
     public static string Mp(double mp) => double.IsFinite(mp) ? mp.ToString(mp < 10 ? "0.000" : "0.00", CultureInfo.InvariantCulture) : "–";
 

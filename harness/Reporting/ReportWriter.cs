@@ -137,18 +137,22 @@ public static class ReportWriter
                     var on = backend.Length > 0 ? $"{Markdown.Cell(backend)} / {Markdown.Cell(device)}" : Markdown.Cell(device);
                     md.AppendLine($"### {Markdown.Cell(task.Key)} on {on} ({Markdown.Cell(deviceName)}; model {Markdown.Cell(models)})").AppendLine();
                     var ordered = ReportData.ByInput(target).ThenBy(r => r.Step).ThenBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Precision, StringComparer.Ordinal);
+                    // Y-channel quality against the ground truth, where rows have it (accuracy)
+                    var withY = target.Any(r => double.IsFinite(r.PsnrYDb));
+                    string[] yHeader = withY ? ["PSNR-Y dB", "SSIM-Y"] : [];
                     Markdown.Table(md, ["Step", "Variant", "Backend", "Precision", "Dataset", "Size", "H×W", "MP", "median ms", "±CI99.9 ms", "p5–p95 ms", "n",
-                            "speedup", "interval", "", "PSNR vs FP32", "memory MB"],
-                        ordered.Select(r => new[]
-                        {
+                            "speedup", "interval", "", "PSNR vs FP32", .. yHeader, "memory MB"],
+                        ordered.Select(r => (string[])
+                        [
                             r.Step.ToString(CultureInfo.InvariantCulture), r.IsBaseline ? r.Variant + " (baseline)" : r.Variant, r.Backend, r.Precision, Input(r), r.SizeClass,
-                            $"{r.H}×{r.W}", ReportData.Mp(r.Megapixels), ReportData.Ms(r.MedianMs), ReportData.Ms(r.Ci999HalfwidthMs),
+                            r.H > 0 ? $"{r.H}×{r.W}" : "–", ReportData.Mp(r.Megapixels), ReportData.Ms(r.MedianMs), ReportData.Ms(r.Ci999HalfwidthMs),
                             double.IsFinite(r.P5Ms) ? $"{ReportData.Ms(r.P5Ms)}–{ReportData.Ms(r.P95Ms)}" : $"–{ReportData.Ms(r.P95Ms)}",
                             r.Samples.ToString(CultureInfo.InvariantCulture),
                             double.IsFinite(r.Speedup) ? ReportData.Speedup(r.Speedup) : r.SpeedupNote.Length > 0 ? $"– ({r.SpeedupNote})" : "–",
                             Interval(r), ResultMath.StoredSpeedup(r).IntervalIncludesOne ? Markdown.Unclear : "",
-                            ReportData.Psnr(r.FidelityPsnrDb), ReportData.Mb(r.PeakMemoryMB) + (r.MemoryScope.Length > 0 ? $" ({r.MemoryScope})" : ""),
-                        }));
+                            ReportData.Psnr(r.FidelityPsnrDb), .. (withY ? [ReportData.Psnr(r.PsnrYDb), ReportData.Ssim(r.SsimY)] : Array.Empty<string>()),
+                            ReportData.Mb(r.PeakMemoryMB) + (r.MemoryScope.Length > 0 ? $" ({r.MemoryScope})" : ""),
+                        ]));
                 }
             }
             WriteCharts(md, dir, own, null);

@@ -37,13 +37,7 @@ public static class CaseInputs
         return new CaseInput(input, truth, isReal);
     }
 
-    public static ImageData MatchChannels(ImageData img, int channels) => (img.Channels, channels) switch
-    {
-        (1, 3) => ImageOps.ToRgb(img),
-        (3, 1) => ImageOps.ToGray(img),
-        var (a, b) when a == b => img,
-        var (a, b) => throw new ArgumentException($"cannot turn a {a}-channel image into {b} channels"),
-    };
+    public static ImageData MatchChannels(ImageData img, int channels) => ImageOps.ToChannels(img, channels);
 
     /// <summary>Applies the task's degradation to an HR image; returns (input, ground truth).</summary>
     public static (ImageData Input, ImageData Truth) Degrade(BenchTask task, ImageData hr, int seed)

@@ -56,8 +56,8 @@ public sealed class StateDictLoaderTests
         var ex = Assert.Throws<CheckpointException>(() => StateDictLoader.Load(model, sd));
 
         Assert.Equal(
-            "checkpoint /ckpt/tiny.pth does not match the model: missing: fc.bias; unexpected: head.weight; " +
-            "shape mismatch: fc.weight checkpoint [3,3] vs model [2,3]",
+            "checkpoint /ckpt/tiny.pth does not match the model: 1 missing key (fc.bias); 1 unexpected key (head.weight); " +
+            "1 shape mismatch (fc.weight checkpoint [3,3] vs model [2,3])",
             ex.Message);
         Assert.Equal(new float[] { 1, 1 }, model.get_buffer("scale")!.data<float>().ToArray());  // nothing was copied
     }
@@ -117,7 +117,7 @@ public sealed class StateDictLoaderTests
 
         var wrongShape = Dict(F32("fc.bias", [3], 1, 2, 3));
         var ex = Assert.Throws<CheckpointException>(() => StateDictLoader.Load(model, wrongShape, new LoadOptions { Strict = false }));
-        Assert.Contains("shape mismatch: fc.bias checkpoint [3] vs model [2]", ex.Message);
+        Assert.Contains("1 shape mismatch (fc.bias checkpoint [3] vs model [2])", ex.Message);
     }
 
     [Fact]

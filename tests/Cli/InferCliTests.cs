@@ -37,6 +37,21 @@ public sealed class InferCliTests : IDisposable
     }
 
     [Fact]
+    public void An_index_entry_runs_the_same_model_as_its_plain_config_with_its_wrap_key()
+    {
+        var m = Golden.Model("tiny_classical_x2_3conv");
+        var (viaIndex, viaPlain) = (Path.Combine(_tmp, "index.npy"), Path.Combine(_tmp, "plain.npy"));
+        var r = SwinBenchProcess.Run("infer", "--config", $"{Path.Combine(Golden.Dir, "index.json")}#{m.Name}", "--weights", m.Checkpoint,
+            "--input", m.Cases[0].Input, "--output", viaIndex);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains($"model   {m.Name}: {m.Config}", r.Stdout);
+        Assert.Contains($"(key '{m.WrapKey}'", r.Stdout);
+        r = SwinBenchProcess.Run("infer", "--config", WriteConfig(m.Config), "--weights", m.Checkpoint, "--input", m.Cases[0].Input, "--output", viaPlain);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(Npy.Read(viaPlain), Npy.Read(viaIndex));
+    }
+
+    [Fact]
     public void Infer_accepts_an_image_and_writes_an_image()
     {
         var input = Path.Combine(_tmp, "in.png");
@@ -53,15 +68,35 @@ public sealed class InferCliTests : IDisposable
     }
 
     [Fact]
-    public void One_channel_input_to_a_three_channel_model_fails_with_one_line()
+    public void Gray_input_to_a_three_channel_model_is_replicated_with_a_note_and_other_channel_counts_fail()
     {
-        var input = Path.Combine(_tmp, "gray.npy");
-        Npy.Write(input, new NpyArray([1, 1, 16, 16], new float[256]));
-        var r = SwinBenchProcess.Run("infer", "--preset", "lightweight-x2", "--input", input, "--output", Path.Combine(_tmp, "o.npy"));
+        var gray = Path.Combine(_tmp, "gray.png");
+        ImageIO.Write(gray, new ImageData(1, 16, 16, Enumerable.Range(0, 256).Select(i => i / 255f).ToArray()));
+        var output = Path.Combine(_tmp, "o.npy");
+        var r = SwinBenchProcess.Run("infer", "--preset", "lightweight-x2", "--input", gray, "--output", output);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains($"note: {gray}: gray input replicated to RGB (the model takes 3 channels)", r.Stderr);
+        Assert.Equal([1L, 3, 32, 32], Npy.Read(output).Shape);
+
+        var two = Path.Combine(_tmp, "two.npy");
+        Npy.Write(two, new NpyArray([1, 2, 16, 16], new float[512]));
+        r = SwinBenchProcess.Run("infer", "--preset", "lightweight-x2", "--input", two, "--output", Path.Combine(_tmp, "o2.npy"));
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("1 channel(s), the model expects in_chans = 3", r.Stderr);
-        Assert.Single(r.Stderr.Trim().Split('\n'));
-        Assert.False(File.Exists(Path.Combine(_tmp, "o.npy")));
+        Assert.Equal($"error: {two}: input has 2 channel(s), the model expects in_chans = 3", r.Stderr.Trim());
+        Assert.False(File.Exists(Path.Combine(_tmp, "o2.npy")));
+    }
+
+    [Fact]
+    public void A_small_tile_gets_an_overlap_that_fits_it()
+    {
+        var m = Golden.Model("tiny_lightweight_x2");
+        var output = Path.Combine(_tmp, "tiled.npy");
+        var r = SwinBenchProcess.Run("infer", "--config", WriteConfig(m.Config), "--weights", m.Checkpoint, "--input", m.Cases[1].Input,
+            "--output", output, "--tile", "16");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("tile 16 overlap 4", r.Stdout);
+        Assert.Equal(m.Cases[1].OutShape, Npy.Read(output).Shape);
+        Assert.Equal([0, 2, 4, 16, 32, 32], new[] { 0, 8, 16, 64, 128, 512 }.Select(SwinBench.Cli.InferCommand.OverlapFor));
     }
 
     [Fact]
@@ -85,15 +120,19 @@ public sealed class InferCliTests : IDisposable
     }
 
     [Fact]
-    public void Mismatched_checkpoint_lists_the_keys_and_shapes()
+    public void Mismatched_checkpoint_is_summarised_with_the_config_the_file_holds()
     {
         var input = Golden.Model("tiny_lightweight_x2").Cases[0].Input;
+        var x4 = Golden.Model("tiny_classical_x4");
         var r = SwinBenchProcess.Run("infer", "--config", WriteConfig(Golden.Model("tiny_lightweight_x2").Config),
-            "--weights", Golden.Model("tiny_classical_x4").Checkpoint, "--input", input, "--output", Path.Combine(_tmp, "o.npy"));
+            "--weights", x4.Checkpoint, "--input", input, "--output", Path.Combine(_tmp, "o.npy"));
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("conv_first.weight", r.Stderr); // shape mismatch 36 vs 24 channels
-        Assert.Contains("conv_before_upsample.0.weight", r.Stderr); // unexpected key
-        Assert.Contains("upsample.0.weight", r.Stderr);
+        var lines = r.StderrLines;
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^error: checkpoint .*tiny_classical_x4\.pth does not match the model: \d+ unexpected keys \(.*\); \d+ shape mismatches \(conv_first\.weight checkpoint \[36,3,3,3\] vs model \[24,3,3,3\]", lines[0]);
+        Assert.True(lines[0].Length < 1000, lines[0]);
+        Assert.Equal($"  the file holds: {x4.Config}", lines[1]);
+        Assert.StartsWith("  run it with --config FILE, FILE holding this JSON", lines[2]);
         Assert.False(File.Exists(Path.Combine(_tmp, "o.npy")));
     }
 

@@ -83,35 +83,6 @@ public sealed class SweepCliTests : IDisposable
     }
 }
 
-/// <summary><c>swinbench accuracy</c>: a dataset pass with PSNR/SSIM vs ground truth and fidelity vs FP32, one totals row.</summary>
-public sealed class AccuracyCliTests : IDisposable
-{
-    private readonly string _tmp = Directory.CreateTempSubdirectory("swinbench-accuracy-").FullName;
-
-    public void Dispose() => Directory.Delete(_tmp, recursive: true);
-
-    [Fact]
-    public void Accuracy_pass_writes_a_totals_row()
-    {
-        // a data root of the two images the pass reads, written here at their manifest sizes
-        string root = Path.Combine(_tmp, "datasets");
-        foreach (var entry in DatasetManifest.Default.Get("Set14").Take(2))
-        {
-            Directory.CreateDirectory(Path.Combine(root, entry.Dataset));
-            ImageIO.Write(Path.Combine(root, entry.RelativePath), SyntheticImage.Generate(entry.Channels, entry.Height, entry.Width, seed: 7));
-        }
-        var r = SwinBenchProcess.Run("accuracy", "--task", "lightweight-x2", "--dataset", "Set14", "--limit", "2",
-            "--precision", "fp32", "--mask", "hoisted", "--data-root", root, "--out", Path.Combine(_tmp, "out"));
-        Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("baboon", r.Stdout);
-        Assert.DoesNotContain("synthetic", r.Stdout);
-        var row = Assert.Single(new ResultsStore(Path.Combine(_tmp, "out")).Read());
-        Assert.Equal(("all", "*", 2, "Set14"), (row.SizeClass, row.Image, row.Images, row.Dataset));
-        Assert.True(double.IsPositiveInfinity(row.FidelityPsnrDb), "hoisted FP32 equals the original");
-        Assert.True(row.MedianMs > 0);
-    }
-}
-
 /// <summary>Every variant of the backend question gets its own CSV row (custom-op graphs are told apart from plain ones).</summary>
 public sealed class BackendSweepCliTests : IDisposable
 {

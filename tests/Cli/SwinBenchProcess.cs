@@ -7,6 +7,13 @@ public static class SwinBenchProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
+        /// <summary>
+        /// The stderr lines SwinBench wrote: without libtorch's own warnings (<c>[W1208 00:17:33.4 NNPACK.cpp:56] …</c>),
+        /// which some CPUs get on their first convolution.
+        /// </summary>
+        public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"^\[W\d{4} [\d:.]+ \w+\.cpp:\d+\]")).ToArray();
+
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 

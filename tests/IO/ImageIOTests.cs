@@ -134,24 +134,33 @@ public class ImageIOTests
         Assert.Equal([0f, 1f, 128 / 255f, 0f], ImageIO.Read(path).Pixels);
     }
 
+    private static string Png(TempDir dir, string name, byte[] interleaved, ColorComponents components)
+    {
+        string path = dir.File(name);
+        using var stream = File.Create(path);
+        new ImageWriter().WritePng(interleaved, 2, 1, components, stream);
+        return path;
+    }
+
     [Fact]
-    public void Png_WithAlpha_DropsAlpha_AndGrayAlphaStaysGray()
+    public void Png_WithOpaqueAlpha_DropsAlpha_AndGrayAlphaStaysGray()
     {
         using var dir = new TempDir();
-        byte[] rgba = [10, 20, 30, 0, 40, 50, 60, 255];
-        string rgbaPath = dir.File("rgba.png");
-        using (var stream = File.Create(rgbaPath))
-            new ImageWriter().WritePng(rgba, 2, 1, ColorComponents.RedGreenBlueAlpha, stream);
-        byte[] grayAlpha = [7, 0, 200, 128];
-        string gaPath = dir.File("ga.png");
-        using (var stream = File.Create(gaPath))
-            new ImageWriter().WritePng(grayAlpha, 2, 1, ColorComponents.GreyAlpha, stream);
-
-        ImageData rgb = ImageIO.Read(rgbaPath);
-        ImageData gray = ImageIO.Read(gaPath);
+        ImageData rgb = ImageIO.Read(Png(dir, "rgba.png", [10, 20, 30, 255, 40, 50, 60, 255], ColorComponents.RedGreenBlueAlpha));
+        ImageData gray = ImageIO.Read(Png(dir, "ga.png", [7, 255, 200, 255], ColorComponents.GreyAlpha));
 
         Assert.Equal(new ImageData(3, 1, 2, [10 / 255f, 40 / 255f, 20 / 255f, 50 / 255f, 30 / 255f, 60 / 255f]), rgb);
         Assert.Equal(new ImageData(1, 1, 2, [7 / 255f, 200 / 255f]), gray);
+    }
+
+    [Fact]
+    public void Png_WithTransparentPixels_IsRefusedWithTheirCount()
+    {
+        using var dir = new TempDir();
+        AssertReadFails(Png(dir, "rgba.png", [10, 20, 30, 0, 40, 50, 60, 255], ColorComponents.RedGreenBlueAlpha),
+            "has an alpha channel with 1 of 2 pixels not opaque: SwinIR restores RGB only");
+        AssertReadFails(Png(dir, "ga.png", [7, 128, 200, 254], ColorComponents.GreyAlpha),
+            "has an alpha channel with 2 of 2 pixels not opaque: SwinIR restores gray only");
     }
 
     [Theory]
@@ -207,13 +216,23 @@ public class ImageIOTests
     }
 
     [Fact]
-    public void TiffRgba_DropsAlpha()
+    public void TiffRgba_DropsOpaqueAlpha_AndRefusesTransparency()
     {
         using var dir = new TempDir();
         string path = dir.File("rgba.tif");
         WriteTiff(path, width: 2, height: 1, samplesPerPixel: 4, bits: 8, Photometric.RGB, PlanarConfig.CONTIG,
-            (_, _) => [10, 20, 30, 99, 40, 50, 60, 0], extraAlpha: true);
+            (_, _) => [10, 20, 30, 255, 40, 50, 60, 255], extraAlpha: true);
         Assert.Equal(new ImageData(3, 1, 2, [10 / 255f, 40 / 255f, 20 / 255f, 50 / 255f, 30 / 255f, 60 / 255f]), ImageIO.Read(path));
+
+        string white = dir.File("white-alpha.tif");
+        WriteTiff(white, width: 2, height: 1, samplesPerPixel: 2, bits: 8, Photometric.MINISWHITE, PlanarConfig.SEPARATE,
+            (_, plane) => plane == 0 ? [0, 255] : [255, 255], extraAlpha: true);
+        Assert.Equal([1f, 0f], ImageIO.Read(white).Pixels); // the gray is inverted, the alpha is not
+
+        string seeThrough = dir.File("see-through.tif");
+        WriteTiff(seeThrough, width: 2, height: 1, samplesPerPixel: 4, bits: 8, Photometric.RGB, PlanarConfig.CONTIG,
+            (_, _) => [10, 20, 30, 99, 40, 50, 60, 0], extraAlpha: true);
+        AssertReadFails(seeThrough, "2 of 2 pixels not opaque");
     }
 
     [Fact]

@@ -170,7 +170,26 @@ public class NpyTests
         using var dir = new TempDir();
         string path = dir.File("u1.npy");
         File.WriteAllBytes(path, NpyFile(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 3), }", [0, 128, 255]));
-        Assert.Equal([0f, 128f, 255f], Npy.Read(path).Data);
+        var array = Npy.Read(path);
+        Assert.Equal([0f, 128f, 255f], array.Data);
+        Assert.Equal("uint8", array.Dtype);
+    }
+
+    [Fact]
+    public void ReadSamples_ScalesIntegerDtypesToTheUnitRange_AndKeepsFloats()
+    {
+        using var dir = new TempDir();
+        string u1 = dir.File("u1.npy");
+        File.WriteAllBytes(u1, NpyFile(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", [0, 51, 255]));
+        string u2 = dir.File("u2.npy");
+        File.WriteAllBytes(u2, NpyFile(1, "{'descr': '<u2', 'fortran_order': False, 'shape': (3,), }", [0, 0, 0x01, 0x01, 0xff, 0xff]));
+        string f4 = dir.File("f4.npy");
+        Npy.Write(f4, new NpyArray([2], [-0.5f, 3f]));
+
+        Assert.Equal([0f, 51 / 255f, 1f], Npy.ReadSamples(u1).Data);
+        Assert.Equal([0f, 257f], Npy.Read(u2).Data[..2]);
+        Assert.Equal([0f, 257 / 65535f, 1f], Npy.ReadSamples(u2).Data);
+        Assert.Equal([-0.5f, 3f], Npy.ReadSamples(f4).Data);
     }
 
     [Theory]
@@ -227,16 +246,22 @@ public class NpyTests
         AssertFails(path, "bad magic");
     }
 
+    private const string IntegerScales = ": integer samples need a known scale; save uint8 (0..255), uint16 (0..65535) or float32 in [0, 1]";
+
     [Theory]
-    [InlineData("<i8")]
-    [InlineData(">f4")]
-    [InlineData("<c8")]
-    public void Read_UnsupportedDtype_NamesIt(string dtype)
+    [InlineData("<i8", IntegerScales)]
+    [InlineData("<i2", IntegerScales)]
+    [InlineData("|i1", IntegerScales)]
+    [InlineData("<u4", IntegerScales)]
+    [InlineData("|b1", IntegerScales)]
+    [InlineData(">f4", " (supported: <f4, <f8, <f2, |u1, <u2)")]
+    [InlineData("<c8", " (supported: <f4, <f8, <f2, |u1, <u2)")]
+    public void Read_UnsupportedDtype_NamesIt(string dtype, string why)
     {
         using var dir = new TempDir();
         string path = dir.File("dtype.npy");
         File.WriteAllBytes(path, NpyFile(1, $"{{'descr': '{dtype}', 'fortran_order': False, 'shape': (2,), }}", new byte[16]));
-        AssertFails(path, $"unsupported dtype '{dtype}'");
+        AssertFails(path, $"unsupported dtype '{dtype}'{why}");
     }
 
     [Fact]

@@ -61,4 +61,45 @@ public class ConfigAndPresetTests
             .Sum(kv => kv.Value.Shape.Aggregate(1L, (a, b) => a * b));
         Assert.Equal(paramCount, m.ParameterCount);
     }
+
+    [Fact]
+    public void Config_files_are_plain_configs_index_entries_or_an_index_with_a_picked_entry()
+    {
+        using var tmp = new TempDir();
+        var m = Golden.Model("tiny_lightweight_x2");
+        var plain = tmp.File("plain.json");
+        File.WriteAllText(plain, m.Config.ToJson());
+        Assert.Equal(new ConfigFile(m.Config, "plain", null), ConfigFile.Load(plain));
+
+        var entry = tmp.File("entry.json");
+        File.WriteAllText(entry, $$"""{"config": {{m.Config.ToJson()}}, "wrap_key": "params_ema"}""");
+        Assert.Equal(new ConfigFile(m.Config, "entry", "params_ema"), ConfigFile.Load(entry));
+
+        var index = Path.Combine(Golden.Dir, "index.json");
+        Assert.Equal(new ConfigFile(m.Config, m.Name, m.WrapKey), ConfigFile.Load($"{index}#{m.Name}"));
+        var single = tmp.File("one.json");
+        File.WriteAllText(single, $$$"""{"_about": "one model", "mine": {"config": {{{m.Config.ToJson()}}}}}""");
+        Assert.Equal(new ConfigFile(m.Config, "mine", null), ConfigFile.Load(single));
+    }
+
+    [Theory]
+    [InlineData("index.json", "is an index of 5 configs (tiny_classical_x4, tiny_lightweight_x2, tiny_color_dn, tiny_classical_x2_3conv, lightweight_x2_full): pick one with --config")]
+    [InlineData("index.json#nope", "has no config 'nope'; it has tiny_classical_x4")]
+    [InlineData("tiny_lightweight_x2.pth", "not valid JSON")]
+    [InlineData("missing.json", "config file not found")]
+    [InlineData("", "is a folder")]
+    public void Config_file_errors_name_the_file_and_the_choice(string file, string expected)
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigFile.Load(Path.Combine(Golden.Dir, file)));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void A_plain_config_file_refuses_an_entry_name()
+    {
+        using var tmp = new TempDir();
+        var plain = tmp.File("plain.json");
+        File.WriteAllText(plain, Presets.Get("lightweight-x2").Config.ToJson());
+        Assert.Contains("is one config, not an index: drop '#x'", Assert.Throws<ConfigException>(() => ConfigFile.Load(plain + "#x")).Message);
+    }
 }
