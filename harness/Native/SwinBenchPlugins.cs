@@ -130,12 +130,11 @@ public static unsafe partial class SwinBenchPlugins
 {
     private const int MessageSize = 1024;
 
-    /// <summary>The exported functions of ABI 3 (ABI 2's kernels and the Swin block chain), for the export check of the probe.</summary>
+    /// <summary>The exported functions of ABI 4 (the kernels and the Swin block chain), for the export check of the probe.</summary>
     public static IReadOnlyList<string> EntryPoints { get; } =
     [
         "swb_build_info", "swb_window_geometry_check",
         "swb_window_mask_cpu", "swb_window_mask_cuda",
-        "swb_roll_partition_cpu", "swb_roll_partition_cuda",
         "swb_reverse_roll_add_cpu", "swb_reverse_roll_add_cuda",
         "swb_qkv_split_cpu", "swb_qkv_split_cuda",
         "swb_layer_norm_fp32_cpu", "swb_layer_norm_fp32_cuda",
@@ -145,7 +144,7 @@ public static unsafe partial class SwinBenchPlugins
         "swb_swin_block_trim", "swb_swin_block_stats_get", "swb_swin_block_destroy",
     ];
 
-    /// <summary><c>swb_build_info</c>, e.g. "swinbench_plugins abi 3; cuda kernels: none".</summary>
+    /// <summary><c>swb_build_info</c>, e.g. "swinbench_plugins abi 4; cuda kernels: none".</summary>
     public static string BuildInfo()
     {
         PluginLibrary.EnsureAvailable("swb_build_info");
@@ -169,16 +168,6 @@ public static unsafe partial class SwinBenchPlugins
         Check(entry, target == PluginTarget.Cpu
             ? Imports.swb_window_mask_cpu(&g, dtype, (void*)mask, msg, MessageSize)
             : Imports.swb_window_mask_cuda(&g, dtype, (void*)mask, (void*)stream, msg, MessageSize), msg);
-    }
-
-    /// <summary>x (B, H·W, C) → windows (B·nW, N, C) = window_partition(roll(x, (-shift, -shift))).</summary>
-    public static void RollPartition(PluginTarget target, WindowGeometry g, SwbDType dtype, IntPtr x, IntPtr windows, IntPtr stream = default)
-    {
-        var entry = Entry("swb_roll_partition", target);
-        var msg = stackalloc byte[MessageSize];
-        Check(entry, target == PluginTarget.Cpu
-            ? Imports.swb_roll_partition_cpu(&g, dtype, (void*)x, (void*)windows, msg, MessageSize)
-            : Imports.swb_roll_partition_cuda(&g, dtype, (void*)x, (void*)windows, (void*)stream, msg, MessageSize), msg);
     }
 
     /// <summary>
@@ -357,13 +346,6 @@ public static unsafe partial class SwinBenchPlugins
 
         [LibraryImport(PluginLibrary.Name)]
         internal static partial int swb_window_mask_cuda(WindowGeometry* g, SwbDType outDType, void* mask, void* stream, byte* msg, nuint msgSize);
-
-        [LibraryImport(PluginLibrary.Name)]
-        internal static partial int swb_roll_partition_cpu(WindowGeometry* g, SwbDType dtype, void* x, void* windows, byte* msg, nuint msgSize);
-
-        [LibraryImport(PluginLibrary.Name)]
-        internal static partial int swb_roll_partition_cuda(WindowGeometry* g, SwbDType dtype, void* x, void* windows, void* stream,
-            byte* msg, nuint msgSize);
 
         [LibraryImport(PluginLibrary.Name)]
         internal static partial int swb_reverse_roll_add_cpu(WindowGeometry* g, SwbDType dtype, void* windows, void* residual, void* y,

@@ -30,17 +30,6 @@ public static class TensorOps
         return mask;
     }
 
-    /// <summary>x (B, H·W, C) → windows (B·nW, N, C) = window_partition(roll(x, (-shift, -shift))).</summary>
-    public static Tensor RollPartition(Tensor x, long height, long width, long windowSize, long shift)
-    {
-        const string op = "roll_partition";
-        var (g, dt) = TokenMap(op, x, height, width, windowSize, shift);
-        var windows = empty([g.Batch * g.WindowsPerImage, g.Tokens, g.Channels], x.dtype, x.device);
-        using (new CurrentDevice(x.device))
-            SwinBenchPlugins.RollPartition(Target(x.device, op), g, dt, DataPointer(x), DataPointer(windows), DefaultStream);
-        return windows;
-    }
-
     /// <summary>
     /// LayerNorm (float32 accumulation) + roll + window partition: x (B, H·W, C) → windows (B·nW, N, S) =
     /// window_partition(roll(layer_norm(x), (-shift, -shift))), S = <paramref name="windowStride"/> (0: C), the

@@ -21,12 +21,6 @@ int swb_window_mask_cuda(const swb_window_geometry*, swb_dtype, void*, void*, ch
 }
 #endif
 
-#ifndef SWB_HAVE_CUDA_ROLL_PARTITION
-int swb_roll_partition_cuda(const swb_window_geometry*, swb_dtype, const void*, void*, void*, char* msg, size_t size) {
-  return NoCuda("roll_partition", msg, size);
-}
-#endif
-
 #ifndef SWB_HAVE_CUDA_REVERSE_ROLL_ADD
 int swb_reverse_roll_add_cuda(const swb_window_geometry*, swb_dtype, const void*, const void*, void*, void*, char* msg,
                               size_t size) {

@@ -14,7 +14,7 @@ constexpr int64_t kMaxElements = int64_t{1} << 46;  // far above any image, far 
 }  // namespace
 
 extern "C" const char* swb_build_info(void) {
-  return "swinbench_plugins abi 3; cuda kernels: " SWB_CUDA_KERNELS;
+  return "swinbench_plugins abi 4; cuda kernels: " SWB_CUDA_KERNELS;
 }
 
 extern "C" int swb_window_geometry_check(const swb_window_geometry* g, int mask_only, char* msg, size_t size) {

@@ -18,7 +18,6 @@ struct OpSpec {
 
 constexpr OpSpec kSpecs[] = {
     {Op::WindowMask, "WindowMask", 1, 1, 1, 0},
-    {Op::RollPartition, "RollPartition", 2, 2, 1, 1},
     {Op::ReverseRollAdd, "ReverseRollAdd", 3, 3, 1, 2},
     {Op::QkvSplit, "QkvSplit", 1, 1, 3, -1},
     {Op::LayerNormFp32, "LayerNormFp32", 3, 3, 1, -1},
@@ -80,7 +79,6 @@ const std::vector<AttrSpec>& AttrSchema(Op op) {
                                               {"epsilon", AttrKind::Float, false}};
   switch (op) {
     case Op::WindowMask:
-    case Op::RollPartition:
     case Op::ReverseRollAdd: return window;
     case Op::QkvSplit:
     case Op::WindowAttention: return heads;
@@ -196,7 +194,6 @@ bool CheckInputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t
   };
   switch (op) {
     case Op::WindowMask: return true;
-    case Op::RollPartition: return tokens("x", in[0]);
     case Op::LnRollPartition:
       return tokens("x", in[0]) && channels("weight", in[1], in[0][2]) && channels("bias", in[2], in[0][2]);
     case Op::ReverseRollAdd: {

@@ -19,7 +19,6 @@ constexpr int kVersion = 1;
 
 enum class Op {
   WindowMask,
-  RollPartition,
   ReverseRollAdd,
   QkvSplit,
   LayerNormFp32,
@@ -27,8 +26,8 @@ enum class Op {
   WindowAttention,
   SwinBlock
 };
-constexpr Op kOps[] = {Op::WindowMask,    Op::RollPartition,   Op::ReverseRollAdd,  Op::QkvSplit,
-                       Op::LayerNormFp32, Op::LnRollPartition, Op::WindowAttention, Op::SwinBlock};
+constexpr Op kOps[] = {Op::WindowMask,    Op::ReverseRollAdd,  Op::QkvSplit,       Op::LayerNormFp32,
+                       Op::LnRollPartition, Op::WindowAttention, Op::SwinBlock};
 
 const char* OpName(Op op);
 bool OpFromName(const std::string& name, Op& op);
@@ -180,7 +179,6 @@ bool OutputShapes(Op op, const Attrs& a, const std::vector<std::vector<D>>& in, 
     case Op::WindowMask:  // image (B, C, H, W) -> (nW, N, N)
       out.push_back({windows(), n, n});
       return true;
-    case Op::RollPartition:    // x (B, H*W, C), image -> (B*nW, N, C)
     case Op::LnRollPartition:  // x (B, H*W, C), weight, bias, image -> (B*nW, N, C)
       if (in[0].size() != 3) return false;
       out.push_back({alg.Mul(in[0][0], windows()), n, in[0][2]});

@@ -12,9 +12,6 @@ struct CpuTarget {
   static int WindowMask(const swb_window_geometry* g, swb_dtype t, void* out, void*, char* m, size_t n) {
     return swb_window_mask_cpu(g, t, out, m, n);
   }
-  static int RollPartition(const swb_window_geometry* g, swb_dtype t, const void* x, void* out, void*, char* m, size_t n) {
-    return swb_roll_partition_cpu(g, t, x, out, m, n);
-  }
   static int ReverseRollAdd(const swb_window_geometry* g, swb_dtype t, const void* w, const void* r, void* y, void*,
                             char* m, size_t n) {
     return swb_reverse_roll_add_cpu(g, t, w, r, y, m, n);

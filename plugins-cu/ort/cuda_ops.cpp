@@ -17,10 +17,6 @@ struct CudaTarget {
   static int WindowMask(const swb_window_geometry* g, swb_dtype t, void* out, void* s, char* m, size_t n) {
     return swb_window_mask_cuda(g, t, out, s, m, n);
   }
-  static int RollPartition(const swb_window_geometry* g, swb_dtype t, const void* x, void* out, void* s, char* m,
-                           size_t n) {
-    return swb_roll_partition_cuda(g, t, x, out, s, m, n);
-  }
   static int ReverseRollAdd(const swb_window_geometry* g, swb_dtype t, const void* w, const void* r, void* y, void* s,
                             char* m, size_t n) {
     return swb_reverse_roll_add_cuda(g, t, w, r, y, s, m, n);

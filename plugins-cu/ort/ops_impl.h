@@ -116,23 +116,6 @@ struct WindowMask : ContractOp<contract::Op::WindowMask> {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// RollPartition(x (B, H*W, C), image) -> windows (B*nW, N, C)
-template <typename Target, typename T, typename TImage>
-struct RollPartition : ContractOp<contract::Op::RollPartition> {
-  static constexpr contract::Op kOp = contract::Op::RollPartition;
-  RollPartition(const OrtApi*, const OrtKernelInfo* info) : ContractOp(info) {}
-
-  Ort::Status Compute(OrtKernelContext* ctx, const Tensor<T>& x, const Tensor<TImage>& image, Tensor<T>& windows) {
-    const Dims in{x.Shape(), image.Shape()};
-    if (auto s = Check(in); !s.IsOK()) return s;
-    const swb_window_geometry g = contract::WindowGeometry(kOp, attrs, in);
-    T* out = windows.Allocate(OutDims(in)[0]);
-    char msg[256];
-    return KernelResult(Target::RollPartition(&g, DType<T>::value, x.Data(), out, Target::Stream(ctx), msg, sizeof msg), msg);
-  }
-};
-
-// ---------------------------------------------------------------------------------------------------------------
 // ReverseRollAdd(windows (B*nW, N, C), residual (B, H*W, C), image) -> y (B, H*W, C)
 template <typename Target, typename T, typename TImage>
 struct ReverseRollAdd : ContractOp<contract::Op::ReverseRollAdd> {
@@ -332,10 +315,6 @@ void RegisterAll(Ort::CustomOpDomain& domain) {
   using F16 = Ort::Float16_t;
   AddOp<Target, WindowMask, float>(domain, *ops);
   AddOp<Target, WindowMask, F16>(domain, *ops);
-  AddOp<Target, RollPartition, float, float>(domain, *ops);
-  AddOp<Target, RollPartition, float, F16>(domain, *ops);
-  AddOp<Target, RollPartition, F16, float>(domain, *ops);
-  AddOp<Target, RollPartition, F16, F16>(domain, *ops);
   AddOp<Target, ReverseRollAdd, float, float>(domain, *ops);
   AddOp<Target, ReverseRollAdd, float, F16>(domain, *ops);
   AddOp<Target, ReverseRollAdd, F16, float>(domain, *ops);

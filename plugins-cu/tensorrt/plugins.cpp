@@ -176,11 +176,6 @@ int32_t SwinPlugin::enqueue(const PluginTensorDesc* inputDesc, const PluginTenso
         status = swb_window_mask_cuda(&g, KernelDType(outputDesc[0].type), outputs[0], stream, msg, sizeof msg);
         break;
       }
-      case Op::RollPartition: {
-        const swb_window_geometry g = contract::WindowGeometry(op_, attrs_, in);
-        status = swb_roll_partition_cuda(&g, dtype, inputs[0], outputs[0], stream, msg, sizeof msg);
-        break;
-      }
       case Op::ReverseRollAdd: {
         const swb_window_geometry g = contract::WindowGeometry(op_, attrs_, in);
         status = swb_reverse_roll_add_cuda(&g, dtype, inputs[0], inputs[1], outputs[0], stream, msg, sizeof msg);

@@ -1,4 +1,4 @@
-// The swinbench ops as TensorRT 10 plugins (IPluginV3: OneCore + OneBuild + OneRuntime), one class for the eight ops
+// The swinbench ops as TensorRT 10 plugins (IPluginV3: OneCore + OneBuild + OneRuntime), one class for the seven ops
 // driven by their contract (common/op_contracts.h through plugin_logic.h), and their creators (IPluginCreatorV3One)
 // registered under the op names the ONNX emitter writes. A SwinBlock plugin holds a swb_swin_block handle: made at its
 // first enqueue from the weight inputs (device pointers of the engine's constants), made again when they move, never
@@ -87,7 +87,7 @@ class SwinPluginCreator final : public nvinfer1::IPluginCreatorV3One {
   nvinfer1::PluginFieldCollection collection_{};
 };
 
-// Every creator (8 ops x 2 namespaces), built once and alive for the process.
+// Every creator (7 ops x 2 namespaces), built once and alive for the process.
 std::vector<nvinfer1::IPluginCreatorInterface*>& Creators();
 
 // Registers Creators() with TensorRT's global plugin registry (once; later calls return the first result).

@@ -118,8 +118,6 @@ void TestWindowOps(swb_dtype t, int64_t B, int64_t H, int64_t W, int64_t C, int6
 
   Against("window_mask", t, nW * N * N, [&](void* m) { return swb_window_mask_cpu(&g, t, m, g_msg, sizeof g_msg); },
           [&](void* m) { return swb_window_mask_cuda(&g, t, m, nullptr, g_msg, sizeof g_msg); }, 0, 0);
-  Against("roll_partition", t, n, [&](void* w) { return swb_roll_partition_cpu(&g, t, x.data(), w, g_msg, sizeof g_msg); },
-          [&](void* w) { return swb_roll_partition_cuda(&g, t, dx.p, w, nullptr, g_msg, sizeof g_msg); }, 0, 0);
   Against("ln_roll_partition", t, n,
           [&](void* w) { return swb_ln_roll_partition_cpu(&g, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), w, g_msg, sizeof g_msg); },
           [&](void* w) { return swb_ln_roll_partition_cuda(&g, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, w, nullptr, g_msg, sizeof g_msg); },
@@ -262,9 +260,6 @@ void TimeBlockKernels() {
   };
   report("ln_roll_partition", 2 * act, MedianMs([&] {
            swb_ln_roll_partition_cuda(&g, 1e-5f, SWB_F16, SWB_F16, x.p, gamma.p, beta.p, y.p, nullptr, g_msg, sizeof g_msg);
-         }));
-  report("roll_partition", 2 * act, MedianMs([&] {
-           swb_roll_partition_cuda(&g, SWB_F16, x.p, y.p, nullptr, g_msg, sizeof g_msg);
          }));
   {
     Device q(Bytes(SWB_F16, n)), k(Bytes(SWB_F16, n)), v(Bytes(SWB_F16, n));

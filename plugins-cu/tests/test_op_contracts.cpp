@@ -67,7 +67,7 @@ static void TestAttrs() {
   MapAttrs no_shift{{{"window_size", 8}}, {}};
   CHECK(!no_shift.Read(Op::LnRollPartition, a, e) && Has(e, "LnRollPartition") && Has(e, "'shift_size' is missing"));
   MapAttrs big_shift{{{"window_size", 8}, {"shift_size", 8}}, {}};
-  CHECK(!big_shift.Read(Op::RollPartition, a, e) && Has(e, "shift_size must be in [0, window_size 8)"));
+  CHECK(!big_shift.Read(Op::ReverseRollAdd, a, e) && Has(e, "shift_size must be in [0, window_size 8)"));
   MapAttrs negative_eps{{{"window_size", 8}, {"shift_size", 0}}, {{"epsilon", -1.0f}}};
   CHECK(!negative_eps.Read(Op::LnRollPartition, a, e) && Has(e, "epsilon"));
 
@@ -88,7 +88,6 @@ static void TestShapes() {
   const Dims image{2, 3, 64, 96};  // nW = 8 * 12 = 96, N = 64
   const Dims x{2, 64 * 96, 60};
   CHECK(OutputDims(Op::LnRollPartition, w, {x, {60}, {60}, image}) == (std::vector<Dims>{{192, 64, 60}}));
-  CHECK(OutputDims(Op::RollPartition, w, {x, image}) == OutputDims(Op::LnRollPartition, w, {x, {60}, {60}, image}));
   const Attrs h{0, 0, 6, 0.3162f, 1e-5f};
   CHECK(OutputDims(Op::WindowAttention, h, {{192, 64, 180}, {6, 64, 64}}) == (std::vector<Dims>{{192, 64, 60}}));
   CHECK(OutputDims(Op::WindowAttention, h, {{192, 64, 180}, {6, 64, 64}, {96, 64, 64}}) ==

@@ -54,7 +54,6 @@ public class CudaPluginTests
         foreach (var type in new[] { ScalarType.Float32, ScalarType.Float16 })
         {
             SameOnCuda("window_mask", d => TensorOps.WindowMask(h, w, ws, shift, type, d), 0);
-            SameOnCuda("roll_partition", d => TensorOps.RollPartition(Input(d, type, 1, b, h * w, c), h, w, ws, shift), 0);
             SameOnCuda("ln_roll_partition", d => TensorOps.LnRollPartition(Input(d, type, 2, b, h * w, c), Input(d, type, 3, c),
                 Input(d, type, 4, c), 1e-5, h, w, ws, shift), 1e-5);
             SameOnCuda("reverse_roll_add", d => TensorOps.ReverseRollAdd(Input(d, type, 5, b * nW, ws * ws, c),
