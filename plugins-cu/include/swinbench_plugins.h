@@ -84,6 +84,11 @@ typedef struct swb_rows_geometry {
 /* "swinbench_plugins abi 4; cuda kernels: none" and the like. */
 SWB_API const char* swb_build_info(void);
 
+/* The ops of this library, by token, space-separated in op-table order: "window_mask reverse_roll_add ...". Op
+ * "<token>" has the entry points swb_<token>_cpu and swb_<token>_cuda (swin_block: swb_swin_block_create_cpu/_cuda and
+ * the handle functions below). */
+SWB_API const char* swb_ops(void);
+
 /* Checks a window geometry (what every window kernel checks first). mask_only: batch, channels and window_stride
  * are ignored. */
 SWB_API int swb_window_geometry_check(const swb_window_geometry* g, int mask_only, char* msg, size_t msg_size);

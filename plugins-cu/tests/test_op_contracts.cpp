@@ -55,6 +55,14 @@ static void TestNames() {
   CHECK(MinInputs(Op::LnRollPartition) == 4 && MaxInputs(Op::LnRollPartition) == 4 && ImageInput(Op::LnRollPartition) == 3);
   CHECK(MinInputs(Op::WindowAttention) == 2 && MaxInputs(Op::WindowAttention) == 3 && ImageInput(Op::WindowAttention) == -1);
   CHECK(NbOutputs(Op::QkvSplit) == 3 && NbOutputs(Op::WindowAttention) == 1 && ImageInput(Op::ReverseRollAdd) == 2);
+  CHECK(std::string(OpToken(Op::LnRollPartition)) == "ln_roll_partition" && std::string(OpToken(Op::SwinBlock)) == "swin_block");
+  // the kinds of the op table: the optional mask is WindowAttention's last input, LayerNormFp32's weights are Param
+  CHECK(InputKind(Op::WindowAttention, 2) == Kind::OptF32 && InputKind(Op::LayerNormFp32, 1) == Kind::Param);
+  CHECK(InputKind(Op::SwinBlock, swin_block::kAttnBias) == Kind::F32 && OutputKind(Op::WindowMask, 0) == Kind::F32);
+  for (Op op : kOps) {  // enumerator order is table order; every optional input is last
+    CHECK(kOps[static_cast<int>(op)] == op);
+    for (int i = 0; i + 1 < MaxInputs(op); ++i) CHECK(InputKind(op, i) != Kind::OptF32);
+  }
 }
 
 static void TestAttrs() {
