@@ -202,7 +202,7 @@ internal sealed class SwinIROnnxGraph
             Param("mlp.fc2.weight", dim, hidden), Param("mlp.fc2.bias", dim),
             image,
         };
-        return g.Custom("SwinBlock", inputs, [act],
+        return Op(Kernels.SwinBlock, inputs, [act],
             OnnxAttribute.Int("num_heads", heads), OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift),
             OnnxAttribute.Float("scale", (float)Math.Pow(dim / heads, -0.5)), OnnxAttribute.Float("epsilon", (float)SwinLayerNorm.Eps))[0];
     }
@@ -223,7 +223,7 @@ internal sealed class SwinIROnnxGraph
         using var _ = g.Scope("ln_roll_partition");
         var weight = g.Weight($"{prefix}.weight", w.Get($"{prefix}.weight", dim).Data, dim);
         var bias = g.Weight($"{prefix}.bias", w.Get($"{prefix}.bias", dim).Data, dim);
-        return g.Custom("LnRollPartition", [x, weight, bias, image], [act],
+        return Op(Kernels.LnRollPartition, [x, weight, bias, image], [act],
             OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift),
             OnnxAttribute.Float("epsilon", (float)SwinLayerNorm.Eps))[0];
     }
@@ -233,7 +233,7 @@ internal sealed class SwinIROnnxGraph
     {
         using var _ = g.Scope("reverse_roll_add");
         if (o.Uses(Kernels.ReverseRollAdd))
-            return g.Custom("ReverseRollAdd", [windows, residual, image], [act],
+            return Op(Kernels.ReverseRollAdd, [windows, residual, image], [act],
                 OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift))[0];
         var grid = g.Reshape(windows, RuntimeShape($"reverse{ws}", () => g.Concat(0, g.Ints(-1), GridH(ws), GridW(ws), g.Ints(ws, ws, dim))));
         var y = g.Transpose(grid, 0, 1, 3, 2, 4, 5);
@@ -241,6 +241,10 @@ internal sealed class SwinIROnnxGraph
             y = Roll(Roll(g.Reshape(y, TokensAsMap()), shift, 1), shift, 2);
         return g.Add(residual, g.Reshape(y, 0, -1, dim));
     }
+
+    /// <summary>A <c>swinbench</c> node of the op that <paramref name="kernel"/> runs (its vocabulary row's ONNX op type).</summary>
+    private string[] Op(Kernels kernel, string[] inputs, OnnxDataType[] outputs, params OnnxAttribute[] attributes) =>
+        g.Custom(ModelOptions.OnnxOpType(kernel), inputs, outputs, attributes);
 
     /// <summary>torch.roll(x, shift, axis) with a constant shift: two Slices and a Concat (ONNX has no Roll).</summary>
     private string Roll(string x, long shift, long axis)
@@ -297,14 +301,14 @@ internal sealed class SwinIROnnxGraph
         {
             var bias = g.Tensor($"{prefix}.relative_position_bias", OnnxDataType.Float, GatheredBias(prefix, heads, ws, n), heads, n, n);
             // an unshifted block leaves the optional mask input out
-            var attended = g.Custom("WindowAttention", mask is null ? [qkv, bias] : [qkv, bias, mask], [act],
+            var attended = Op(Kernels.WindowAttention, mask is null ? [qkv, bias] : [qkv, bias, mask], [act],
                 OnnxAttribute.Int("num_heads", heads), OnnxAttribute.Float("scale", scale))[0];
             return Linear($"{prefix}.proj", attended, dim, dim);
         }
         string q, k, v;
         if (o.Uses(Kernels.QkvSplit))
         {
-            var qkvSplit = g.Custom("QkvSplit", [qkv], [act, act, act],
+            var qkvSplit = Op(Kernels.QkvSplit, [qkv], [act, act, act],
                 OnnxAttribute.Int("num_heads", heads), OnnxAttribute.Float("scale", scale));
             (q, k, v) = (qkvSplit[0], qkvSplit[1], qkvSplit[2]);
         }
@@ -369,7 +373,7 @@ internal sealed class SwinIROnnxGraph
     private string ShiftedWindowMask(long ws, long shift)
     {
         if (o.Uses(Kernels.WindowMask))
-            return g.Custom("WindowMask", [image], [OnnxDataType.Float],
+            return Op(Kernels.WindowMask, [image], [OnnxDataType.Float],
                 OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift))[0];
         var rows = Regions(g.Gather(sizeHw, g.IntScalar(0)));
         var cols = Regions(g.Gather(sizeHw, g.IntScalar(1)));
@@ -424,7 +428,7 @@ internal sealed class SwinIROnnxGraph
         var weight = g.Tensor($"{prefix}.weight", normType, w.Get($"{prefix}.weight", dim).Data, dim);
         var bias = g.Tensor($"{prefix}.bias", normType, w.Get($"{prefix}.bias", dim).Data, dim);
         if (o.Uses(Kernels.LayerNormFp32))
-            return g.Custom("LayerNormFp32", [x, weight, bias], [act], OnnxAttribute.Float("epsilon", eps))[0];
+            return Op(Kernels.LayerNormFp32, [x, weight, bias], [act], OnnxAttribute.Float("epsilon", eps))[0];
 
         var input = g.CastTo(x, normType);
         string y;

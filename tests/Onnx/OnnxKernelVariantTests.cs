@@ -23,8 +23,8 @@ public class OnnxKernelVariantTests(ITestOutputHelper output)
         var data = new TheoryData<MaskMode, string>();
         foreach (var mask in new[] { MaskMode.PerBlock, MaskMode.Hoisted })
         {
-            foreach (var (flag, token) in ModelOptions.KernelTokens.Where(k => OnnxExportOptions.ExportableKernels.HasFlag(k.Flag)))
-                data.Add(mask, token);
+            foreach (var row in ModelOptions.KernelTokens.Where(r => OnnxExportOptions.ExportableKernels.HasFlag(r.Flag)))
+                data.Add(mask, row.Token);
             data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.PerOpKernels).Replace(" ", ""));
             data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.ExportableKernels).Replace(" ", ""));
             data.Add(mask, "channels_last");
