@@ -69,7 +69,7 @@ internal sealed class SwinIROnnxGraph
         }
         image = x;
 
-        var mean = c.InChans == 3 ? new[] { 0.4488f, 0.4371f, 0.4040f } : new float[c.InChans];
+        var mean = SwinIR.Mean(c.InChans);
         var meanValue = mean.Any(m => m != 0) ? g.Weight("mean", mean, 1, c.InChans, 1, 1) : null;
         var range = (float)c.ImgRange;
         using (g.Scope("normalize"))
@@ -85,7 +85,7 @@ internal sealed class SwinIROnnxGraph
             {
                 var f = Conv("conv_first", x);
                 f = g.Add(ResidualConv("conv_after_body", ForwardFeatures(f)), f);
-                y = Conv("conv_last", PixelShuffleHead(LeakyRelu("conv_before_upsample.0", f, 0.01f)));
+                y = Conv("conv_last", Upsample(LeakyRelu("conv_before_upsample.0", f, 0.01f)));
                 break;
             }
             case "pixelshuffledirect":
@@ -484,7 +484,7 @@ internal sealed class SwinIROnnxGraph
     };
 
     /// <summary>Official <c>Upsample</c>: log2(scale) × (conv to 4·feat, PixelShuffle(2)), or conv to 9·feat + PixelShuffle(3).</summary>
-    private string PixelShuffleHead(string x)
+    private string Upsample(string x)
     {
         using var _ = g.Scope("upsample");
         if (c.Upscale == 3) return g.PixelShuffle(Conv("upsample.0", x), 3);
