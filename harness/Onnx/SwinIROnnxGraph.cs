@@ -447,7 +447,7 @@ internal sealed class SwinIROnnxGraph
     /// <summary>
     /// A 3×3 (or 1×1) convolution with its state_dict weights; the padding keeps the size. With
     /// <see cref="Kernels.AlignedRows"/> a channel count of 8 or more that is not a multiple of 8 is zero-padded to one
-    /// (<see cref="AlignedChannels"/>): the input by a Pad node, the weights and bias in the initializers, and the
+    /// (<see cref="AlignedLinear.Align"/>): the input by a Pad node, the weights and bias in the initializers, and the
     /// output sliced back, so cuDNN's FP16 tensor-core algorithms apply (the padded channels add exact zeros).
     /// </summary>
     private string Conv(string prefix, string x)
@@ -457,7 +457,7 @@ internal sealed class SwinIROnnxGraph
         var kernel = shape[2];
         long cout = shape[0], cin = shape[1];
         var align = o.Uses(Kernels.AlignedRows);
-        long coutA = align ? AlignedChannels(cout) : cout, cinA = align ? AlignedChannels(cin) : cin;
+        long coutA = align ? AlignedLinear.Align(cout) : cout, cinA = align ? AlignedLinear.Align(cin) : cin;
         if (coutA == cout && cinA == cin)
             return g.Conv(x, g.Weight($"{prefix}.weight", weight, shape), g.Weight($"{prefix}.bias", bias, cout), kernel, kernel / 2);
         var padded = new float[coutA * cinA * kernel * kernel];
@@ -470,9 +470,6 @@ internal sealed class SwinIROnnxGraph
             kernel, kernel / 2);
         return coutA == cout ? y : g.Slice(y, [0], [cout], [1]);
     }
-
-    /// <summary>The channel count an aligned convolution runs on: c rounded up to a multiple of 8 from 8 channels up (c below 8 as is).</summary>
-    public static long AlignedChannels(long c) => c < 8 ? c : (c + 7) / 8 * 8;
 
     private string LeakyRelu(string convPrefix, string x, float slope) => g.LeakyRelu(Conv(convPrefix, x), slope);
 

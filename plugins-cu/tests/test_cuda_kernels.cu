@@ -278,7 +278,7 @@ void TimeBlockKernels() {
            swb_window_attention_cuda(&qg, 1.f / std::sqrt(30.f), SWB_F16, qkv.p, static_cast<const float*>(bias.p),
                                      static_cast<const float*>(mask.p), nW, y.p, nullptr, g_msg, sizeof g_msg);
          }));
-  {  // the aligned layout of the model's AlignedChannels path: C = 180 in rows of 184, qkv parts 184 apart
+  {  // the aligned layout of the model's aligned_rows flag: C = 180 in rows of 184, qkv parts 184 apart
     const int64_t S = 184;
     Device wide_qkv(Bytes(SWB_F16, 3 * nW * N * S)), wide_out(Bytes(SWB_F16, nW * N * S));
     CUDA_OK(cudaMemset(wide_qkv.p, 0, wide_qkv.n));
@@ -301,7 +301,7 @@ void TimeBlockKernels() {
          "window_attention_cuda (timing geometry)");
 }
 
-// Median time of the window-mask kernel for an H x W map (the study: 13 ms -> 0.21 ms on an A10 at 384x512).
+// Median time of the window-mask kernel for an H x W map (printed, never checked).
 void TimeMask(int64_t H, int64_t W) {
   swb_window_geometry g{1, H, W, 1, 8, 4};
   const size_t n = (H / 8) * (W / 8) * 64 * 64;
