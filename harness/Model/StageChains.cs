@@ -13,53 +13,31 @@ namespace SwinBench.Model;
 /// </summary>
 internal sealed class StageChains(IList<SwinTransformerBlock> blocks, bool cudaGraph) : IDisposable
 {
-    private readonly Dictionary<string, (IntPtr[] Weights, ScalarType Type, SwinBlockChain Chain)> _chains = new();
+    private readonly WeightDerivedCache<SwinBlockChain> _chains = new();
 
     /// <summary>The chains made so far.</summary>
-    public IReadOnlyList<SwinBlockChain> All
-    {
-        get
-        {
-            lock (_chains) return _chains.Values.Select(e => e.Chain).ToList();
-        }
-    }
+    public IReadOnlyList<SwinBlockChain> All => _chains.Values;
 
     /// <summary>x (B, H·W, C), made contiguous → a new (B, H·W, C) tensor: every block applied by one chain call.</summary>
     public Tensor Run(Tensor x, long h, long w, IEnumerable<Parameter> weights)
     {
         if (cudaGraph && x.device.type != DeviceType.CUDA) throw new ArgumentException(ModelOptions.CudaGraphNeedsCuda(x.device.ToString()));
         using var scope = NewDisposeScope();
-        return Chain(x.device, x.dtype, weights.ToList()).Run(x.contiguous(), h, w).MoveToOuterDisposeScope();
+        var chain = _chains.Get($"{x.device}/{x.dtype}", weights.ToList<Tensor>(), () => Create(x.device, x.dtype));
+        return chain.Run(x.contiguous(), h, w).MoveToOuterDisposeScope();
     }
 
-    private SwinBlockChain Chain(Device device, ScalarType type, List<Parameter> weights)
+    private SwinBlockChain Create(Device device, ScalarType type)
     {
-        var key = $"{device}/{type}";
-        var at = weights.Select(TensorOps.DataPointer).ToArray();
-        var weightType = weights[0].dtype;
-        lock (_chains)
-        {
-            if (_chains.TryGetValue(key, out var cached) && cached.Type == weightType && cached.Weights.SequenceEqual(at)) return cached.Chain;
-            if (_chains.Remove(key, out var stale)) stale.Chain.Dispose();
-            var first = blocks[0];
-            if (blocks.Any(b => b.WindowSize != first.WindowSize))
-                throw new InvalidOperationException("swin_block: the blocks of one stage have different window sizes");
-            var chain = SwinBlockChain.Create(blocks.Select(b => b.ChainTensors(device)).ToList(), first.Attention.Heads, first.WindowSize,
-                SwinLayerNorm.Eps, first.Attention.Scale, type, cudaGraph);
-            _chains[key] = (at, weightType, chain);
-            return chain;
-        }
+        var first = blocks[0];
+        if (blocks.Any(b => b.WindowSize != first.WindowSize))
+            throw new InvalidOperationException("swin_block: the blocks of one stage have different window sizes");
+        return SwinBlockChain.Create(blocks.Select(b => b.ChainTensors(device)).ToList(), first.Attention.Heads, first.WindowSize,
+            SwinLayerNorm.Eps, first.Attention.Scale, type, cudaGraph);
     }
 
     /// <summary>Frees every chain (their weight copies and per-shape buffers); the next run makes them again.</summary>
-    public void Clear()
-    {
-        lock (_chains)
-        {
-            foreach (var entry in _chains.Values) entry.Chain.Dispose();
-            _chains.Clear();
-        }
-    }
+    public void Clear() => _chains.Clear();
 
-    public void Dispose() => Clear();
+    public void Dispose() => _chains.Dispose();
 }

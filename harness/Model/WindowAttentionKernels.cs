@@ -11,7 +11,7 @@ namespace SwinBench.Model;
 /// </summary>
 internal sealed class WindowAttentionKernels(WindowAttention attention, Kernels kernels) : IDisposable
 {
-    private readonly Dictionary<string, (IntPtr Table, ScalarType Type, Tensor Bias)> _bias = new();
+    private readonly WeightDerivedCache<Tensor> _bias = new();
 
     /// <summary>Whether the attention runs swb_window_attention.</summary>
     public bool Fused { get; } = kernels.HasFlag(Kernels.WindowAttention);
@@ -43,29 +43,16 @@ internal sealed class WindowAttentionKernels(WindowAttention attention, Kernels 
     public Tensor Bias(Device device, long n)
     {
         var (table, index) = attention.RelativePosition(device);
-        var key = device.ToString();
-        var at = TensorOps.DataPointer(table);
-        lock (_bias)
+        return _bias.Get(device.ToString(), [table], () =>
         {
-            if (_bias.TryGetValue(key, out var cached) && cached.Table == at && cached.Type == table.dtype) return cached.Bias;
-            if (_bias.Remove(key, out var stale)) stale.Bias.Dispose();
             using var scope = NewDisposeScope();
-            var bias = table.to(ScalarType.Float32).index_select(0, index).view(n, n, -1).permute(2, 0, 1).contiguous()
+            return table.to(ScalarType.Float32).index_select(0, index).view(n, n, -1).permute(2, 0, 1).contiguous()
                 .DetachFromDisposeScope();
-            _bias[key] = (at, table.dtype, bias);
-            return bias;
-        }
+        });
     }
 
     /// <summary>Drops the bias cache.</summary>
-    public void ClearCaches()
-    {
-        lock (_bias)
-        {
-            foreach (var entry in _bias.Values) entry.Bias.Dispose();
-            _bias.Clear();
-        }
-    }
+    public void ClearCaches() => _bias.Clear();
 
-    public void Dispose() => ClearCaches();
+    public void Dispose() => _bias.Dispose();
 }

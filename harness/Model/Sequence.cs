@@ -22,31 +22,3 @@ internal static class Sequence
         return ReferenceEquals(current, input) ? current : current.MoveToOuterDisposeScope();
     }
 }
-
-/// <summary>A tensor derived from constants, kept once per device and never part of the state_dict.</summary>
-internal sealed class DeviceCache(Func<Tensor> make) : IDisposable
-{
-    private readonly Dictionary<string, Tensor> _perDevice = new();
-
-    public Tensor On(Device device)
-    {
-        var key = device.ToString();
-        lock (_perDevice)
-        {
-            if (_perDevice.TryGetValue(key, out var t)) return t;
-            using var scope = NewDisposeScope();
-            t = make().to(device).DetachFromDisposeScope();
-            _perDevice[key] = t;
-            return t;
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_perDevice)
-        {
-            foreach (var t in _perDevice.Values) t.Dispose();
-            _perDevice.Clear();
-        }
-    }
-}
