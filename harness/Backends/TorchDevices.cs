@@ -6,12 +6,22 @@ namespace SwinBench.Backends;
 /// <summary>Device selection and the numeric settings SwinBench fixes for reproducible runs.</summary>
 public static class TorchDevices
 {
+    /// <summary>
+    /// Whether a device name ("cpu", "cuda", "cuda:N"; any case, surrounding blanks ignored) names a CUDA device: the one
+    /// rule for telling a CUDA run from a CPU run by its device string.
+    /// </summary>
+    public static bool IsCuda(string device)
+    {
+        var n = device.Trim().ToLowerInvariant();
+        return n == "cuda" || n.StartsWith("cuda:", StringComparison.Ordinal);
+    }
+
     /// <summary>Parses "cpu", "cuda" or "cuda:N"; a CUDA request without a usable CUDA libtorch is a clear error.</summary>
     public static Device Resolve(string name)
     {
         var n = name.Trim().ToLowerInvariant();
         if (n == "cpu") return CPU;
-        if (n == "cuda" || n.StartsWith("cuda:"))
+        if (IsCuda(n))
         {
             if (!cuda.is_available())
                 throw new BackendUnavailableException(

@@ -9,26 +9,37 @@ namespace SwinBench.Model;
 /// columns widened to <see cref="Align"/>(in) and each of <c>groups</c> blocks of output rows (q, k and v of the packed
 /// qkv projection; one block otherwise) widened to <see cref="Align"/>(rows), the new rows and columns zero. A product
 /// of zero-padded rows with these equals the original product on the logical columns and is zero in the padding, while
-/// every leading dimension is a multiple of 8 elements (16 bytes in FP16), which cuBLAS's tensor-core kernels want
-/// (C = 180 gives 2- to 4-element alignment and 2.5× slower FP16 GEMMs on an H100).
-/// The copies are made on first use on the layer's device and dtype and rebuilt when its weight is replaced (another
-/// storage, device or dtype, e.g. after <c>to()</c>); <see cref="Clear"/> drops them after in-place weight changes.
+/// every leading dimension is a multiple of 8 elements (16 bytes in FP16), the alignment cuBLAS's tensor-core kernels
+/// take. The copies are made on first use on the layer's device and dtype and rebuilt when its weight or bias is
+/// replaced (another storage, device or dtype, e.g. after <c>to()</c>); <see cref="Clear"/> drops them after in-place
+/// weight changes.
 /// </summary>
 public sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposable
 {
-    private (IntPtr Storage, Tensor Weight, Tensor Bias)? _cache;
+    private readonly WeightDerivedCache<Padded> _copies = new();
+
+    private sealed record Padded(Tensor Weight, Tensor Bias) : IDisposable
+    {
+        public void Dispose()
+        {
+            Weight.Dispose();
+            Bias.Dispose();
+        }
+    }
 
     /// <summary>How many times the padded copies were made (once per weight storage, device and dtype).</summary>
     public int Builds { get; private set; }
 
-    /// <summary><paramref name="n"/> rounded up to a multiple of 8.</summary>
-    public static long Align(long n) => (n + 7) / 8 * 8;
+    /// <summary>
+    /// The width <see cref="Kernels.AlignedRows"/> pads a row or channel count <paramref name="n"/> to: rounded up to a
+    /// multiple of 8 from 8 up; below 8 it stays as it is (an image's 1 or 3 channels). The one rule for the TorchSharp
+    /// blocks' rows and the ONNX graph's convolution channels.
+    /// </summary>
+    public static long Align(long n) => n < 8 ? n : (n + 7) / 8 * 8;
 
     /// <summary>
-    /// x (…, Align(in)) zero-padded rows → (…, Align(out)): one <c>addmm</c> (bias added in the GEMM's epilogue).
-    /// TorchSharp 0.107's <c>Linear.forward</c> and <c>functional.linear</c> add the bias in a separate broadcast
-    /// kernel, which at 196,608 rows costs about as much as the product: with a padded <c>Linear</c> module instead of
-    /// this, classical x2 at 384×512 took 77.6 ms on the H100 against 57.9 ms (results/2026-11-26_h100_130cb87_ablation-gpu-linear-module and results/2026-11-26_h100_df9f387_ablation-gpu).
+    /// x (…, Align(in)) zero-padded rows → (…, Align(out)): one <c>addmm</c>, the bias added in the matrix product itself
+    /// (<c>Linear.forward</c> adds it in a separate broadcast kernel).
     /// </summary>
     public Tensor Forward(Tensor x)
     {
@@ -46,38 +57,26 @@ public sealed class AlignedLinear(Linear linear, long groups = 1) : IDisposable
     {
         var w = linear.weight ?? throw new InvalidOperationException("aligned linear: the layer has no weight");
         var b = linear.bias ?? throw new InvalidOperationException("aligned linear: the layer has no bias");
-        var at = TensorOps.DataPointer(w);
-        lock (this)
-        {
-            // (a data pointer names one device's memory; Device objects compare by reference, so they are not compared)
-            if (_cache is { } c && c.Storage == at && c.Weight.dtype == w.dtype && c.Weight.device_type == w.device_type &&
-                c.Weight.device_index == w.device_index) return (c.Weight, c.Bias);
-            Clear();
-            using var scope = NewDisposeScope();
-            var (rows, cols) = (w.shape[0], w.shape[1]);
-            if (rows % groups != 0) throw new InvalidOperationException($"aligned linear: {rows} output rows do not split into {groups} groups");
-            var (o, op, ip) = (rows / groups, Align(rows / groups), Align(cols));
-            var wp = zeros([groups, op, ip], w.dtype, w.device);
-            wp.narrow(1, 0, o).narrow(2, 0, cols).copy_(w.view(groups, o, cols));
-            var bp = zeros([groups, op], b.dtype, b.device);
-            bp.narrow(1, 0, o).copy_(b.view(groups, o));
-            var entry = (at, wp.view(groups * op, ip).DetachFromDisposeScope(), bp.view(groups * op).DetachFromDisposeScope());
-            _cache = entry;
-            Builds++;
-            return (entry.Item2, entry.Item3);
-        }
+        var padded = _copies.Get("", [w, b], () => Pad(w, b));
+        return (padded.Weight, padded.Bias);
     }
 
-    public void Clear()
+    private Padded Pad(Tensor w, Tensor b)
     {
-        lock (this)
-        {
-            if (_cache is not { } c) return;
-            c.Weight.Dispose();
-            c.Bias.Dispose();
-            _cache = null;
-        }
+        using var scope = NewDisposeScope();
+        var (rows, cols) = (w.shape[0], w.shape[1]);
+        if (rows % groups != 0) throw new InvalidOperationException($"aligned linear: {rows} output rows do not split into {groups} groups");
+        var (o, op, ip) = (rows / groups, Align(rows / groups), Align(cols));
+        var wp = zeros([groups, op, ip], w.dtype, w.device);
+        wp.narrow(1, 0, o).narrow(2, 0, cols).copy_(w.view(groups, o, cols));
+        var bp = zeros([groups, op], b.dtype, b.device);
+        bp.narrow(1, 0, o).copy_(b.view(groups, o));
+        Builds++;
+        return new Padded(wp.view(groups * op, ip).DetachFromDisposeScope(), bp.view(groups * op).DetachFromDisposeScope());
     }
+
+    /// <summary>Drops the padded copies.</summary>
+    public void Clear() => _copies.Clear();
 
     public void Dispose() => Clear();
 }

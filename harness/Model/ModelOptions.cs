@@ -25,10 +25,10 @@ public enum LayerNormMode
 
 /// <summary>
 /// The plugins-cu kernels (libswinbench_plugins.so, <see cref="SwinBench.Native.TensorOps"/>) a variant runs in place of
-/// the official code, one flag each; a flag that is off keeps the official path. This is the one kernel vocabulary of
-/// SwinBench: each member is named after its C ABI op (<c>swb_window_mask</c> → <see cref="WindowMask"/>, token
-/// <c>window_mask</c>), and the same names are the ONNX <c>swinbench</c>-domain op types, the TensorRT plugin names,
-/// the label and CSV tokens and the CLI's <c>--kernels</c> list.
+/// the official code, one flag each; a flag that is off keeps the official path. Each flag's row in
+/// <see cref="ModelOptions.KernelTokens"/> names it everywhere: its token (labels, CSV, the CLI's <c>--kernels</c>),
+/// its ONNX <c>swinbench</c>-domain op type (also the TensorRT plugin name) and its C entry points, the same rows as
+/// plugins-cu/common/op_table.h.
 /// <para>
 /// Device: on CUDA tensors a flag runs the op's CUDA kernel (on PyTorch's default stream); on CPU tensors it runs the
 /// op's reference C++ implementation (the library's <c>_cpu</c> entry point), so every combination is testable and
@@ -124,18 +124,34 @@ public sealed record ModelOptions
     public static string KernelLabel(Kernels kernels) =>
         string.Concat(Tokens(kernels).Select(t => "+" + t));
 
-    /// <summary>The token of each kernel flag: its C ABI op name without the <c>swb_</c> prefix.</summary>
-    public static IReadOnlyList<(Kernels Flag, string Token)> KernelTokens { get; } =
+    /// <summary>
+    /// The kernel vocabulary, one row per flag in flag order: the op rows match plugins-cu/common/op_table.h (token, ONNX
+    /// op type, C entry points), which tests/Native/KernelVocabularyTests.cs checks against the built libraries.
+    /// </summary>
+    public static IReadOnlyList<KernelRow> KernelTokens { get; } =
     [
-        (Kernels.WindowMask, "window_mask"), (Kernels.LnRollPartition, "ln_roll_partition"),
-        (Kernels.ReverseRollAdd, "reverse_roll_add"), (Kernels.QkvSplit, "qkv_split"),
-        (Kernels.LayerNormFp32, "layer_norm_fp32"), (Kernels.WindowAttention, "window_attention"),
-        (Kernels.AlignedRows, "aligned_rows"), (Kernels.SwinBlock, "swin_block"), (Kernels.CudaGraph, "cuda_graph"),
-        (Kernels.ChannelsLast, "channels_last"),
+        new(Kernels.WindowMask, "window_mask", "WindowMask", "window_mask"),
+        new(Kernels.LnRollPartition, "ln_roll_partition", "LnRollPartition", "ln_roll_partition"),
+        new(Kernels.ReverseRollAdd, "reverse_roll_add", "ReverseRollAdd", "reverse_roll_add"),
+        new(Kernels.QkvSplit, "qkv_split", "QkvSplit", "qkv_split"),
+        new(Kernels.LayerNormFp32, "layer_norm_fp32", "LayerNormFp32", "layer_norm_fp32"),
+        new(Kernels.WindowAttention, "window_attention", "WindowAttention", "window_attention"),
+        new(Kernels.AlignedRows, "aligned_rows"),
+        new(Kernels.SwinBlock, "swin_block", "SwinBlock", "swin_block_create",
+            ["swb_swin_block_desc_check", "swb_swin_block_run", "swb_swin_block_trim", "swb_swin_block_stats_get", "swb_swin_block_destroy"]),
+        new(Kernels.CudaGraph, "cuda_graph"),
+        new(Kernels.ChannelsLast, "channels_last"),
     ];
 
+    /// <summary>The row of one kernel flag.</summary>
+    public static KernelRow Row(Kernels flag) => KernelTokens.Single(r => r.Flag == flag);
+
     /// <summary>The token of one kernel flag.</summary>
-    public static string Token(Kernels flag) => KernelTokens.Single(p => p.Flag == flag).Token;
+    public static string Token(Kernels flag) => Row(flag).Token;
+
+    /// <summary>The ONNX op type of one op flag (an <see cref="ArgumentException"/> for a layout or mode).</summary>
+    public static string OnnxOpType(Kernels flag) =>
+        Row(flag).OnnxOpType ?? throw new ArgumentException($"kernel '{Token(flag)}' is a layout or mode, not an op");
 
     /// <summary>The flags that run plugins-cu code (every flag but the <see cref="Kernels.ChannelsLast"/> layout), none: no library needed.</summary>
     public static Kernels NativeKernels(Kernels kernels) => kernels & ~Kernels.ChannelsLast;
@@ -159,7 +175,7 @@ public sealed record ModelOptions
     /// <summary>The tokens of a kernel set, comma-separated in flag order.</summary>
     public static string TokenList(Kernels kernels) => string.Join(", ", Tokens(kernels));
 
-    private static IEnumerable<string> Tokens(Kernels kernels) => KernelTokens.Where(p => kernels.HasFlag(p.Flag)).Select(p => p.Token);
+    private static IEnumerable<string> Tokens(Kernels kernels) => KernelTokens.Where(r => kernels.HasFlag(r.Flag)).Select(r => r.Token);
 
     /// <summary>
     /// Parses "none" or tokens joined by ',' or '+' (window_mask, ln_roll_partition, ...); the token "all" stands for every
@@ -177,9 +193,8 @@ public sealed record ModelOptions
                 result |= Kernels.All;
                 continue;
             }
-            var match = KernelTokens.FirstOrDefault(p => p.Token == token);
-            if (match.Token is null)
-                throw new ArgumentException($"unknown kernel '{token}'; use none, all or any of: {string.Join(", ", KernelTokens.Select(p => p.Token))}");
+            var match = KernelTokens.FirstOrDefault(r => r.Token == token)
+                ?? throw new ArgumentException($"unknown kernel '{token}'; use none, all or any of: {string.Join(", ", KernelTokens.Select(r => r.Token))}");
             result |= match.Flag;
         }
         CheckKernels(result);
@@ -187,4 +202,22 @@ public sealed record ModelOptions
     }
 
     public override string ToString() => Label;
+}
+
+/// <summary>
+/// One row of the kernel vocabulary: a flag, its token, and for an op its ONNX op type (domain <c>swinbench</c>; also the
+/// TensorRT plugin name) and its C entry points <c>swb_{Entry}_cpu</c> and <c>swb_{Entry}_cuda</c>, plus those of a
+/// handle the op keeps (<paramref name="HandleEntryPoints"/>). A layout or mode has no op type and no entry points.
+/// </summary>
+public sealed record KernelRow(Kernels Flag, string Token, string? OnnxOpType = null, string? Entry = null,
+    IReadOnlyList<string>? HandleEntryPoints = null)
+{
+    /// <summary>The entry point on host memory (null: not an op).</summary>
+    public string? CpuEntry => Entry is null ? null : $"swb_{Entry}_cpu";
+
+    /// <summary>The entry point on device memory and a stream (null: not an op).</summary>
+    public string? CudaEntry => Entry is null ? null : $"swb_{Entry}_cuda";
+
+    /// <summary>Every C entry point of the op: CPU, CUDA, then the handle's.</summary>
+    public IReadOnlyList<string> EntryPoints => Entry is null ? [] : [CpuEntry!, CudaEntry!, .. HandleEntryPoints ?? []];
 }

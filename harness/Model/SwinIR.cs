@@ -41,7 +41,7 @@ public sealed class SwinIR : Module<Tensor, Tensor>
         if (ModelOptions.NativeKernels(Options.Kernels) != Kernels.None) PluginLibrary.EnsureAvailable();
         var c = Config;
         long dim = c.EmbedDim, feat = SwinIRConfig.NumFeat;
-        _mean = c.InChans == 3 ? [0.4488f, 0.4371f, 0.4040f] : new float[c.InChans];
+        _mean = Mean(c.InChans);
         _masks = new MaskProvider(Options.Mask, useKernel: Options.Kernels.HasFlag(Kernels.WindowMask));
 
         conv_first = Conv2d(c.InChans, dim, 3, padding: 1);
@@ -56,11 +56,11 @@ public sealed class SwinIR : Module<Tensor, Tensor>
         {
             case "pixelshuffle":
                 conv_before_upsample = Sequential(("0", Conv2d(dim, feat, 3, padding: 1)), ("1", LeakyReLU(0.01)));
-                upsample = PixelShuffleHead(c.Upscale, feat);
+                upsample = Upsample(c.Upscale, feat);
                 conv_last = Conv2d(feat, c.InChans, 3, padding: 1);
                 break;
             case "pixelshuffledirect":
-                upsample = Sequential(("0", Conv2d(dim, c.Upscale * c.Upscale * c.InChans, 3, padding: 1)), ("1", PixelShuffle(c.Upscale)));
+                upsample = UpsampleOneStep(c.Upscale, dim, c.InChans);
                 break;
             case "nearest+conv":
                 conv_before_upsample = Sequential(("0", Conv2d(dim, feat, 3, padding: 1)), ("1", LeakyReLU(0.01)));
@@ -99,6 +99,12 @@ public sealed class SwinIR : Module<Tensor, Tensor>
     /// <summary>The stages' <see cref="Kernels.SwinBlock"/> chains made so far.</summary>
     public IEnumerable<SwinBlockChain> SwinBlockChains => layers.SelectMany(l => l.ResidualGroup.Chains);
 
+    /// <summary>
+    /// The per-channel mean subtracted from the input and added back to the output: DIV2K's RGB mean for 3 channels,
+    /// zeros otherwise (as in the official code; not in checkpoints).
+    /// </summary>
+    public static float[] Mean(int inChans) => inChans == 3 ? [0.4488f, 0.4371f, 0.4040f] : new float[inChans];
+
     /// <summary>Parameter count (weights only, as in the official release files).</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
@@ -113,7 +119,7 @@ public sealed class SwinIR : Module<Tensor, Tensor>
     };
 
     /// <summary>Official <c>Upsample</c>: log2(scale) × (conv to 4·feat, PixelShuffle(2)), or conv to 9·feat + PixelShuffle(3).</summary>
-    private static Sequential PixelShuffleHead(int scale, long feat)
+    private static Sequential Upsample(int scale, long feat)
     {
         var mods = new List<(string, Module<Tensor, Tensor>)>();
         if (scale == 3)
@@ -131,6 +137,10 @@ public sealed class SwinIR : Module<Tensor, Tensor>
         }
         return Sequential(mods.ToArray());
     }
+
+    /// <summary>Official <c>UpsampleOneStep</c> (lightweight SR): one conv to scale²·in_chans channels, then PixelShuffle(scale).</summary>
+    private static Sequential UpsampleOneStep(int scale, long dim, long inChans) =>
+        Sequential(("0", Conv2d(dim, scale * scale * inChans, 3, padding: 1)), ("1", PixelShuffle(scale)));
 
     /// <summary>Smallest image side the reflect padding to a window multiple accepts (pad must be smaller than the side).</summary>
     public int MinInputSide => Config.WindowSize / 2 + 1;

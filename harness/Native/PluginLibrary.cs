@@ -55,7 +55,7 @@ public static class PluginLibrary
     public const string EnvironmentVariable = "SWINBENCH_PLUGINS";
 
     /// <summary>The plugins-cu ABI version (<c>SWB_ABI_VERSION</c>) these bindings are written for.</summary>
-    public const int AbiVersion = 3;
+    public const int AbiVersion = 4;
 
     private const string BuildHint = "build it with scripts/build-plugins.sh";
 

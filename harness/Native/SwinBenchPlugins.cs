@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SwinBench.Backends;
+using SwinBench.Model;
 
 // The raw imports keep the C names of plugins-cu/include/swinbench_plugins.h.
 #pragma warning disable IDE1006
@@ -130,26 +131,28 @@ public static unsafe partial class SwinBenchPlugins
 {
     private const int MessageSize = 1024;
 
-    /// <summary>The exported functions of ABI 3 (ABI 2's kernels and the Swin block chain), for the export check of the probe.</summary>
-    public static IReadOnlyList<string> EntryPoints { get; } =
-    [
-        "swb_build_info", "swb_window_geometry_check",
-        "swb_window_mask_cpu", "swb_window_mask_cuda",
-        "swb_roll_partition_cpu", "swb_roll_partition_cuda",
-        "swb_reverse_roll_add_cpu", "swb_reverse_roll_add_cuda",
-        "swb_qkv_split_cpu", "swb_qkv_split_cuda",
-        "swb_layer_norm_fp32_cpu", "swb_layer_norm_fp32_cuda",
-        "swb_ln_roll_partition_cpu", "swb_ln_roll_partition_cuda",
-        "swb_window_attention_cpu", "swb_window_attention_cuda",
-        "swb_swin_block_desc_check", "swb_swin_block_create_cpu", "swb_swin_block_create_cuda", "swb_swin_block_run",
-        "swb_swin_block_trim", "swb_swin_block_stats_get", "swb_swin_block_destroy",
-    ];
+    /// <summary>The exports of ABI 4 that belong to no op: build facts and the shared geometry check.</summary>
+    public static IReadOnlyList<string> LibraryEntryPoints { get; } = ["swb_build_info", "swb_ops", "swb_window_geometry_check"];
 
-    /// <summary><c>swb_build_info</c>, e.g. "swinbench_plugins abi 3; cuda kernels: none".</summary>
+    /// <summary>
+    /// Every function of ABI 4 these bindings call, for the export check of the probe: <see cref="LibraryEntryPoints"/>
+    /// and each op's entry points from its vocabulary row (<see cref="ModelOptions.KernelTokens"/>).
+    /// </summary>
+    public static IReadOnlyList<string> EntryPoints { get; } =
+        [.. LibraryEntryPoints, .. ModelOptions.KernelTokens.SelectMany(r => r.EntryPoints)];
+
+    /// <summary><c>swb_build_info</c>, e.g. "swinbench_plugins abi 4; cuda kernels: none".</summary>
     public static string BuildInfo()
     {
         PluginLibrary.EnsureAvailable("swb_build_info");
         return Marshal.PtrToStringUTF8((IntPtr)Imports.swb_build_info()) ?? "";
+    }
+
+    /// <summary><c>swb_ops</c>: the tokens of the ops the library has, in its op-table order.</summary>
+    public static IReadOnlyList<string> Ops()
+    {
+        PluginLibrary.EnsureAvailable("swb_ops");
+        return (Marshal.PtrToStringUTF8((IntPtr)Imports.swb_ops()) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>Checks a window geometry as every window kernel does first (mask only: batch and channels ignored).</summary>
@@ -164,21 +167,11 @@ public static unsafe partial class SwinBenchPlugins
     /// <summary>The (nW, N, N) additive mask of a shifted block (0 within a region, -100 across) into <paramref name="mask"/>.</summary>
     public static void WindowMask(PluginTarget target, WindowGeometry g, SwbDType dtype, IntPtr mask, IntPtr stream = default)
     {
-        var entry = Entry("swb_window_mask", target);
+        var entry = Entry(Kernels.WindowMask, target);
         var msg = stackalloc byte[MessageSize];
         Check(entry, target == PluginTarget.Cpu
             ? Imports.swb_window_mask_cpu(&g, dtype, (void*)mask, msg, MessageSize)
             : Imports.swb_window_mask_cuda(&g, dtype, (void*)mask, (void*)stream, msg, MessageSize), msg);
-    }
-
-    /// <summary>x (B, H·W, C) → windows (B·nW, N, C) = window_partition(roll(x, (-shift, -shift))).</summary>
-    public static void RollPartition(PluginTarget target, WindowGeometry g, SwbDType dtype, IntPtr x, IntPtr windows, IntPtr stream = default)
-    {
-        var entry = Entry("swb_roll_partition", target);
-        var msg = stackalloc byte[MessageSize];
-        Check(entry, target == PluginTarget.Cpu
-            ? Imports.swb_roll_partition_cpu(&g, dtype, (void*)x, (void*)windows, msg, MessageSize)
-            : Imports.swb_roll_partition_cuda(&g, dtype, (void*)x, (void*)windows, (void*)stream, msg, MessageSize), msg);
     }
 
     /// <summary>
@@ -188,7 +181,7 @@ public static unsafe partial class SwinBenchPlugins
     public static void LnRollPartition(PluginTarget target, WindowGeometry g, float epsilon, SwbDType dtype, SwbDType paramDType,
         IntPtr x, IntPtr weight, IntPtr bias, IntPtr windows, IntPtr stream = default)
     {
-        var entry = Entry("swb_ln_roll_partition", target);
+        var entry = Entry(Kernels.LnRollPartition, target);
         var msg = stackalloc byte[MessageSize];
         Check(entry, target == PluginTarget.Cpu
             ? Imports.swb_ln_roll_partition_cpu(&g, epsilon, dtype, paramDType, (void*)x, (void*)weight, (void*)bias, (void*)windows, msg, MessageSize)
@@ -203,7 +196,7 @@ public static unsafe partial class SwinBenchPlugins
     public static void ReverseRollAdd(PluginTarget target, WindowGeometry g, SwbDType dtype, IntPtr windows, IntPtr residual, IntPtr y,
         IntPtr stream = default)
     {
-        var entry = Entry("swb_reverse_roll_add", target);
+        var entry = Entry(Kernels.ReverseRollAdd, target);
         var msg = stackalloc byte[MessageSize];
         Check(entry, target == PluginTarget.Cpu
             ? Imports.swb_reverse_roll_add_cpu(&g, dtype, (void*)windows, (void*)residual, (void*)y, msg, MessageSize)
@@ -214,7 +207,7 @@ public static unsafe partial class SwinBenchPlugins
     public static void QkvSplit(PluginTarget target, QkvGeometry g, float scale, SwbDType dtype, IntPtr qkv, IntPtr q, IntPtr k, IntPtr v,
         IntPtr stream = default)
     {
-        var entry = Entry("swb_qkv_split", target);
+        var entry = Entry(Kernels.QkvSplit, target);
         var msg = stackalloc byte[MessageSize];
         Check(entry, target == PluginTarget.Cpu
             ? Imports.swb_qkv_split_cpu(&g, scale, dtype, (void*)qkv, (void*)q, (void*)k, (void*)v, msg, MessageSize)
@@ -225,7 +218,7 @@ public static unsafe partial class SwinBenchPlugins
     public static void LayerNormFp32(PluginTarget target, RowsGeometry g, float epsilon, SwbDType dtype, SwbDType paramDType,
         IntPtr x, IntPtr weight, IntPtr bias, IntPtr y, IntPtr stream = default)
     {
-        var entry = Entry("swb_layer_norm_fp32", target);
+        var entry = Entry(Kernels.LayerNormFp32, target);
         var msg = stackalloc byte[MessageSize];
         Check(entry, target == PluginTarget.Cpu
             ? Imports.swb_layer_norm_fp32_cpu(&g, epsilon, dtype, paramDType, (void*)x, (void*)weight, (void*)bias, (void*)y, msg, MessageSize)
@@ -241,7 +234,7 @@ public static unsafe partial class SwinBenchPlugins
     public static void WindowAttention(PluginTarget target, QkvGeometry g, float scale, SwbDType dtype, IntPtr qkv, IntPtr bias,
         IntPtr mask, long numWindows, IntPtr output, IntPtr stream = default)
     {
-        var entry = Entry("swb_window_attention", target);
+        var entry = Entry(Kernels.WindowAttention, target);
         var msg = stackalloc byte[MessageSize];
         Check(entry, target == PluginTarget.Cpu
             ? Imports.swb_window_attention_cpu(&g, scale, dtype, (void*)qkv, (float*)bias, (float*)mask, numWindows, (void*)output, msg, MessageSize)
@@ -265,7 +258,7 @@ public static unsafe partial class SwinBenchPlugins
     /// </summary>
     public static SwinBlockHandle CreateSwinBlock(PluginTarget target, SwinBlockDesc d, ReadOnlySpan<SwinBlockWeights> blocks, IntPtr stream = default)
     {
-        var entry = Entry("swb_swin_block_create", target);
+        var entry = Entry(Kernels.SwinBlock, target);
         if (blocks.Length != d.Depth)
             throw new ArgumentException($"{entry}: {blocks.Length} blocks of weights for depth {d.Depth}");
         var msg = stackalloc byte[MessageSize];
@@ -325,9 +318,12 @@ public static unsafe partial class SwinBenchPlugins
     /// <summary><c>swb_swin_block_destroy</c> of a raw handle (what <see cref="SwinBlockHandle"/> calls when released).</summary>
     internal static void DestroySwinBlock(IntPtr h) => Imports.swb_swin_block_destroy((void*)h);
 
-    private static string Entry(string op, PluginTarget target)
+    /// <summary>The entry point of an op flag on <paramref name="target"/>, from its vocabulary row; checks it is exported.</summary>
+    private static string Entry(Kernels op, PluginTarget target)
     {
-        var entry = op + (target == PluginTarget.Cpu ? "_cpu" : "_cuda");
+        var row = ModelOptions.Row(op);
+        var entry = (target == PluginTarget.Cpu ? row.CpuEntry : row.CudaEntry)
+            ?? throw new ArgumentException($"kernel '{row.Token}' is a layout or mode: it has no entry point");
         PluginLibrary.EnsureAvailable(entry);
         return entry;
     }
@@ -350,6 +346,9 @@ public static unsafe partial class SwinBenchPlugins
         internal static partial byte* swb_build_info();
 
         [LibraryImport(PluginLibrary.Name)]
+        internal static partial byte* swb_ops();
+
+        [LibraryImport(PluginLibrary.Name)]
         internal static partial int swb_window_geometry_check(WindowGeometry* g, int maskOnly, byte* msg, nuint msgSize);
 
         [LibraryImport(PluginLibrary.Name)]
@@ -357,13 +356,6 @@ public static unsafe partial class SwinBenchPlugins
 
         [LibraryImport(PluginLibrary.Name)]
         internal static partial int swb_window_mask_cuda(WindowGeometry* g, SwbDType outDType, void* mask, void* stream, byte* msg, nuint msgSize);
-
-        [LibraryImport(PluginLibrary.Name)]
-        internal static partial int swb_roll_partition_cpu(WindowGeometry* g, SwbDType dtype, void* x, void* windows, byte* msg, nuint msgSize);
-
-        [LibraryImport(PluginLibrary.Name)]
-        internal static partial int swb_roll_partition_cuda(WindowGeometry* g, SwbDType dtype, void* x, void* windows, void* stream,
-            byte* msg, nuint msgSize);
 
         [LibraryImport(PluginLibrary.Name)]
         internal static partial int swb_reverse_roll_add_cpu(WindowGeometry* g, SwbDType dtype, void* windows, void* residual, void* y,

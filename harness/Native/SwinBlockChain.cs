@@ -1,4 +1,5 @@
 using SwinBench.Backends;
+using SwinBench.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ public sealed record SwinBlockTensors(long ShiftSize, Tensor Norm1Weight, Tensor
 /// </summary>
 public sealed class SwinBlockChain : IDisposable
 {
-    private const string Op = "swin_block";
+    private static readonly string Op = ModelOptions.Token(Kernels.SwinBlock);
     private readonly SwinBlockHandle _handle;
 
     private SwinBlockChain(SwinBlockHandle handle, SwinBlockDesc desc, Device device, ScalarType dtype)

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SwinBench.Backends;
+using SwinBench.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class TensorOps
     /// <summary>The (nW, N, N) additive mask of a shifted block (0 within a region, -100 across) of an H×W map, made on <paramref name="device"/>.</summary>
     public static Tensor WindowMask(long height, long width, long windowSize, long shift, ScalarType dtype, Device device)
     {
-        const string op = "window_mask";
+        var op = ModelOptions.Token(Kernels.WindowMask);
         var dt = DType(dtype, op, "mask");
         var g = new WindowGeometry(1, height, width, 1, windowSize, shift);
         SwinBenchPlugins.CheckWindowGeometry(g, maskOnly: true);
@@ -28,17 +29,6 @@ public static class TensorOps
         using (new CurrentDevice(device))
             SwinBenchPlugins.WindowMask(Target(device, op), g, dt, DataPointer(mask), DefaultStream);
         return mask;
-    }
-
-    /// <summary>x (B, H·W, C) → windows (B·nW, N, C) = window_partition(roll(x, (-shift, -shift))).</summary>
-    public static Tensor RollPartition(Tensor x, long height, long width, long windowSize, long shift)
-    {
-        const string op = "roll_partition";
-        var (g, dt) = TokenMap(op, x, height, width, windowSize, shift);
-        var windows = empty([g.Batch * g.WindowsPerImage, g.Tokens, g.Channels], x.dtype, x.device);
-        using (new CurrentDevice(x.device))
-            SwinBenchPlugins.RollPartition(Target(x.device, op), g, dt, DataPointer(x), DataPointer(windows), DefaultStream);
-        return windows;
     }
 
     /// <summary>
@@ -49,7 +39,7 @@ public static class TensorOps
     public static Tensor LnRollPartition(Tensor x, Tensor weight, Tensor bias, double epsilon, long height, long width, long windowSize, long shift,
         long windowStride = 0)
     {
-        const string op = "ln_roll_partition";
+        var op = ModelOptions.Token(Kernels.LnRollPartition);
         var (g, dt) = TokenMap(op, x, height, width, windowSize, shift, windowStride);
         var pdt = Params(op, x, weight, bias);
         var windows = empty([g.Batch * g.WindowsPerImage, g.Tokens, Stride(g.WindowStride, g.Channels)], x.dtype, x.device);
@@ -66,7 +56,7 @@ public static class TensorOps
     public static Tensor ReverseRollAdd(Tensor windows, Tensor residual, long height, long width, long windowSize, long shift,
         long windowStride = 0)
     {
-        const string op = "reverse_roll_add";
+        var op = ModelOptions.Token(Kernels.ReverseRollAdd);
         var (g, dt) = TokenMap(op, residual, height, width, windowSize, shift, windowStride);
         Check(op, "windows", windows, dt, residual.device);
         ExpectShape(op, "windows", windows, [g.Batch * g.WindowsPerImage, g.Tokens, Stride(g.WindowStride, g.Channels)]);
@@ -91,7 +81,7 @@ public static class TensorOps
     /// <summary>qkv (B_, N, 3C) → q, k, v each (B_, heads, N, C / heads), q multiplied by <paramref name="scale"/>.</summary>
     public static (Tensor Q, Tensor K, Tensor V) QkvSplit(Tensor qkv, long heads, double scale)
     {
-        const string op = "qkv_split";
+        var op = ModelOptions.Token(Kernels.QkvSplit);
         var (g, dt) = Packed(op, qkv, heads);
         long[] shape = [g.BatchWindows, heads, g.Tokens, g.Channels / heads];
         var q = empty(shape, qkv.dtype, qkv.device);
@@ -109,7 +99,7 @@ public static class TensorOps
     /// </summary>
     public static Tensor LayerNormFp32(Tensor x, Tensor weight, Tensor bias, double epsilon, long outStride = 0)
     {
-        const string op = "layer_norm_fp32";
+        var op = ModelOptions.Token(Kernels.LayerNormFp32);
         var dt = DType(x.dtype, op, "x");
         Check(op, "x", x, dt, x.device);
         if (x.dim() < 1) throw new ArgumentException($"{op}: x must have at least one dimension");
@@ -137,7 +127,7 @@ public static class TensorOps
     /// </summary>
     public static Tensor WindowAttention(Tensor qkv, long heads, double scale, Tensor bias, Tensor? mask, long channels = 0, long outStride = 0)
     {
-        const string op = "window_attention";
+        var op = ModelOptions.Token(Kernels.WindowAttention);
         var (g, dt) = Packed(op, qkv, heads, channels);
         g = g with { OutStride = outStride };
         Check(op, "bias", bias, SwbDType.F32, qkv.device);

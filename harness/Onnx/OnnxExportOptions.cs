@@ -27,7 +27,8 @@ public sealed record OnnxExportOptions
 
     /// <summary>
     /// The kernels the graph runs as <c>swinbench</c>-domain ops, each flag with the meaning it has in the TorchSharp model
-    /// (<see cref="Kernels"/>); the op type is the flag's name. The ops' contract is harness/Onnx/CUSTOM_OPS.md.
+    /// (<see cref="Kernels"/>); the op type is the flag's row's (<see cref="ModelOptions.KernelTokens"/>). The ops' contract
+    /// is harness/Onnx/CUSTOM_OPS.md.
     /// <see cref="Kernels.CudaGraph"/> (a mode of the TorchSharp handles) is refused by <see cref="CheckExportable"/>.
     /// <see cref="Kernels.AlignedRows"/> is the graph's own layout: its convolutions run on channels zero-padded to a
     /// multiple of 8 (Pad, padded weights, Slice), as the TorchSharp blocks' GEMMs run on aligned rows (inside the ops

@@ -69,7 +69,7 @@ internal sealed class SwinIROnnxGraph
         }
         image = x;
 
-        var mean = c.InChans == 3 ? new[] { 0.4488f, 0.4371f, 0.4040f } : new float[c.InChans];
+        var mean = SwinIR.Mean(c.InChans);
         var meanValue = mean.Any(m => m != 0) ? g.Weight("mean", mean, 1, c.InChans, 1, 1) : null;
         var range = (float)c.ImgRange;
         using (g.Scope("normalize"))
@@ -85,7 +85,7 @@ internal sealed class SwinIROnnxGraph
             {
                 var f = Conv("conv_first", x);
                 f = g.Add(ResidualConv("conv_after_body", ForwardFeatures(f)), f);
-                y = Conv("conv_last", PixelShuffleHead(LeakyRelu("conv_before_upsample.0", f, 0.01f)));
+                y = Conv("conv_last", Upsample(LeakyRelu("conv_before_upsample.0", f, 0.01f)));
                 break;
             }
             case "pixelshuffledirect":
@@ -202,7 +202,7 @@ internal sealed class SwinIROnnxGraph
             Param("mlp.fc2.weight", dim, hidden), Param("mlp.fc2.bias", dim),
             image,
         };
-        return g.Custom("SwinBlock", inputs, [act],
+        return Op(Kernels.SwinBlock, inputs, [act],
             OnnxAttribute.Int("num_heads", heads), OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift),
             OnnxAttribute.Float("scale", (float)Math.Pow(dim / heads, -0.5)), OnnxAttribute.Float("epsilon", (float)SwinLayerNorm.Eps))[0];
     }
@@ -223,7 +223,7 @@ internal sealed class SwinIROnnxGraph
         using var _ = g.Scope("ln_roll_partition");
         var weight = g.Weight($"{prefix}.weight", w.Get($"{prefix}.weight", dim).Data, dim);
         var bias = g.Weight($"{prefix}.bias", w.Get($"{prefix}.bias", dim).Data, dim);
-        return g.Custom("LnRollPartition", [x, weight, bias, image], [act],
+        return Op(Kernels.LnRollPartition, [x, weight, bias, image], [act],
             OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift),
             OnnxAttribute.Float("epsilon", (float)SwinLayerNorm.Eps))[0];
     }
@@ -233,7 +233,7 @@ internal sealed class SwinIROnnxGraph
     {
         using var _ = g.Scope("reverse_roll_add");
         if (o.Uses(Kernels.ReverseRollAdd))
-            return g.Custom("ReverseRollAdd", [windows, residual, image], [act],
+            return Op(Kernels.ReverseRollAdd, [windows, residual, image], [act],
                 OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift))[0];
         var grid = g.Reshape(windows, RuntimeShape($"reverse{ws}", () => g.Concat(0, g.Ints(-1), GridH(ws), GridW(ws), g.Ints(ws, ws, dim))));
         var y = g.Transpose(grid, 0, 1, 3, 2, 4, 5);
@@ -241,6 +241,10 @@ internal sealed class SwinIROnnxGraph
             y = Roll(Roll(g.Reshape(y, TokensAsMap()), shift, 1), shift, 2);
         return g.Add(residual, g.Reshape(y, 0, -1, dim));
     }
+
+    /// <summary>A <c>swinbench</c> node of the op that <paramref name="kernel"/> runs (its vocabulary row's ONNX op type).</summary>
+    private string[] Op(Kernels kernel, string[] inputs, OnnxDataType[] outputs, params OnnxAttribute[] attributes) =>
+        g.Custom(ModelOptions.OnnxOpType(kernel), inputs, outputs, attributes);
 
     /// <summary>torch.roll(x, shift, axis) with a constant shift: two Slices and a Concat (ONNX has no Roll).</summary>
     private string Roll(string x, long shift, long axis)
@@ -297,14 +301,14 @@ internal sealed class SwinIROnnxGraph
         {
             var bias = g.Tensor($"{prefix}.relative_position_bias", OnnxDataType.Float, GatheredBias(prefix, heads, ws, n), heads, n, n);
             // an unshifted block leaves the optional mask input out
-            var attended = g.Custom("WindowAttention", mask is null ? [qkv, bias] : [qkv, bias, mask], [act],
+            var attended = Op(Kernels.WindowAttention, mask is null ? [qkv, bias] : [qkv, bias, mask], [act],
                 OnnxAttribute.Int("num_heads", heads), OnnxAttribute.Float("scale", scale))[0];
             return Linear($"{prefix}.proj", attended, dim, dim);
         }
         string q, k, v;
         if (o.Uses(Kernels.QkvSplit))
         {
-            var qkvSplit = g.Custom("QkvSplit", [qkv], [act, act, act],
+            var qkvSplit = Op(Kernels.QkvSplit, [qkv], [act, act, act],
                 OnnxAttribute.Int("num_heads", heads), OnnxAttribute.Float("scale", scale));
             (q, k, v) = (qkvSplit[0], qkvSplit[1], qkvSplit[2]);
         }
@@ -369,7 +373,7 @@ internal sealed class SwinIROnnxGraph
     private string ShiftedWindowMask(long ws, long shift)
     {
         if (o.Uses(Kernels.WindowMask))
-            return g.Custom("WindowMask", [image], [OnnxDataType.Float],
+            return Op(Kernels.WindowMask, [image], [OnnxDataType.Float],
                 OnnxAttribute.Int("window_size", ws), OnnxAttribute.Int("shift_size", shift))[0];
         var rows = Regions(g.Gather(sizeHw, g.IntScalar(0)));
         var cols = Regions(g.Gather(sizeHw, g.IntScalar(1)));
@@ -424,7 +428,7 @@ internal sealed class SwinIROnnxGraph
         var weight = g.Tensor($"{prefix}.weight", normType, w.Get($"{prefix}.weight", dim).Data, dim);
         var bias = g.Tensor($"{prefix}.bias", normType, w.Get($"{prefix}.bias", dim).Data, dim);
         if (o.Uses(Kernels.LayerNormFp32))
-            return g.Custom("LayerNormFp32", [x, weight, bias], [act], OnnxAttribute.Float("epsilon", eps))[0];
+            return Op(Kernels.LayerNormFp32, [x, weight, bias], [act], OnnxAttribute.Float("epsilon", eps))[0];
 
         var input = g.CastTo(x, normType);
         string y;
@@ -443,7 +447,7 @@ internal sealed class SwinIROnnxGraph
     /// <summary>
     /// A 3×3 (or 1×1) convolution with its state_dict weights; the padding keeps the size. With
     /// <see cref="Kernels.AlignedRows"/> a channel count of 8 or more that is not a multiple of 8 is zero-padded to one
-    /// (<see cref="AlignedChannels"/>): the input by a Pad node, the weights and bias in the initializers, and the
+    /// (<see cref="AlignedLinear.Align"/>): the input by a Pad node, the weights and bias in the initializers, and the
     /// output sliced back, so cuDNN's FP16 tensor-core algorithms apply (the padded channels add exact zeros).
     /// </summary>
     private string Conv(string prefix, string x)
@@ -453,7 +457,7 @@ internal sealed class SwinIROnnxGraph
         var kernel = shape[2];
         long cout = shape[0], cin = shape[1];
         var align = o.Uses(Kernels.AlignedRows);
-        long coutA = align ? AlignedChannels(cout) : cout, cinA = align ? AlignedChannels(cin) : cin;
+        long coutA = align ? AlignedLinear.Align(cout) : cout, cinA = align ? AlignedLinear.Align(cin) : cin;
         if (coutA == cout && cinA == cin)
             return g.Conv(x, g.Weight($"{prefix}.weight", weight, shape), g.Weight($"{prefix}.bias", bias, cout), kernel, kernel / 2);
         var padded = new float[coutA * cinA * kernel * kernel];
@@ -467,9 +471,6 @@ internal sealed class SwinIROnnxGraph
         return coutA == cout ? y : g.Slice(y, [0], [cout], [1]);
     }
 
-    /// <summary>The channel count an aligned convolution runs on: c rounded up to a multiple of 8 from 8 channels up (c below 8 as is).</summary>
-    public static long AlignedChannels(long c) => c < 8 ? c : (c + 7) / 8 * 8;
-
     private string LeakyRelu(string convPrefix, string x, float slope) => g.LeakyRelu(Conv(convPrefix, x), slope);
 
     /// <summary>conv_after_body / RSTB conv: one 3×3 conv (1conv) or conv, LeakyReLU, 1×1 conv, LeakyReLU, conv (3conv).</summary>
@@ -480,7 +481,7 @@ internal sealed class SwinIROnnxGraph
     };
 
     /// <summary>Official <c>Upsample</c>: log2(scale) × (conv to 4·feat, PixelShuffle(2)), or conv to 9·feat + PixelShuffle(3).</summary>
-    private string PixelShuffleHead(string x)
+    private string Upsample(string x)
     {
         using var _ = g.Scope("upsample");
         if (c.Upscale == 3) return g.PixelShuffle(Conv("upsample.0", x), 3);

@@ -172,32 +172,6 @@ __device__ __forceinline__ void WarpAddRow(const T* a, const T* b, T* dst, int64
   for (int64_t c = lane; c < cols; c += 32) Store(dst + c, Load(a + c) + Load(b + c));
 }
 
-// Two adjacent elements as one bit-exact unit.
-template <typename T>
-struct PairOf;
-template <>
-struct PairOf<float> {
-  using type = float2;
-};
-template <>
-struct PairOf<__half> {
-  using type = __half2;
-};
-
-// dst[c] = src[c] over one row by one warp, bit-exact; pairs where both are pair-aligned and cols is even.
-template <typename T>
-__device__ __forceinline__ void WarpCopyRow(const T* src, T* dst, int64_t cols) {
-  const int lane = threadIdx.x % 32;
-  if (cols % 2 == 0 && PairAligned(src) && PairAligned(dst)) {
-    using Pair = typename PairOf<T>::type;
-    const Pair* s = reinterpret_cast<const Pair*>(src);
-    Pair* d = reinterpret_cast<Pair*>(dst);
-    for (int64_t p = lane; p < cols / 2; p += 32) d[p] = s[p];
-    return;
-  }
-  for (int64_t c = lane; c < cols; c += 32) dst[c] = src[c];
-}
-
 // Zeroes the padding columns [from, to) of a row, one warp.
 template <typename T>
 __device__ __forceinline__ void WarpZeroFill(T* row, int64_t from, int64_t to) {

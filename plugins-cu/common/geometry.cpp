@@ -1,6 +1,7 @@
 // Geometry checks and build facts shared by every kernel.
 #include <cinttypes>
 
+#include "op_table.h"
 #include "status.h"
 
 namespace {
@@ -14,8 +15,12 @@ constexpr int64_t kMaxElements = int64_t{1} << 46;  // far above any image, far 
 }  // namespace
 
 extern "C" const char* swb_build_info(void) {
-  return "swinbench_plugins abi 3; cuda kernels: " SWB_CUDA_KERNELS;
+  return "swinbench_plugins abi 4; cuda kernels: " SWB_CUDA_KERNELS;
 }
+
+#define SWB_OP_TOKEN(name, token, ...) " " #token
+extern "C" const char* swb_ops(void) { return SWB_OP_TABLE(SWB_OP_TOKEN) + 1; }
+#undef SWB_OP_TOKEN
 
 extern "C" int swb_window_geometry_check(const swb_window_geometry* g, int mask_only, char* msg, size_t size) {
   using swb::Fail;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <iterator>
 
 namespace swinbench::contract {
 
@@ -10,28 +11,20 @@ namespace {
 struct OpSpec {
   Op op;
   const char* name;
-  int min_inputs;
-  int max_inputs;
-  int outputs;
-  int image_input;
+  const char* token;
+  const Kind* inputs;
+  int nb_inputs;
+  const Kind* outputs;
+  int nb_outputs;
 };
 
-constexpr OpSpec kSpecs[] = {
-    {Op::WindowMask, "WindowMask", 1, 1, 1, 0},
-    {Op::RollPartition, "RollPartition", 2, 2, 1, 1},
-    {Op::ReverseRollAdd, "ReverseRollAdd", 3, 3, 1, 2},
-    {Op::QkvSplit, "QkvSplit", 1, 1, 3, -1},
-    {Op::LayerNormFp32, "LayerNormFp32", 3, 3, 1, -1},
-    {Op::LnRollPartition, "LnRollPartition", 4, 4, 1, 3},
-    {Op::WindowAttention, "WindowAttention", 2, 3, 1, -1},
-    {Op::SwinBlock, "SwinBlock", swin_block::kInputs, swin_block::kInputs, 1, swin_block::kImage},
-};
+#define SWB_OP_SPEC(name, token, ...)                                                                              \
+  {Op::name, #name, #token, Schema<Op::name>::kInputs, static_cast<int>(std::size(Schema<Op::name>::kInputs)), \
+   Schema<Op::name>::kOutputs, static_cast<int>(std::size(Schema<Op::name>::kOutputs))},
+constexpr OpSpec kSpecs[] = {SWB_OP_TABLE(SWB_OP_SPEC)};
+#undef SWB_OP_SPEC
 
-const OpSpec& Spec(Op op) {
-  for (const OpSpec& s : kSpecs)
-    if (s.op == op) return s;
-  return kSpecs[0];  // unreachable: every Op has a row
-}
+const OpSpec& Spec(Op op) { return kSpecs[static_cast<int>(op)]; }  // rows in enumerator order
 
 std::string DimsText(const std::vector<int64_t>& d) {
   std::string s = "(";
@@ -42,6 +35,7 @@ std::string DimsText(const std::vector<int64_t>& d) {
 }  // namespace
 
 const char* OpName(Op op) { return Spec(op).name; }
+const char* OpToken(Op op) { return Spec(op).token; }
 
 bool OpFromName(const std::string& name, Op& op) {
   for (const OpSpec& s : kSpecs)
@@ -52,10 +46,21 @@ bool OpFromName(const std::string& name, Op& op) {
   return false;
 }
 
-int MinInputs(Op op) { return Spec(op).min_inputs; }
-int MaxInputs(Op op) { return Spec(op).max_inputs; }
-int NbOutputs(Op op) { return Spec(op).outputs; }
-int ImageInput(Op op) { return Spec(op).image_input; }
+int MinInputs(Op op) {
+  const OpSpec& s = Spec(op);
+  return s.inputs[s.nb_inputs - 1] == Kind::OptF32 ? s.nb_inputs - 1 : s.nb_inputs;
+}
+int MaxInputs(Op op) { return Spec(op).nb_inputs; }
+int NbOutputs(Op op) { return Spec(op).nb_outputs; }
+Kind InputKind(Op op, int index) { return Spec(op).inputs[index]; }
+Kind OutputKind(Op op, int index) { return Spec(op).outputs[index]; }
+
+int ImageInput(Op op) {
+  const OpSpec& s = Spec(op);
+  for (int i = 0; i < s.nb_inputs; ++i)
+    if (s.inputs[i] == Kind::Image) return i;
+  return -1;
+}
 
 const char* swin_block::InputName(int index) {
   static const char* const names[kInputs] = {"x",           "norm1_weight", "norm1_bias", "qkv_weight", "qkv_bias",
@@ -80,7 +85,6 @@ const std::vector<AttrSpec>& AttrSchema(Op op) {
                                               {"epsilon", AttrKind::Float, false}};
   switch (op) {
     case Op::WindowMask:
-    case Op::RollPartition:
     case Op::ReverseRollAdd: return window;
     case Op::QkvSplit:
     case Op::WindowAttention: return heads;
@@ -196,7 +200,6 @@ bool CheckInputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t
   };
   switch (op) {
     case Op::WindowMask: return true;
-    case Op::RollPartition: return tokens("x", in[0]);
     case Op::LnRollPartition:
       return tokens("x", in[0]) && channels("weight", in[1], in[0][2]) && channels("bias", in[2], in[0][2]);
     case Op::ReverseRollAdd: {
@@ -277,15 +280,9 @@ std::vector<std::vector<int64_t>> OutputDims(Op op, const Attrs& a, const std::v
 
 // ---- dtypes ---------------------------------------------------------------------------------------------------------
 namespace {
-enum class Kind { T, Image, F32, Param };
-
+// The kind of position pos: inputs 0 .. nb_inputs - 1, then the outputs.
 Kind KindAt(Op op, int nb_inputs, int pos) {
-  if (pos == ImageInput(op)) return Kind::Image;
-  if (pos >= nb_inputs) return op == Op::WindowMask ? Kind::F32 : Kind::T;  // outputs
-  if (op == Op::WindowAttention && pos >= 1) return Kind::F32;              // bias, mask
-  if (op == Op::LayerNormFp32 && pos >= 1) return Kind::Param;              // weight, bias
-  if (op == Op::SwinBlock && pos == swin_block::kAttnBias) return Kind::F32;
-  return Kind::T;
+  return pos < nb_inputs ? InputKind(op, pos) : OutputKind(op, pos - nb_inputs);
 }
 }  // namespace
 
@@ -294,7 +291,8 @@ bool SupportsType(Op op, int nb_inputs, int pos, const std::vector<DType>& earli
   switch (KindAt(op, nb_inputs, pos)) {
     case Kind::Image:
     case Kind::Param: return true;
-    case Kind::F32: return t == DType::F32;
+    case Kind::F32:
+    case Kind::OptF32: return t == DType::F32;
     case Kind::T:
       for (int i = 0; i < pos && i < static_cast<int>(earlier.size()); ++i)  // the same as the first T tensor
         if (KindAt(op, nb_inputs, i) == Kind::T) return t == earlier[i];
@@ -304,9 +302,15 @@ bool SupportsType(Op op, int nb_inputs, int pos, const std::vector<DType>& earli
 }
 
 std::vector<DType> OutputTypes(Op op, const std::vector<DType>& in) {
-  if (op == Op::WindowMask) return {DType::F32};
-  const DType t = in.empty() ? DType::F32 : in[0];  // every op but WindowMask has its first T at input 0
-  return std::vector<DType>(NbOutputs(op), t);
+  DType t = DType::F32;  // the node's T: the type of its first T input
+  for (int i = 0; i < static_cast<int>(in.size()) && i < MaxInputs(op); ++i)
+    if (InputKind(op, i) == Kind::T) {
+      t = in[i];
+      break;
+    }
+  std::vector<DType> out;
+  for (int i = 0; i < NbOutputs(op); ++i) out.push_back(OutputKind(op, i) == Kind::T ? t : DType::F32);
+  return out;
 }
 
 // ---- kernel geometry --------------------------------------------------------------------------------------------------

@@ -1,15 +1,18 @@
 // The contract of every swinbench op (harness/Onnx/CUSTOM_OPS.md), written once for both adapters: the ONNX Runtime
-// custom ops (ort/) and the TensorRT plugins (tensorrt/). Names, input and output counts, attributes with their types
-// and defaults, the output-shape rule (a template over a dimension algebra, so ONNX Runtime runs it on symbolic dims,
-// TensorRT on IDimensionExpr and the tests on int64), the input checks, the dtype rule, and the kernel geometry built
-// from concrete dims. Plain C++: no ONNX Runtime or TensorRT type; tested by tests/test_op_contracts.cpp.
+// custom ops (ort/) and the TensorRT plugins (tensorrt/). The ops, their names, arities and dtype kinds come from the
+// op table (op_table.h); per op, this file adds the attributes with their types and defaults, the output-shape rule (a
+// template over a dimension algebra, so ONNX Runtime runs it on symbolic dims, TensorRT on IDimensionExpr and the
+// tests on int64), the input checks, the dtype rule, and the kernel geometry built from concrete dims. Plain C++: no
+// ONNX Runtime or TensorRT type; tested by tests/test_op_contracts.cpp.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "op_table.h"
 #include "swinbench_plugins.h"
 
 namespace swinbench::contract {
@@ -17,24 +20,44 @@ namespace swinbench::contract {
 constexpr const char* kDomain = "swinbench";
 constexpr int kVersion = 1;
 
-enum class Op {
-  WindowMask,
-  RollPartition,
-  ReverseRollAdd,
-  QkvSplit,
-  LayerNormFp32,
-  LnRollPartition,
-  WindowAttention,
-  SwinBlock
-};
-constexpr Op kOps[] = {Op::WindowMask,    Op::RollPartition,   Op::ReverseRollAdd,  Op::QkvSplit,
-                       Op::LayerNormFp32, Op::LnRollPartition, Op::WindowAttention, Op::SwinBlock};
+#define SWB_OP_ENUMERATOR(name, ...) name,
+enum class Op { SWB_OP_TABLE(SWB_OP_ENUMERATOR) };
+#undef SWB_OP_ENUMERATOR
 
-const char* OpName(Op op);
+#define SWB_OP_VALUE(name, ...) Op::name,
+constexpr Op kOps[] = {SWB_OP_TABLE(SWB_OP_VALUE)};
+#undef SWB_OP_VALUE
+
+// The dtype kind of an input or output (op_table.h).
+enum class Kind { T, Image, Param, F32, OptF32 };
+
+// Each op's input and output kinds at compile time: Schema<Op::X>::kInputs and ::kOutputs.
+template <Op>
+struct Schema;
+namespace kinds {
+constexpr Kind T = Kind::T, Image = Kind::Image, Param = Kind::Param, F32 = Kind::F32, OptF32 = Kind::OptF32;
+#define SWB_OP_KINDS(name, token, entry, inputs, outputs, cuda_params) \
+  struct name {                                                       \
+    static constexpr Kind kInputs[] = {SWB_UNPAREN inputs};           \
+    static constexpr Kind kOutputs[] = {SWB_UNPAREN outputs};         \
+  };
+SWB_OP_TABLE(SWB_OP_KINDS)
+#undef SWB_OP_KINDS
+}  // namespace kinds
+#define SWB_OP_SCHEMA(name, ...) \
+  template <>                    \
+  struct Schema<Op::name> : kinds::name {};
+SWB_OP_TABLE(SWB_OP_SCHEMA)
+#undef SWB_OP_SCHEMA
+
+const char* OpName(Op op);   // "WindowMask": the ONNX op type and TensorRT plugin name
+const char* OpToken(Op op);  // "window_mask": the kernel's folder and token
 bool OpFromName(const std::string& name, Op& op);
 int MinInputs(Op op);  // inputs a node must have (WindowAttention's trailing mask is optional)
 int MaxInputs(Op op);
 int NbOutputs(Op op);
+Kind InputKind(Op op, int index);
+Kind OutputKind(Op op, int index);
 // The index of the input of which only dims 2 and 3 (H, W) are read, never the data; -1 when the op has none.
 int ImageInput(Op op);
 
@@ -113,9 +136,8 @@ bool CheckInputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t
 std::vector<std::vector<int64_t>> OutputDims(Op op, const Attrs& a, const std::vector<std::vector<int64_t>>& in);
 
 // ---- dtypes --------------------------------------------------------------------------------------------------------
-// T is F32 or F16, the same for every T tensor of one node; the image input is any float type; WindowMask's output,
-// WindowAttention's bias and mask and SwinBlock's attn_bias are F32; LayerNormFp32's weight and bias are F32 or F16
-// whatever T is; SwinBlock's other weights are T.
+// Each input and output has the dtype of its Kind (op_table.h): T is F32 or F16, the same for every T tensor of one
+// node; Image and Param are F32 or F16 whatever T is; F32 and OptF32 are F32.
 enum class DType { F32, F16, Other };
 // Whether the tensor at position pos (inputs, then outputs, of a node with nb_inputs inputs) may have dtype t, given
 // the dtypes of the earlier positions (TensorRT's supportsFormatCombination asks in that order).
@@ -180,7 +202,6 @@ bool OutputShapes(Op op, const Attrs& a, const std::vector<std::vector<D>>& in, 
     case Op::WindowMask:  // image (B, C, H, W) -> (nW, N, N)
       out.push_back({windows(), n, n});
       return true;
-    case Op::RollPartition:    // x (B, H*W, C), image -> (B*nW, N, C)
     case Op::LnRollPartition:  // x (B, H*W, C), weight, bias, image -> (B*nW, N, C)
       if (in[0].size() != 3) return false;
       out.push_back({alg.Mul(in[0][0], windows()), n, in[0][2]});

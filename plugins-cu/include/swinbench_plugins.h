@@ -34,8 +34,8 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a struct below changes. 2: row strides (window_stride, part_stride, out_stride).
- * 3: the Swin block chain (swb_swin_block_*). */
-#define SWB_ABI_VERSION 3
+ * 3: the Swin block chain (swb_swin_block_*). 4: swb_roll_partition_* removed (ln_roll_partition covers its use). */
+#define SWB_ABI_VERSION 4
 
 typedef enum swb_dtype {
   SWB_F32 = 0, /* float */
@@ -81,8 +81,13 @@ typedef struct swb_rows_geometry {
   int64_t out_stride; /* elements between rows of the output: 0 = cols, else >= cols */
 } swb_rows_geometry;
 
-/* "swinbench_plugins abi 2; cuda kernels: none" and the like. */
+/* "swinbench_plugins abi 4; cuda kernels: none" and the like. */
 SWB_API const char* swb_build_info(void);
+
+/* The ops of this library, by token, space-separated in op-table order: "window_mask reverse_roll_add ...". Op
+ * "<token>" has the entry points swb_<token>_cpu and swb_<token>_cuda (swin_block: swb_swin_block_create_cpu/_cuda and
+ * the handle functions below). */
+SWB_API const char* swb_ops(void);
 
 /* Checks a window geometry (what every window kernel checks first). mask_only: batch, channels and window_stride
  * are ignored. */
@@ -97,16 +102,6 @@ SWB_API int swb_window_mask_cpu(const swb_window_geometry* g, swb_dtype out_dtyp
                                 size_t msg_size);
 SWB_API int swb_window_mask_cuda(const swb_window_geometry* g, swb_dtype out_dtype, void* mask, void* stream,
                                  char* msg, size_t msg_size);
-
-/*
- * Roll + window partition: x (B, H*W, C) -> windows (B*nW, N, C),
- * windows = window_partition(roll(x.view(B, H, W, C), shifts (-shift, -shift), dims (1, 2))), rows window_stride apart.
- * windows must not alias x.
- */
-SWB_API int swb_roll_partition_cpu(const swb_window_geometry* g, swb_dtype dtype, const void* x, void* windows,
-                                   char* msg, size_t msg_size);
-SWB_API int swb_roll_partition_cuda(const swb_window_geometry* g, swb_dtype dtype, const void* x, void* windows,
-                                    void* stream, char* msg, size_t msg_size);
 
 /*
  * Window reverse + reverse roll + residual add: windows (B*nW, N, C), residual (B, H*W, C) -> y (B, H*W, C),

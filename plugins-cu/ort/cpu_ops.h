@@ -1,10 +1,10 @@
-// CPU-EP kernels of the swinbench domain: thin adapters over the swb_*_cpu entry points of swinbench_plugins.h.
+// CPU-EP kernels of the swinbench domain: every op of op_kernel.h on the reference CPU entry points (host memory).
 #pragma once
 
-#include "onnxruntime_cxx_api.h"
+#include "ops_common.h"
 
 namespace swinbench::Cpu {
 
-void RegisterOps(Ort::CustomOpDomain& domain);
+void AppendOps(OrtOps& ops);
 
 }  // namespace swinbench::Cpu

@@ -1,14 +1,14 @@
 // CUDA-EP kernels of the swinbench domain. Without CUDA this is an empty inline stub, so the entry point has no #ifdef.
 #pragma once
 
-#include "onnxruntime_cxx_api.h"
+#include "ops_common.h"
 
 namespace swinbench::Cuda {
 
 #if SWINBENCH_WITH_CUDA
-void RegisterOps(Ort::CustomOpDomain& domain);
+void AppendOps(OrtOps& ops);
 #else
-inline void RegisterOps(Ort::CustomOpDomain&) {}
+inline void AppendOps(OrtOps&) {}
 #endif
 
 }  // namespace swinbench::Cuda

@@ -1,5 +1,5 @@
-// Helpers shared by the CPU and CUDA front ends of the swinbench ONNX Runtime custom ops: dtype mapping, attributes,
-// status conversion and symbolic shape inference. Compiled with ORT_API_MANUAL_INIT (RegisterCustomOps sets the API).
+// Helpers of the swinbench ONNX Runtime custom ops (op_kernel.h): dtype mapping, attributes, status conversion and
+// symbolic shape inference. Compiled with ORT_API_MANUAL_INIT (RegisterCustomOps sets the API).
 #pragma once
 
 #include <atomic>
@@ -15,6 +15,9 @@
 namespace swinbench {
 
 constexpr const char* kDomain = contract::kDomain;
+
+// The lite ops of the library, kept for the life of the process (ONNX Runtime's domain points at them).
+using OrtOps = std::vector<std::unique_ptr<Ort::Custom::OrtLiteCustomOp>>;
 
 template <typename T>
 struct DType;

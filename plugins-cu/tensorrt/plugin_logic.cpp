@@ -73,22 +73,12 @@ bool FromFields(Op op, const std::vector<Field>& fields, Attrs& attrs, std::stri
   return ok;
 }
 
-// ---- SwinBlock's run ---------------------------------------------------------------------------------------------------
-bool PlanSwinBlock(const Attrs& attrs, const std::vector<std::vector<int64_t>>& in, DType x_type,
-                   const void* const* data, SwinBlockCall& call, std::string& error) {
-  if (!CheckInputDims(Op::SwinBlock, attrs, in, error)) return false;
-  if (x_type == DType::Other) {
-    error = "SwinBlock: x must be float32 or float16";
-    return false;
-  }
-  const swb_dtype dtype = x_type == DType::F16 ? SWB_F16 : SWB_F32;
-  call.desc = contract::SwinBlockDesc(attrs, in, dtype);
-  call.weights = contract::SwinBlockWeights(attrs, data);
-  call.key = contract::MakeSwinBlockKey(call.desc, data);
-  call.batch = in[contract::swin_block::kX][0];
-  call.height = in[contract::swin_block::kImage][2];
-  call.width = in[contract::swin_block::kImage][3];
-  return true;
+// ---- registration -----------------------------------------------------------------------------------------------------
+std::vector<std::pair<Op, std::string>> PluginRegistrations() {
+  std::vector<std::pair<Op, std::string>> all;
+  for (const char* ns : {"", kDomain})
+    for (Op op : kOps) all.emplace_back(op, ns);
+  return all;
 }
 
 // ---- engine cache -----------------------------------------------------------------------------------------------------

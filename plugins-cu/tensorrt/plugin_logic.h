@@ -51,21 +51,10 @@ std::vector<Field> ToFields(Op op, Attrs& attrs);
 // of the wrong type, or invalid.
 bool FromFields(Op op, const std::vector<Field>& fields, Attrs& attrs, std::string& error);
 
-// ---- SwinBlock's run ---------------------------------------------------------------------------------------------------
-// What enqueue does for a SwinBlock node, from the node's concrete input dims, x's dtype and the inputs' device pointers
-// (data[i]: input i, contract::swin_block::Input order): the depth-1 handle description and weights, the key that says
-// whether the plugin's handle still fits (contract::SwinBlockKey), and the run's batch, height and width (x and image).
-struct SwinBlockCall {
-  swb_swin_block_desc desc{};
-  swb_swin_block_weights weights{};
-  contract::SwinBlockKey key;
-  int64_t batch = 0;
-  int64_t height = 0;
-  int64_t width = 0;
-};
-// False with a one-line message when the dims fail the contract or x is neither float32 nor float16.
-bool PlanSwinBlock(const Attrs& attrs, const std::vector<std::vector<int64_t>>& in, DType x_type,
-                   const void* const* data, SwinBlockCall& call, std::string& error);
+// ---- registration -----------------------------------------------------------------------------------------------------
+// The plugin creators the library registers, (op, namespace): every op of the op table under "" (what the ONNX parser
+// asks for) and under "swinbench" (the ONNX domain).
+std::vector<std::pair<Op, std::string>> PluginRegistrations();
 
 // ---- engine cache ----------------------------------------------------------------------------------------------------
 // "<dir>/<stem>.<variant>.<gpu>.trt<version>.engine" beside the ONNX file, every part reduced to [A-Za-z0-9._-]

@@ -18,7 +18,10 @@ DType ToDType(DataType t) {
 
 DataType FromDType(DType t) { return t == DType::F16 ? DataType::kHALF : DataType::kFLOAT; }
 
-swb_dtype KernelDType(DataType t) { return t == DataType::kHALF ? SWB_F16 : SWB_F32; }
+// The kernels' dtype of a TensorRT type; any other type is no swb_dtype, which the kernels reject.
+swb_dtype KernelDType(DataType t) {
+  return t == DataType::kFLOAT ? SWB_F32 : t == DataType::kHALF ? SWB_F16 : static_cast<swb_dtype>(-1);
+}
 
 std::vector<int64_t> ToVector(const Dims& d) { return std::vector<int64_t>(d.d, d.d + d.nbDims); }
 
@@ -62,8 +65,6 @@ void ReportError(const std::string& message) { std::fprintf(stderr, "swinbench t
 // ---- the plugin -------------------------------------------------------------------------------------------------------
 SwinPlugin::SwinPlugin(Op op, const Attrs& attrs, std::string ns)
     : op_(op), attrs_(attrs), namespace_(std::move(ns)), nb_inputs_(MaxInputs(op)) {}
-
-SwinPlugin::~SwinPlugin() { swb_swin_block_destroy(block_); }  // waits for the handle's queued work
 
 bool SwinPlugin::Arity(int32_t nbInputs, int32_t nbOutputs) const {
   return nbInputs >= MinInputs(op_) && nbInputs <= MaxInputs(op_) && nbOutputs == NbOutputs(op_);
@@ -162,76 +163,18 @@ int32_t SwinPlugin::onShapeChange(const PluginTensorDesc* in, int32_t nbInputs, 
   }
 }
 
-int32_t SwinPlugin::enqueue(const PluginTensorDesc* inputDesc, const PluginTensorDesc* outputDesc,
-                            const void* const* inputs, void* const* outputs, void*, cudaStream_t stream) noexcept {
+int32_t SwinPlugin::enqueue(const PluginTensorDesc* inputDesc, const PluginTensorDesc*, const void* const* inputs,
+                            void* const* outputs, void*, cudaStream_t stream) noexcept {
   try {
-    std::vector<std::vector<int64_t>> in;  // checked by onShapeChange
-    for (int32_t i = 0; i < nb_inputs_; ++i) in.push_back(ToVector(inputDesc[i].dims));
-    char msg[256] = "";
-    int status = SWB_OK;
-    const swb_dtype dtype = KernelDType(inputDesc[0].type);
-    switch (op_) {
-      case Op::WindowMask: {
-        const swb_window_geometry g = contract::WindowGeometry(op_, attrs_, in);
-        status = swb_window_mask_cuda(&g, KernelDType(outputDesc[0].type), outputs[0], stream, msg, sizeof msg);
-        break;
-      }
-      case Op::RollPartition: {
-        const swb_window_geometry g = contract::WindowGeometry(op_, attrs_, in);
-        status = swb_roll_partition_cuda(&g, dtype, inputs[0], outputs[0], stream, msg, sizeof msg);
-        break;
-      }
-      case Op::ReverseRollAdd: {
-        const swb_window_geometry g = contract::WindowGeometry(op_, attrs_, in);
-        status = swb_reverse_roll_add_cuda(&g, dtype, inputs[0], inputs[1], outputs[0], stream, msg, sizeof msg);
-        break;
-      }
-      case Op::QkvSplit: {
-        const swb_qkv_geometry g = contract::QkvGeometry(op_, attrs_, in);
-        status = swb_qkv_split_cuda(&g, attrs_.scale, dtype, inputs[0], outputs[0], outputs[1], outputs[2], stream, msg,
-                                    sizeof msg);
-        break;
-      }
-      case Op::LayerNormFp32: {
-        const swb_rows_geometry g = contract::RowsGeometry(in);
-        status = swb_layer_norm_fp32_cuda(&g, attrs_.epsilon, dtype, KernelDType(inputDesc[1].type), inputs[0],
-                                          inputs[1], inputs[2], outputs[0], stream, msg, sizeof msg);
-        break;
-      }
-      case Op::LnRollPartition: {
-        const swb_window_geometry g = contract::WindowGeometry(op_, attrs_, in);
-        status = swb_ln_roll_partition_cuda(&g, attrs_.epsilon, dtype, KernelDType(inputDesc[1].type), inputs[0],
-                                            inputs[1], inputs[2], outputs[0], stream, msg, sizeof msg);
-        break;
-      }
-      case Op::WindowAttention: {
-        const swb_qkv_geometry g = contract::QkvGeometry(op_, attrs_, in);
-        const bool masked = nb_inputs_ == 3;
-        status = swb_window_attention_cuda(&g, attrs_.scale, dtype, inputs[0], static_cast<const float*>(inputs[1]),
-                                           masked ? static_cast<const float*>(inputs[2]) : nullptr,
-                                           masked ? in[2][0] : 0, outputs[0], stream, msg, sizeof msg);
-        break;
-      }
-      case Op::SwinBlock: {
-        SwinBlockCall call;
-        std::string error;
-        if (!PlanSwinBlock(attrs_, in, ToDType(inputDesc[0].type), inputs, call, error)) {
-          ReportError(error);
-          return -1;
-        }
-        if (block_ == nullptr || call.key != block_key_) {  // first run, or the weights moved: a new handle
-          swb_swin_block_destroy(block_);
-          block_ = nullptr;
-          status = swb_swin_block_create_cuda(&call.desc, &call.weights, stream, &block_, msg, sizeof msg);
-          if (status == SWB_OK) block_key_ = call.key;
-        }
-        if (status == SWB_OK)
-          status = swb_swin_block_run(block_, call.batch, call.height, call.width, inputs[0], outputs[0], stream, msg,
-                                      sizeof msg);
-        break;
-      }
+    ops::Node node;  // dims checked by onShapeChange
+    for (int32_t i = 0; i < nb_inputs_; ++i) {
+      node.dims.push_back(ToVector(inputDesc[i].dims));
+      node.inputs.push_back(inputs[i]);
+      node.types.push_back(KernelDType(inputDesc[i].type));
     }
-    if (status != SWB_OK) {
+    node.outputs.assign(outputs, outputs + NbOutputs(op_));
+    char msg[256] = "";
+    if (ops::Launch(op_, attrs_, node, ops::Device::Cuda, stream, cache_, msg, sizeof msg) != SWB_OK) {
       ReportError(std::string(OpName(op_)) + ": " + msg);
       return -1;
     }
@@ -295,8 +238,7 @@ const char* SwinPluginCreator::getPluginNamespace() const noexcept { return name
 std::vector<IPluginCreatorInterface*>& Creators() {
   static std::vector<std::unique_ptr<SwinPluginCreator>> owned = [] {
     std::vector<std::unique_ptr<SwinPluginCreator>> v;
-    for (const char* ns : {"", kDomain})
-      for (Op op : kOps) v.push_back(std::make_unique<SwinPluginCreator>(op, ns));
+    for (const auto& [op, ns] : PluginRegistrations()) v.push_back(std::make_unique<SwinPluginCreator>(op, ns));
     return v;
   }();
   static std::vector<IPluginCreatorInterface*> creators = [] {

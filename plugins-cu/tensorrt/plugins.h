@@ -1,15 +1,19 @@
-// The swinbench ops as TensorRT 10 plugins (IPluginV3: OneCore + OneBuild + OneRuntime), one class for the eight ops
-// driven by their contract (common/op_contracts.h through plugin_logic.h), and their creators (IPluginCreatorV3One)
-// registered under the op names the ONNX emitter writes. A SwinBlock plugin holds a swb_swin_block handle: made at its
-// first enqueue from the weight inputs (device pointers of the engine's constants), made again when they move, never
-// shared by clones (each execution context's plugin has its own), destroyed with the plugin. The ONNX parser looks a custom node up by (op_type, plugin_version "1", plugin_namespace ""), so every
-// creator is registered twice: under "" (what the parser asks for) and under "swinbench" (the ONNX domain).
+// The swinbench ops as TensorRT 10 plugins (IPluginV3: OneCore + OneBuild + OneRuntime): one class for every op of the
+// op table, which only translates TensorRT's tensors and fields: the op's contract (common/op_contracts.h through
+// plugin_logic.h) gives shapes, dtypes and checks, its shared launch (common/op_launch.h) runs it. The creators
+// (IPluginCreatorV3One) are registered under the op names the ONNX emitter writes. A SwinBlock plugin keeps its
+// swb_swin_block handle in its own ops::SwinBlockCache: made at its first enqueue from the weight inputs (device
+// pointers of the engine's constants), made again when they move, never shared by clones (each execution context's
+// plugin has its own), destroyed with the plugin. The ONNX parser looks a custom node up by (op_type,
+// plugin_version "1", plugin_namespace ""), so every creator is registered twice: under "" (what the parser asks for)
+// and under "swinbench" (the ONNX domain).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "NvInfer.h"
+#include "op_launch.h"
 #include "plugin_logic.h"
 
 namespace swinbench::trt {
@@ -20,7 +24,7 @@ class SwinPlugin final : public nvinfer1::IPluginV3,
                          public nvinfer1::IPluginV3OneRuntime {
  public:
   SwinPlugin(Op op, const Attrs& attrs, std::string ns);
-  ~SwinPlugin() override;
+  ~SwinPlugin() override = default;
   SwinPlugin(const SwinPlugin&) = delete;
   SwinPlugin& operator=(const SwinPlugin&) = delete;
 
@@ -64,8 +68,7 @@ class SwinPlugin final : public nvinfer1::IPluginV3,
   int32_t nb_inputs_;  // inputs of the node (WindowAttention: 2 without a mask, 3 with one), from configure/onShapeChange
   std::vector<nvinfer1::PluginField> fields_;  // getFieldsToSerialize's storage (points into attrs_)
   nvinfer1::PluginFieldCollection collection_{};
-  swb_swin_block* block_ = nullptr;  // SwinBlock: the handle of this plugin, made by enqueue
-  contract::SwinBlockKey block_key_;  // what block_ was made from
+  ops::SwinBlockCache cache_;  // SwinBlock: the handle of this plugin, made by enqueue
 };
 
 class SwinPluginCreator final : public nvinfer1::IPluginCreatorV3One {
@@ -87,7 +90,7 @@ class SwinPluginCreator final : public nvinfer1::IPluginCreatorV3One {
   nvinfer1::PluginFieldCollection collection_{};
 };
 
-// Every creator (8 ops x 2 namespaces), built once and alive for the process.
+// A creator per PluginRegistrations() entry, built once and alive for the process.
 std::vector<nvinfer1::IPluginCreatorInterface*>& Creators();
 
 // Registers Creators() with TensorRT's global plugin registry (once; later calls return the first result).

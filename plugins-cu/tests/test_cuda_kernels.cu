@@ -118,8 +118,6 @@ void TestWindowOps(swb_dtype t, int64_t B, int64_t H, int64_t W, int64_t C, int6
 
   Against("window_mask", t, nW * N * N, [&](void* m) { return swb_window_mask_cpu(&g, t, m, g_msg, sizeof g_msg); },
           [&](void* m) { return swb_window_mask_cuda(&g, t, m, nullptr, g_msg, sizeof g_msg); }, 0, 0);
-  Against("roll_partition", t, n, [&](void* w) { return swb_roll_partition_cpu(&g, t, x.data(), w, g_msg, sizeof g_msg); },
-          [&](void* w) { return swb_roll_partition_cuda(&g, t, dx.p, w, nullptr, g_msg, sizeof g_msg); }, 0, 0);
   Against("ln_roll_partition", t, n,
           [&](void* w) { return swb_ln_roll_partition_cpu(&g, 1e-5f, t, t, x.data(), gamma.data(), beta.data(), w, g_msg, sizeof g_msg); },
           [&](void* w) { return swb_ln_roll_partition_cuda(&g, 1e-5f, t, t, dx.p, dgamma.p, dbeta.p, w, nullptr, g_msg, sizeof g_msg); },
@@ -263,9 +261,6 @@ void TimeBlockKernels() {
   report("ln_roll_partition", 2 * act, MedianMs([&] {
            swb_ln_roll_partition_cuda(&g, 1e-5f, SWB_F16, SWB_F16, x.p, gamma.p, beta.p, y.p, nullptr, g_msg, sizeof g_msg);
          }));
-  report("roll_partition", 2 * act, MedianMs([&] {
-           swb_roll_partition_cuda(&g, SWB_F16, x.p, y.p, nullptr, g_msg, sizeof g_msg);
-         }));
   {
     Device q(Bytes(SWB_F16, n)), k(Bytes(SWB_F16, n)), v(Bytes(SWB_F16, n));
     report("qkv_split", 6 * act, MedianMs([&] {
@@ -283,7 +278,7 @@ void TimeBlockKernels() {
            swb_window_attention_cuda(&qg, 1.f / std::sqrt(30.f), SWB_F16, qkv.p, static_cast<const float*>(bias.p),
                                      static_cast<const float*>(mask.p), nW, y.p, nullptr, g_msg, sizeof g_msg);
          }));
-  {  // the aligned layout of the model's AlignedChannels path: C = 180 in rows of 184, qkv parts 184 apart
+  {  // the aligned layout of the model's aligned_rows flag: C = 180 in rows of 184, qkv parts 184 apart
     const int64_t S = 184;
     Device wide_qkv(Bytes(SWB_F16, 3 * nW * N * S)), wide_out(Bytes(SWB_F16, nW * N * S));
     CUDA_OK(cudaMemset(wide_qkv.p, 0, wide_qkv.n));
@@ -306,7 +301,7 @@ void TimeBlockKernels() {
          "window_attention_cuda (timing geometry)");
 }
 
-// Median time of the window-mask kernel for an H x W map (the study: 13 ms -> 0.21 ms on an A10 at 384x512).
+// Median time of the window-mask kernel for an H x W map (printed, never checked).
 void TimeMask(int64_t H, int64_t W) {
   swb_window_geometry g{1, H, W, 1, 8, 4};
   const size_t n = (H / 8) * (W / 8) * 64 * 64;

@@ -1,5 +1,6 @@
-// ln_roll_partition against the two kernels it fuses, layer_norm_fp32 then roll_partition: the same float32
-// arithmetic per token, so bit-exact in fp32 and fp16 (fp32 or fp16 parameters); geometry errors as in the others.
+// ln_roll_partition against the two steps it fuses, the layer_norm_fp32 kernel then roll + window partition written
+// out naively: the same float32 arithmetic per token, so bit-exact in fp32 and fp16 (fp32 or fp16 parameters);
+// geometry errors as in the others.
 #include "test_util.h"
 
 namespace {
@@ -7,14 +8,13 @@ namespace {
 template <typename T, typename P>
 std::vector<T> Composed(const swb_window_geometry& g, swb_dtype dtype, swb_dtype param_dtype, const std::vector<T>& x,
                         const std::vector<P>& w, const std::vector<P>& b, float eps) {
-  std::vector<T> normed(x.size()), out(x.size());
+  std::vector<T> normed(x.size());
   const swb_rows_geometry rows{g.batch * g.height * g.width, g.channels};
   char msg[256];
   if (swb_layer_norm_fp32_cpu(&rows, eps, dtype, param_dtype, x.data(), w.data(), b.data(), normed.data(), msg,
-                              sizeof msg) != SWB_OK ||
-      swb_roll_partition_cpu(&g, dtype, normed.data(), out.data(), msg, sizeof msg) != SWB_OK)
+                              sizeof msg) != SWB_OK)
     std::printf("reference failed: %s\n", msg);
-  return out;
+  return test::RollPartition(g, normed);
 }
 
 }  // namespace

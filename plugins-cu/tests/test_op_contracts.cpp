@@ -55,6 +55,14 @@ static void TestNames() {
   CHECK(MinInputs(Op::LnRollPartition) == 4 && MaxInputs(Op::LnRollPartition) == 4 && ImageInput(Op::LnRollPartition) == 3);
   CHECK(MinInputs(Op::WindowAttention) == 2 && MaxInputs(Op::WindowAttention) == 3 && ImageInput(Op::WindowAttention) == -1);
   CHECK(NbOutputs(Op::QkvSplit) == 3 && NbOutputs(Op::WindowAttention) == 1 && ImageInput(Op::ReverseRollAdd) == 2);
+  CHECK(std::string(OpToken(Op::LnRollPartition)) == "ln_roll_partition" && std::string(OpToken(Op::SwinBlock)) == "swin_block");
+  // the kinds of the op table: the optional mask is WindowAttention's last input, LayerNormFp32's weights are Param
+  CHECK(InputKind(Op::WindowAttention, 2) == Kind::OptF32 && InputKind(Op::LayerNormFp32, 1) == Kind::Param);
+  CHECK(InputKind(Op::SwinBlock, swin_block::kAttnBias) == Kind::F32 && OutputKind(Op::WindowMask, 0) == Kind::F32);
+  for (Op op : kOps) {  // enumerator order is table order; every optional input is last
+    CHECK(kOps[static_cast<int>(op)] == op);
+    for (int i = 0; i + 1 < MaxInputs(op); ++i) CHECK(InputKind(op, i) != Kind::OptF32);
+  }
 }
 
 static void TestAttrs() {
@@ -67,7 +75,7 @@ static void TestAttrs() {
   MapAttrs no_shift{{{"window_size", 8}}, {}};
   CHECK(!no_shift.Read(Op::LnRollPartition, a, e) && Has(e, "LnRollPartition") && Has(e, "'shift_size' is missing"));
   MapAttrs big_shift{{{"window_size", 8}, {"shift_size", 8}}, {}};
-  CHECK(!big_shift.Read(Op::RollPartition, a, e) && Has(e, "shift_size must be in [0, window_size 8)"));
+  CHECK(!big_shift.Read(Op::ReverseRollAdd, a, e) && Has(e, "shift_size must be in [0, window_size 8)"));
   MapAttrs negative_eps{{{"window_size", 8}, {"shift_size", 0}}, {{"epsilon", -1.0f}}};
   CHECK(!negative_eps.Read(Op::LnRollPartition, a, e) && Has(e, "epsilon"));
 
@@ -88,7 +96,6 @@ static void TestShapes() {
   const Dims image{2, 3, 64, 96};  // nW = 8 * 12 = 96, N = 64
   const Dims x{2, 64 * 96, 60};
   CHECK(OutputDims(Op::LnRollPartition, w, {x, {60}, {60}, image}) == (std::vector<Dims>{{192, 64, 60}}));
-  CHECK(OutputDims(Op::RollPartition, w, {x, image}) == OutputDims(Op::LnRollPartition, w, {x, {60}, {60}, image}));
   const Attrs h{0, 0, 6, 0.3162f, 1e-5f};
   CHECK(OutputDims(Op::WindowAttention, h, {{192, 64, 180}, {6, 64, 64}}) == (std::vector<Dims>{{192, 64, 60}}));
   CHECK(OutputDims(Op::WindowAttention, h, {{192, 64, 180}, {6, 64, 64}, {96, 64, 64}}) ==

@@ -1,16 +1,22 @@
-// The ONNX Runtime front end of LnRollPartition, WindowAttention and SwinBlock on the CPU execution provider: one-node
-// models (tools/onnx_writer.h) run through ONNX Runtime with libswinbench_ort.so registered, compared bit for bit with
+// The ONNX Runtime front end on the CPU execution provider: the kernels libswinbench_ort.so registers (swb_ort_ops:
+// every op of the table in every type combination, per provider), and LnRollPartition, WindowAttention and SwinBlock as
+// one-node models (tools/onnx_writer.h) run through ONNX Runtime with the library registered, compared bit for bit with
 // the C ABI CPU kernels (SwinBlock: a swb_swin_block handle) on the same inputs, plus the inferred output shapes and the
 // named errors (attributes, input shapes).
 //   test_ort_ops <libswinbench_ort.so>   (ONNX Runtime: $SWINBENCH_ORT_LIB, else the NuGet package's libonnxruntime.so)
 // Exits 77 (skipped) when ONNX Runtime's library is not there.
+#include <dlfcn.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "onnx_writer.h"
+#include "op_contracts.h"
 #include "ort_runtime.h"
 #include "test_util.h"
 
@@ -131,6 +137,41 @@ std::string Text(const Dims& d) {
 }
 
 bool Has(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
+
+// What the library registers: per provider, each op of the table once per combination of its T, Image and Param
+// types (float or float16 each), and nothing else.
+void TestRegistered(test::Checker& c) {
+  using namespace swinbench::contract;
+  void* lib = dlopen(op_library, RTLD_NOW | RTLD_LOCAL);
+  const auto list = lib != nullptr ? reinterpret_cast<const char* (*)()>(dlsym(lib, "swb_ort_ops")) : nullptr;
+  if (!c.Expect(list != nullptr, "swb_ort_ops not found in %s", op_library)) return;
+  std::map<std::string, std::map<std::string, int>> kernels;  // provider -> op type -> kernels
+  std::istringstream lines(list());
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string op, provider;
+    words >> op >> provider;
+    ++kernels[provider][op];
+  }
+  c.Expect(kernels.count("CPUExecutionProvider") == 1, "no CPU kernels registered");
+  for (const auto& [provider, ops] : kernels) {
+    c.Expect(ops.size() == std::size(kOps), "%s: %zu op types, the table has %zu", provider.c_str(), ops.size(),
+             std::size(kOps));
+    for (Op op : kOps) {
+      int variables = 0;
+      for (const Kind k : {Kind::T, Kind::Image, Kind::Param})
+        for (int i = 0; i < MaxInputs(op); ++i)
+          if (InputKind(op, i) == k) {
+            ++variables;
+            break;
+          }
+      const auto found = ops.find(OpName(op));
+      c.Expect(found != ops.end() && found->second == 1 << variables, "%s %s: %d kernels, expected %d",
+               provider.c_str(), OpName(op), found == ops.end() ? 0 : found->second, 1 << variables);
+    }
+  }
+  dlclose(lib);
+}
 
 void TestLnRollPartition(test::Checker& c, int type) {
   const swb_window_geometry g{2, 16, 24, 12, 8, 4, 0};  // nW = 2 * 3 = 6, N = 64
@@ -339,6 +380,7 @@ int main(int argc, char** argv) {
   Ort::Env ort_env(ORT_LOGGING_LEVEL_FATAL, "test_ort_ops");
   env = &ort_env;
   test::Checker c("ort_ops");
+  TestRegistered(c);
   for (const int type : {kFloat, kFloat16}) {
     TestLnRollPartition(c, type);
     TestWindowAttention(c, type);

@@ -1,5 +1,5 @@
 // reverse_roll_add against the steps it fuses, done naively: window_reverse, torch.roll by (+shift, +shift), add.
-// Also: it inverts roll_partition (with a zero residual), and it runs in place on the residual.
+// Also: it inverts roll + window partition (with a zero residual), and it runs in place on the residual.
 #include "test_util.h"
 
 namespace {
@@ -57,9 +57,9 @@ int main() {
                  SWB_OK, msg, "in place");
     check.Expect(inplace == y, "in place differs");
 
-    // inverse of roll_partition: x -> windows -> x + 0
-    std::vector<float> parted(n), zeros(n, 0.0f), back(n);
-    swb_roll_partition_cpu(&g, SWB_F32, residual.data(), parted.data(), msg, sizeof msg);
+    // inverse of roll + window partition: x -> windows -> x + 0
+    std::vector<float> zeros(n, 0.0f), back(n);
+    const std::vector<float> parted = test::RollPartition(g, residual);
     swb_reverse_roll_add_cpu(&g, SWB_F32, parted.data(), zeros.data(), back.data(), msg, sizeof msg);
     check.Expect(back == residual, "reverse_roll_add(roll_partition(x), 0) != x");
   }

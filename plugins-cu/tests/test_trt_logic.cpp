@@ -1,6 +1,8 @@
 // The TensorRT plugins' plain logic (no TensorRT needed): the op contracts as the plugins see them (output shapes,
-// dtype rules), attribute fields and their (de)serialization, cache names, SwinBlock's enqueue plan.
+// dtype rules), attribute fields and their (de)serialization, cache names.
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -34,13 +36,19 @@ static void TestNames() {
   CHECK(!OpFromName("LayerNormalization", op));
   CHECK(std::string(kDomain) == "swinbench" && std::string(kPluginVersion) == "1");
   CHECK(MaxInputs(Op::ReverseRollAdd) == 3 && NbOutputs(Op::QkvSplit) == 3 && NbOutputs(Op::WindowMask) == 1);
+  // a creator for every op of the table, in the parser's namespace "" and in the ONNX domain's
+  const auto registered = PluginRegistrations();
+  CHECK(registered.size() == 2 * std::size(kOps));
+  for (Op o : kOps)
+    for (const std::string ns : {"", "swinbench"})
+      CHECK(std::count(registered.begin(), registered.end(), std::make_pair(o, ns)) == 1);
 }
 
 static void TestShapes() {
   Attrs w{8, 4, 0, 0.0f, 1e-5f};
   const Dims image{2, 3, 64, 96};  // nW = 8 * 12 = 96, N = 64
   CHECK(Shapes(Op::WindowMask, w, {image}) == (std::vector<Dims>{{96, 64, 64}}));
-  CHECK(Shapes(Op::RollPartition, w, {{2, 64 * 96, 60}, image}) == (std::vector<Dims>{{192, 64, 60}}));
+  CHECK(Shapes(Op::LnRollPartition, w, {{2, 64 * 96, 60}, {60}, {60}, image}) == (std::vector<Dims>{{192, 64, 60}}));
   CHECK(Shapes(Op::ReverseRollAdd, w, {{192, 64, 60}, {2, 64 * 96, 60}, image}) == (std::vector<Dims>{{2, 64 * 96, 60}}));
   Attrs q{0, 0, 6, 0.3162f, 1e-5f};
   CHECK(Shapes(Op::QkvSplit, q, {{192, 64, 180}}) == (std::vector<Dims>(3, Dims{192, 6, 64, 10})));
@@ -49,20 +57,22 @@ static void TestShapes() {
 
   IntAlgebra alg;
   std::vector<Dims> out;
-  CHECK(!OutputShapes(Op::RollPartition, w, {{2, 64, 60}}, out, alg));          // one input short
+  CHECK(!OutputShapes(Op::LnRollPartition, w, {{2, 64, 60}, {60}, {60}}, out, alg));  // one input short
   CHECK(!OutputShapes(Op::WindowMask, w, {{2, 3, 64}}, out, alg));             // rank 3 image
 
   TextAlgebra text;
   std::vector<std::vector<std::string>> sym;
-  CHECK(OutputShapes(Op::RollPartition, w, std::vector<std::vector<std::string>>{{"B", "HW", "C"}, {"B", "3", "H", "W"}}, sym, text));
+  CHECK(OutputShapes(Op::LnRollPartition, w,
+                     std::vector<std::vector<std::string>>{{"B", "HW", "C"}, {"C"}, {"C"}, {"B", "3", "H", "W"}}, sym, text));
   CHECK(sym.size() == 1 && sym[0][0] == "(B*((H/8)*(W/8)))" && sym[0][1] == "64" && sym[0][2] == "C");
   CHECK(OutputShapes(Op::QkvSplit, q, std::vector<std::vector<std::string>>{{"Bw", "N", "C3"}}, sym, text));
   CHECK(sym.size() == 3 && sym[2] == (std::vector<std::string>{"Bw", "6", "N", "(C3/18)"}));
 
   std::string e;
-  CHECK(CheckInputDims(Op::RollPartition, w, {{2, 64 * 96, 60}, image}, e));
-  CHECK(!CheckInputDims(Op::RollPartition, w, {{2, 64 * 96, 60}, {2, 3, 60, 96}}, e) && e.find("multiples") != std::string::npos);
-  CHECK(!CheckInputDims(Op::RollPartition, w, {{2, 100, 60}, image}, e) && e.find("H*W") != std::string::npos);
+  CHECK(CheckInputDims(Op::LnRollPartition, w, {{2, 64 * 96, 60}, {60}, {60}, image}, e));
+  CHECK(!CheckInputDims(Op::LnRollPartition, w, {{2, 64 * 96, 60}, {60}, {60}, {2, 3, 60, 96}}, e) &&
+        e.find("multiples") != std::string::npos);
+  CHECK(!CheckInputDims(Op::LnRollPartition, w, {{2, 100, 60}, {60}, {60}, image}, e) && e.find("H*W") != std::string::npos);
   CHECK(!CheckInputDims(Op::ReverseRollAdd, w, {{191, 64, 60}, {2, 64 * 96, 60}, image}, e));
   CHECK(!CheckInputDims(Op::QkvSplit, q, {{192, 64, 181}}, e));
   CHECK(!CheckInputDims(Op::LayerNormFp32, ln, {{2, 6144, 60}, {59}, {60}}, e));
@@ -76,7 +86,7 @@ static void TestFields() {
     std::string e;
     CHECK(FromFields(op, ToFields(op, a), back, e));
     if (op == Op::QkvSplit) CHECK(back.num_heads == 6 && back.scale == 0.125f);
-    if (op == Op::RollPartition) CHECK(back.window_size == 8 && back.shift_size == 4);
+    if (op == Op::ReverseRollAdd) CHECK(back.window_size == 8 && back.shift_size == 4);
     if (op == Op::LayerNormFp32) CHECK(back.epsilon == 1e-6f);
     if (op == Op::LnRollPartition) CHECK(back.window_size == 8 && back.shift_size == 4 && back.epsilon == 1e-6f);
     if (op == Op::WindowAttention) CHECK(back.num_heads == 6 && back.scale == 0.125f);
@@ -89,7 +99,7 @@ static void TestFields() {
   const double scale = 0.5;
   Attrs r;
   std::string e;
-  CHECK(FromFields(Op::RollPartition, {{"window_size", FieldType::Int32, &ws, 1}, {"shift_size", FieldType::Int32, &shift, 1}}, r, e));
+  CHECK(FromFields(Op::ReverseRollAdd, {{"window_size", FieldType::Int32, &ws, 1}, {"shift_size", FieldType::Int32, &shift, 1}}, r, e));
   CHECK(r.window_size == 8 && r.shift_size == 0);
   CHECK(FromFields(Op::QkvSplit, {{"num_heads", FieldType::Int32, &heads, 1}, {"scale", FieldType::Float64, &scale, 1}}, r, e));
   CHECK(r.num_heads == 3 && r.scale == 0.5f);
@@ -108,9 +118,10 @@ static void TestTypes() {
   using D = DType;
   CHECK(SupportsType(Op::WindowMask, MaxInputs(Op::WindowMask), 0, {}, D::F16) && SupportsType(Op::WindowMask, MaxInputs(Op::WindowMask), 1, {D::F16}, D::F32));
   CHECK(!SupportsType(Op::WindowMask, MaxInputs(Op::WindowMask), 1, {D::F32}, D::F16));
-  CHECK(SupportsType(Op::RollPartition, MaxInputs(Op::RollPartition), 1, {D::F16}, D::F32));    // image of another float type
-  CHECK(SupportsType(Op::RollPartition, MaxInputs(Op::RollPartition), 2, {D::F16, D::F32}, D::F16));
-  CHECK(!SupportsType(Op::RollPartition, MaxInputs(Op::RollPartition), 2, {D::F16, D::F32}, D::F32));
+  const int ln = MaxInputs(Op::LnRollPartition);
+  CHECK(SupportsType(Op::LnRollPartition, ln, 3, {D::F16, D::F16, D::F16}, D::F32));  // image of another float type
+  CHECK(SupportsType(Op::LnRollPartition, ln, 4, {D::F16, D::F16, D::F16, D::F32}, D::F16));
+  CHECK(!SupportsType(Op::LnRollPartition, ln, 4, {D::F16, D::F16, D::F16, D::F32}, D::F32));
   CHECK(!SupportsType(Op::ReverseRollAdd, MaxInputs(Op::ReverseRollAdd), 1, {D::F32}, D::F16));
   CHECK(SupportsType(Op::QkvSplit, MaxInputs(Op::QkvSplit), 3, {D::F16, D::F16, D::F16}, D::F16));
   CHECK(!SupportsType(Op::LayerNormFp32, MaxInputs(Op::LayerNormFp32), 0, {}, D::Other));
@@ -128,7 +139,7 @@ static void TestCacheName() {
   CHECK(SanitizeName("") == "unknown");
 }
 
-// SwinBlock as the plugin sees it: fields, shapes, the dtype walk of supportsFormatCombination, the enqueue plan.
+// SwinBlock as the plugin sees it: fields, shapes, the dtype walk of supportsFormatCombination.
 static void TestSwinBlock() {
   namespace sb = swinbench::contract::swin_block;
   const auto schema = FieldSchema(Op::SwinBlock);
@@ -189,28 +200,6 @@ static void TestSwinBlock() {
     }
     CHECK(OutputTypes(Op::SwinBlock, chosen) == std::vector<D>{t});
   }
-
-  // the enqueue plan: the handle's description, weights and key from the dims and device pointers, the run's size
-  char storage[sb::kInputs];
-  const void* data[sb::kInputs];
-  for (int i = 0; i < sb::kInputs; ++i) data[i] = &storage[i];
-  SwinBlockCall call;
-  CHECK(PlanSwinBlock(a, in, D::F16, data, call, e));
-  CHECK(call.desc.channels == 60 && call.desc.heads == 6 && call.desc.hidden == 120 && call.desc.window_size == 8 &&
-        call.desc.depth == 1 && call.desc.dtype == SWB_F16 && call.desc.param_dtype == SWB_F16 && call.desc.flags == 0 &&
-        call.desc.scale == 0.25f && call.desc.epsilon == 1e-5f);
-  CHECK(call.weights.shift_size == 4 && call.weights.qkv_weight == data[sb::kQkvWeight] &&
-        static_cast<const void*>(call.weights.attn_bias) == data[sb::kAttnBias] && call.weights.fc2_bias == data[sb::kFc2Bias]);
-  CHECK(call.batch == 2 && call.height == 64 && call.width == 96);
-  SwinBlockCall moved;
-  data[sb::kFc1Weight] = &storage[0];
-  CHECK(PlanSwinBlock(a, in, D::F16, data, moved, e) && moved.key != call.key);
-  SwinBlockCall fp32;
-  data[sb::kFc1Weight] = &storage[sb::kFc1Weight];
-  CHECK(PlanSwinBlock(a, in, D::F32, data, fp32, e) && fp32.key != call.key && fp32.desc.dtype == SWB_F32);
-  CHECK(!PlanSwinBlock(a, in, D::Other, data, fp32, e) && e == "SwinBlock: x must be float32 or float16");
-  in[sb::kFc2Weight] = {60, 121};
-  CHECK(!PlanSwinBlock(a, in, D::F32, data, fp32, e) && e == "SwinBlock: fc2_weight must be (60, 120), got (60, 121)");
 }
 
 int main() {

@@ -84,6 +84,28 @@ class Checker {
   long failures_ = 0;
 };
 
+// roll + window partition written out naively, the reference of the window kernels: torch.roll of the (B, H, W, C) map
+// by (-shift, -shift) over H and W, then window_partition (view (B, H/ws, ws, W/ws, ws, C), permute (0, 1, 3, 2, 4, 5)).
+template <typename T>
+std::vector<T> RollPartition(const swb_window_geometry& g, const std::vector<T>& x) {
+  const int64_t B = g.batch, H = g.height, W = g.width, C = g.channels, ws = g.window_size, s = g.shift_size;
+  std::vector<T> rolled(x.size()), out(x.size());
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t i = 0; i < H; ++i)
+      for (int64_t j = 0; j < W; ++j)
+        for (int64_t c = 0; c < C; ++c)  // roll(t, -s)[i] = t[(i + s) mod n]
+          rolled[((b * H + i) * W + j) * C + c] = x[((b * H + (i + s) % H) * W + (j + s) % W) * C + c];
+  const int64_t Hw = H / ws, Ww = W / ws;
+  int64_t at = 0;
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t wy = 0; wy < Hw; ++wy)
+      for (int64_t wx = 0; wx < Ww; ++wx)
+        for (int64_t ty = 0; ty < ws; ++ty)
+          for (int64_t tx = 0; tx < ws; ++tx)
+            for (int64_t c = 0; c < C; ++c) out[at++] = rolled[((b * H + wy * ws + ty) * W + wx * ws + tx) * C + c];
+  return out;
+}
+
 // Padded sizes of odd images (e.g. 19 x 33 padded to 21 x 35 for window 7), batch > 1, C not a multiple of 32.
 inline std::vector<swb_window_geometry> WindowCases() {
   return {

@@ -65,27 +65,14 @@ public class OrtSessionTests
         return s.GetOutput();
     }
 
-    private static byte[] RollPartitionModel(int ws, int shift, int xType = Float, int imageType = Float) => new OnnxTestModel()
-        .Input("x", xType, "B", "L", "C")
-        .Input("image", imageType, "B", 3, "H", "W")
-        .Node(Domain, "RollPartition", ["x", "image"], ["windows"], ("window_size", (long)ws), ("shift_size", (long)shift))
-        .Output("windows", xType)
+    private static byte[] LnRollPartitionModel(int ws, int shift) => new OnnxTestModel()
+        .Input("x", Float, "B", "L", "C").Input("weight", Float, "C").Input("bias", Float, "C").Input("image", Float, "B", 3, "H", "W")
+        .Node(Domain, "LnRollPartition", ["x", "weight", "bias", "image"], ["windows"],
+            ("window_size", (long)ws), ("shift_size", (long)shift), ("epsilon", 1e-5f))
+        .Output("windows", Float)
         .ToBytes();
 
     // ---- the custom ops against TorchSharp ---------------------------------------------------------------------------
-
-    [Theory]
-    [MemberData(nameof(WindowCases))]
-    public void RollPartition_equals_roll_then_window_partition(int b, int h, int w, int c, int ws, int shift)
-    {
-        using var x = Rand(1, b, h * w, c);
-        using var expected = WindowOps.Partition(Roll(x.view(b, h, w, c), -shift), ws).view(-1, ws * ws, c);
-        using var s = Session(RollPartitionModel(ws, shift));
-        s.SetInput("x", Data(x), x.shape);
-        s.SetInput("image", new float[b * 3 * h * w], [b, 3, h, w]);
-        s.Run();
-        AssertExact(expected, s.GetOutput("windows"));
-    }
 
     [Theory]
     [MemberData(nameof(WindowCases))]
@@ -173,13 +160,7 @@ public class OrtSessionTests
         using var bias = Rand(7, c);
         using var normed = nn.functional.layer_norm(x, [c], weight, bias, 1e-5);
         using var expected = WindowOps.Partition(Roll(normed.view(b, h, w, c), -shift), ws).view(-1, ws * ws, c);
-        var model = new OnnxTestModel()
-            .Input("x", Float, "B", "L", "C").Input("weight", Float, "C").Input("bias", Float, "C").Input("image", Float, "B", 3, "H", "W")
-            .Node(Domain, "LnRollPartition", ["x", "weight", "bias", "image"], ["windows"],
-                ("window_size", (long)ws), ("shift_size", (long)shift), ("epsilon", 1e-5f))
-            .Output("windows", Float)
-            .ToBytes();
-        using var s = Session(model);
+        using var s = Session(LnRollPartitionModel(ws, shift));
         s.SetInput("x", Data(x), x.shape);
         s.SetInput("weight", Data(weight), weight.shape);
         s.SetInput("bias", Data(bias), bias.shape);
@@ -236,21 +217,6 @@ public class OrtSessionTests
     // ---- FP16 --------------------------------------------------------------------------------------------------------
 
     [Fact]
-    public void RollPartition_fp16_copies_the_fp16_values()
-    {
-        const int b = 2, h = 14, w = 21, c = 45, ws = 7, shift = 3;
-        using var x = Rand(8, b, h * w, c);
-        using var x16 = x.to(ScalarType.Float16).to(ScalarType.Float32); // the values the fp16 input holds
-        using var expected = WindowOps.Partition(Roll(x16.view(b, h, w, c), -shift), ws).view(-1, ws * ws, c);
-        using var s = OrtSession.FromBytes(RollPartitionModel(ws, shift, Float16, Float16),
-            new OrtSessionOptions { CustomOpLibrary = OpLibrary, Fp16Io = true, IntraOpThreads = 1 });
-        s.SetInput("x", Data(x), x.shape);
-        s.SetInput("image", new float[b * 3 * h * w], [b, 3, h, w]);
-        s.Run();
-        AssertExact(expected, s.GetOutput());
-    }
-
-    [Fact]
     public void ReverseRollAdd_fp16_with_a_float_image_adds_once_in_fp16()
     {
         const int b = 2, h = 10, w = 15, c = 33, ws = 5, shift = 2;
@@ -291,7 +257,7 @@ public class OrtSessionTests
     [Fact]
     public void Shape_inference_gives_symbolic_output_shapes_from_the_input_dims()
     {
-        using var roll = Session(RollPartitionModel(7, 3));
+        using var roll = Session(LnRollPartitionModel(7, 3));
         var windows = roll.OutputMetadata["windows"];
         Assert.Equal([-1, 49, -1], windows.Dimensions);
         Assert.Equal(["B*(H/7)*(W/7)", "", "C"], windows.SymbolicDimensions);
@@ -322,8 +288,8 @@ public class OrtSessionTests
     [Fact]
     public void A_custom_op_graph_without_the_op_library_names_the_op_and_how_to_build_it()
     {
-        var e = Assert.Throws<BackendUnavailableException>(() => Session(RollPartitionModel(7, 3), ops: false));
-        Assert.Contains("swinbench::RollPartition", e.Message);
+        var e = Assert.Throws<BackendUnavailableException>(() => Session(LnRollPartitionModel(7, 3), ops: false));
+        Assert.Contains("swinbench::LnRollPartition", e.Message);
         Assert.Contains("domain 'swinbench'", e.Message);
         Assert.Contains("scripts/build-plugins.sh", e.Message);
         Assert.DoesNotContain('\n', e.Message);
@@ -332,7 +298,7 @@ public class OrtSessionTests
     [Fact]
     public void A_missing_op_library_file_is_a_clear_error()
     {
-        var e = Assert.Throws<BackendUnavailableException>(() => OrtSession.FromBytes(RollPartitionModel(7, 3),
+        var e = Assert.Throws<BackendUnavailableException>(() => OrtSession.FromBytes(LnRollPartitionModel(7, 3),
             new OrtSessionOptions { CustomOpLibrary = "/nonexistent/libswinbench_ort.so" }));
         Assert.Contains("/nonexistent/libswinbench_ort.so", e.Message);
         Assert.Contains("scripts/build-plugins.sh", e.Message);
@@ -341,11 +307,13 @@ public class OrtSessionTests
     [Fact]
     public void A_kernel_error_names_the_op_and_the_problem()
     {
-        using var s = Session(RollPartitionModel(7, 3));
+        using var s = Session(LnRollPartitionModel(7, 3));
         s.SetInput("x", new float[15 * 21 * 4], [1, 15 * 21, 4]);
+        s.SetInput("weight", new float[4], [4]);
+        s.SetInput("bias", new float[4], [4]);
         s.SetInput("image", new float[3 * 15 * 21], [1, 3, 15, 21]);
         var e = Assert.Throws<ArgumentException>(s.Run);
-        Assert.Contains("swinbench::RollPartition", e.Message);
+        Assert.Contains("swinbench::LnRollPartition", e.Message);
         Assert.Contains("multiples of window_size 7", e.Message);
     }
 
@@ -353,8 +321,8 @@ public class OrtSessionTests
     public void A_missing_attribute_fails_at_load_naming_it()
     {
         var model = new OnnxTestModel()
-            .Input("x", Float, 1, 49, 4).Input("image", Float, 1, 3, 7, 7)
-            .Node(Domain, "RollPartition", ["x", "image"], ["windows"], ("shift_size", 3L))
+            .Input("x", Float, 1, 49, 4).Input("weight", Float, 4).Input("bias", Float, 4).Input("image", Float, 1, 3, 7, 7)
+            .Node(Domain, "LnRollPartition", ["x", "weight", "bias", "image"], ["windows"], ("shift_size", 3L))
             .Output("windows", Float)
             .ToBytes();
         var e = Assert.Throws<InvalidDataException>(() => Session(model));
@@ -418,7 +386,7 @@ public class OrtSessionTests
     [Fact]
     public void Graph_scan_lists_custom_ops_only()
     {
-        Assert.Equal([("swinbench", "RollPartition")], OnnxGraphScan.CustomOps(RollPartitionModel(7, 3)));
+        Assert.Equal([("swinbench", "LnRollPartition")], OnnxGraphScan.CustomOps(LnRollPartitionModel(7, 3)));
         Assert.Empty(OnnxGraphScan.CustomOps(DoublingModel()));
         Assert.Throws<InvalidDataException>(() => OnnxGraphScan.CustomOps(new byte[] { 0x3a, 0x10, 0x01 }));
     }

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 
 namespace SwinBench.Tests.Model;
 
-/// <summary>The zero-padded weight copies of the AlignedChannels path.</summary>
+/// <summary>The zero-padded weight copies of the aligned_rows path, and the one alignment rule.</summary>
 public class AlignedLinearTests
 {
     [Fact]
@@ -40,5 +40,11 @@ public class AlignedLinearTests
         aligned.Clear();
         aligned.Forward(x.to(ScalarType.Float64));
         Assert.Equal(3, aligned.Builds);
+    }
+
+    [Fact]
+    public void Align_rounds_up_to_eight_from_eight_up()
+    {
+        Assert.Equal([1L, 3, 7, 8, 16, 16, 64, 184, 240], new long[] { 1, 3, 7, 8, 9, 16, 60 + 4, 180, 240 }.Select(AlignedLinear.Align));
     }
 }

@@ -54,7 +54,6 @@ public class CudaPluginTests
         foreach (var type in new[] { ScalarType.Float32, ScalarType.Float16 })
         {
             SameOnCuda("window_mask", d => TensorOps.WindowMask(h, w, ws, shift, type, d), 0);
-            SameOnCuda("roll_partition", d => TensorOps.RollPartition(Input(d, type, 1, b, h * w, c), h, w, ws, shift), 0);
             SameOnCuda("ln_roll_partition", d => TensorOps.LnRollPartition(Input(d, type, 2, b, h * w, c), Input(d, type, 3, c),
                 Input(d, type, 4, c), 1e-5, h, w, ws, shift), 1e-5);
             SameOnCuda("reverse_roll_add", d => TensorOps.ReverseRollAdd(Input(d, type, 5, b * nW, ws * ws, c),
@@ -65,7 +64,7 @@ public class CudaPluginTests
             SameOnCuda("window_attention", d => TensorOps.WindowAttention(Input(d, type, 11, b * nW, ws * ws, 3 * c), heads, 0.3,
                 Input(d, ScalarType.Float32, 12, heads, ws * ws, ws * ws), TensorOps.WindowMask(h, w, ws, shift, ScalarType.Float32, d)), 1e-5);
 
-            // the padded rows of AlignedChannels: C = 60 in rows of 64, qkv parts 64 apart
+            // the padded rows of aligned_rows: C = 60 in rows of 64, qkv parts 64 apart
             const long s = 64;
             SameOnCuda("ln_roll_partition", d => TensorOps.LnRollPartition(Input(d, type, 2, b, h * w, c), Input(d, type, 3, c),
                 Input(d, type, 4, c), 1e-5, h, w, ws, shift, s), 1e-5);

@@ -12,7 +12,7 @@ public class PluginLibraryTests
     public void Library_loads_and_exports_the_whole_abi()
     {
         var status = PluginFixture.Require();
-        Assert.Matches(@"^swinbench_plugins abi 3; cuda kernels: ", status.BuildInfo);
+        Assert.Matches(@"^swinbench_plugins abi 4; cuda kernels: ", status.BuildInfo);
         Assert.Equal(status.BuildInfo, SwinBenchPlugins.BuildInfo());
         Assert.Empty(status.MissingEntryPoints);
         Assert.True(File.Exists(status.Path), $"loaded path {status.Path}");
@@ -114,10 +114,10 @@ public class PluginLibraryTests
         using var w = ones(36);
         using var b = zeros(36);
         var t = x.transpose(0, 1).contiguous().transpose(0, 1); // same shape, not contiguous
-        Assert.Contains("must be contiguous", Assert.Throws<ArgumentException>(() => TensorOps.RollPartition(t, 8, 8, 8, 4)).Message);
+        Assert.Contains("must be contiguous", Assert.Throws<ArgumentException>(() => TensorOps.LnRollPartition(t, w, b, 1e-5, 8, 8, 8, 4)).Message);
         using var d = x.to(ScalarType.Float64);
-        Assert.Contains("Float64", Assert.Throws<ArgumentException>(() => TensorOps.RollPartition(d, 8, 8, 8, 4)).Message);
-        Assert.Contains("expected (B, H·W", Assert.Throws<ArgumentException>(() => TensorOps.RollPartition(x, 8, 16, 8, 4)).Message);
+        Assert.Contains("Float64", Assert.Throws<ArgumentException>(() => TensorOps.LnRollPartition(d, w, b, 1e-5, 8, 8, 8, 4)).Message);
+        Assert.Contains("expected (B, H·W", Assert.Throws<ArgumentException>(() => TensorOps.LnRollPartition(x, w, b, 1e-5, 8, 16, 8, 4)).Message);
         using var wh = w.to(ScalarType.Float16);
         Assert.Contains("bias is Float32, expected Float16",
             Assert.Throws<ArgumentException>(() => TensorOps.LayerNormFp32(x, wh, b, 1e-5)).Message);

@@ -15,7 +15,7 @@ public class PluginModelTests(ITestOutputHelper output)
     public static TheoryData<string, int> Cases() => Golden.Cases();
 
     /// <summary>
-    /// Each flag alone (AlignedChannels with the four kernels it builds on), QkvGather with everything but the fused
+    /// Each flag alone (aligned_rows with the four kernels it builds on), qkv_split with everything but the fused
     /// attention (which would make it a no-op), the fused attention on dense rows, and all.
     /// </summary>
     public static TheoryData<Kernels> FlagSets() => new(

@@ -26,8 +26,8 @@ public class OnnxCustomOpGoldenTests
                 data.Add(m.Name, mask, Tokens(OnnxExportOptions.PerOpKernels));
                 data.Add(m.Name, mask, Tokens(Kernels.SwinBlock));
             }
-            foreach (var (flag, token) in ModelOptions.KernelTokens.Where(k => OnnxExportOptions.PerOpKernels.HasFlag(k.Flag)))
-                data.Add("tiny_classical_x4", mask, token);
+            foreach (var row in ModelOptions.KernelTokens.Where(r => OnnxExportOptions.PerOpKernels.HasFlag(r.Flag)))
+                data.Add("tiny_classical_x4", mask, row.Token);
             data.Add("tiny_classical_x4", mask, Tokens(OnnxExportOptions.ExportableKernels));
         }
         return data;

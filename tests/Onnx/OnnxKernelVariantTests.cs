@@ -23,8 +23,8 @@ public class OnnxKernelVariantTests(ITestOutputHelper output)
         var data = new TheoryData<MaskMode, string>();
         foreach (var mask in new[] { MaskMode.PerBlock, MaskMode.Hoisted })
         {
-            foreach (var (flag, token) in ModelOptions.KernelTokens.Where(k => OnnxExportOptions.ExportableKernels.HasFlag(k.Flag)))
-                data.Add(mask, token);
+            foreach (var row in ModelOptions.KernelTokens.Where(r => OnnxExportOptions.ExportableKernels.HasFlag(r.Flag)))
+                data.Add(mask, row.Token);
             data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.PerOpKernels).Replace(" ", ""));
             data.Add(mask, ModelOptions.TokenList(OnnxExportOptions.ExportableKernels).Replace(" ", ""));
             data.Add(mask, "channels_last");
@@ -85,7 +85,7 @@ public class OnnxKernelVariantTests(ITestOutputHelper output)
     [Fact]
     public void Aligned_rows_pads_the_graphs_convolutions_to_multiples_of_8_channels()
     {
-        Assert.Equal([3L, 8, 16, 16, 184, 64], new long[] { 3, 8, 9, 16, 180, 64 }.Select(SwinIROnnxGraph.AlignedChannels));
+        Assert.Equal([3L, 8, 16, 16, 184, 64], new long[] { 3, 8, 9, 16, 180, 64 }.Select(AlignedLinear.Align));
         var config = Tiny.Config with { EmbedDim = 20, NumHeads = [5, 4] }; // C = 20: padded to 24
         using var net = ModelFactory.CreateRandom(config, ModelOptions.Original, 3);
         var plain = OnnxGraphReport.Of(OnnxExporter.BuildModel(net, OnnxExportOptions.For(new ModelOptions { Kernels = OnnxExportOptions.PerOpKernels })));
@@ -94,7 +94,7 @@ public class OnnxKernelVariantTests(ITestOutputHelper output)
         // each convolution pads an unaligned input (a Pad node) and slices an unaligned output (a Slice node)
         var shapes = net.named_parameters().Where(p => p.name.EndsWith(".weight") && p.parameter.dim() == 4).Select(p => (Out: p.parameter.shape[0], In: p.parameter.shape[1])).ToList();
         output.WriteLine(string.Join(" ", shapes));
-        Assert.Equal(shapes.Count(s => SwinIROnnxGraph.AlignedChannels(s.In) != s.In), aligned.Count("Pad") - plain.Count("Pad"));
-        Assert.Equal(shapes.Count(s => SwinIROnnxGraph.AlignedChannels(s.Out) != s.Out), aligned.Count("Slice") - plain.Count("Slice"));
+        Assert.Equal(shapes.Count(s => AlignedLinear.Align(s.In) != s.In), aligned.Count("Pad") - plain.Count("Pad"));
+        Assert.Equal(shapes.Count(s => AlignedLinear.Align(s.Out) != s.Out), aligned.Count("Slice") - plain.Count("Slice"));
     }
 }

@@ -29,8 +29,8 @@ public class OnnxNodeCountTests
             hoisted with { Precision = Precision.Fp16 },
             hoisted with { Precision = Precision.Fp16, KeepNormsFp32 = true },
         };
-        foreach (var (kernel, _) in ModelOptions.KernelTokens.Where(k => OnnxExportOptions.ExportableKernels.HasFlag(k.Flag)))
-            list.Add(hoisted with { Kernels = kernel });
+        foreach (var row in ModelOptions.KernelTokens.Where(r => OnnxExportOptions.ExportableKernels.HasFlag(r.Flag)))
+            list.Add(hoisted with { Kernels = row.Flag });
         list.Add(hoisted with { Kernels = AllOps });
         list.Add(new OnnxExportOptions { Mask = MaskMode.PerBlock, Kernels = AllOps });
         list.Add(hoisted with { Precision = Precision.Fp16, Kernels = AllOps });

@@ -1,7 +1,6 @@
 // qkv split with q scaling on the GPU: one warp per token row of qkv. Lane c of the warp takes channel c of the q, k
 // and v parts (reads coalesced along the row, writes along each head's d), scaling q in float and copying k and v
-// bit-exact; one 32-bit division per three elements finds the head (the former one-thread-per-element kernel spent
-// more time on 64-bit divisions than on moving its bytes).
+// bit-exact; one 32-bit division per three elements finds the head.
 #include "cuda_common.cuh"
 
 namespace {
