@@ -26,7 +26,7 @@ public static class PeersQuestion
             .ToList();
         return new Sweep("peers-gpu",
             "CUDA: SwinBench's PyTorch SwinIR as the peer (eager FP32 per-block, eager FP16 hoisted, torch.compile default / max-autotune-no-cudagraphs / reduce-overhead, FP16); classical x2 and lightweight x2 at 384x512, 114x172 and Urban100's median size",
-            [typeof(PeersQuestion)], cases, [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 5, IterationCount: 20);
+            [], cases, [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 5, IterationCount: 20);
     }
 
     /// <summary>
@@ -41,7 +41,7 @@ public static class PeersQuestion
     {
         var store = new ResultsStore(outDir);
         var env = EnvironmentInfo.Capture();
-        var runId = $"{sweep.Name}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}";
+        var runId = ResumePoint.NewRunId(sweep.Name);
         if (join is not null)
             runId = store.LatestRunId(join)
                     ?? throw new ArgumentException($"--join {join}: {store.CsvPath} has no row of question '{join}' to join; run that question into the folder first");
