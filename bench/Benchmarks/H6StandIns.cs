@@ -40,7 +40,8 @@ namespace SwinBench.Workloads
                 if (sets.Count == 0) continue;
                 var medians = BenchCase.For(task, m, sets, SizePick.Median).ToList();
                 var largest = BenchCase.For(task, m, sets, SizePick.Largest).MaxBy(c => (long)c.H * c.W)!;
-                cases.AddRange(medians.Append(largest).OrderBy(c => (long)c.H * c.W).ThenBy(c => c.Dataset, StringComparer.Ordinal));
+                if (!medians.Any(c => c.Dataset == largest.Dataset && c.H == largest.H && c.W == largest.W)) medians.Add(largest);
+                cases.AddRange(medians.OrderBy(c => (long)c.H * c.W).ThenBy(c => c.Dataset, StringComparer.Ordinal));
             }
             return cases;
         }

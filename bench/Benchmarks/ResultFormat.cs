@@ -42,7 +42,7 @@ public static class ResultFormat
             if (ok.Count == 0) continue;
             var methods = string.Join(" / ", ok.Select(r => r.SpeedupMethod).Where(m => m.Length > 0).Distinct());
             w.WriteLine();
-            w.WriteLine($"{q.Key}: median latency over all samples; speedup over the baseline {(methods.Length > 0 ? methods : "")}" +
+            w.WriteLine($"{q.Key}: median latency over all samples; speedup over the baseline{(methods.Length > 0 ? " " + methods : "")}" +
                         " with its 99.9% interval (? = the interval contains 1.0)");
             string[] header = ["case", "variant", "median ms", "samples", "speedup [99.9%]", "PSNR vs FP32", "memory MB"];
             var cells = ok.Select(r => new[] { Short(r), r.Variant, Ms(r.MedianMs), r.Samples.ToString(CultureInfo.InvariantCulture),

@@ -51,6 +51,10 @@ public sealed record Sweep(
     private static IReadOnlyList<BenchCase> CasesOf(DatasetManifest m, string[] tasks, params SizePick[] picks) =>
         tasks.SelectMany(t => BenchCase.For(BenchTask.Get(t), m, null, picks)).Order().ToList();
 
+    /// <summary>The task's median case of each of <paramref name="sets"/> that the manifest has (a smaller --manifest may lack some).</summary>
+    private static IEnumerable<BenchCase> Medians(DatasetManifest m, string task, params string[] sets) =>
+        BenchCase.For(BenchTask.Get(task), m, sets.Where(m.Contains), SizePick.Median);
+
     /// <summary>The questions <c>quick</c> can ask (<c>--question</c>); the first is its default.</summary>
     public static IReadOnlyList<QuestionSpec> QuickQuestions { get; } = [BackendBenchmarks.Definition, MaskHoistingBenchmarks.Definition];
 
@@ -65,7 +69,7 @@ public sealed record Sweep(
             : QuickQuestions.FirstOrDefault(q => string.Equals(q.Name, question, StringComparison.OrdinalIgnoreCase))
               ?? throw new ArgumentException($"--question '{question}' is not one quick asks; use one of: {string.Join(", ", QuickQuestions.Select(q => q.Name))}");
         return new Sweep("quick", $"CPU: {spec.Title}; lightweight x2 at Set5's median size, FP32, one thread, 12 interleaved rounds of one forward pass per variant, speedups paired over the rounds",
-            [spec], BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5"], SizePick.Median).ToList(),
+            [spec], Medians(m, "lightweight-x2", "Set5").ToList(),
             [Precision.Fp32], "cpu", WarmupCount: 0, IterationCount: 1) { Rounds = 12, CpuThreads = 1 };
     }
 
@@ -87,12 +91,12 @@ public sealed record Sweep(
             [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 2, IterationCount: 10),
         new("all", "every benchmark question (what --filter without --sweep selects from): lightweight x2 at Set5's median size, FP32 (FP16 too with --device cuda)",
             [MaskHoistingBenchmarks.Definition, PrecisionBenchmarks.Definition, LayerNormBenchmarks.Definition],
-            BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5"], SizePick.Median).ToList(),
+            Medians(m, "lightweight-x2", "Set5").ToList(),
             [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
         new("ablation-gpu", "CUDA: the study's cumulative ablation (hoisting, each plugin, FP16, FP32 LayerNorm, fused attention, aligned rows, the swin_block chain, channels-last convolutions, CUDA graphs); classical x2, lightweight x2, color DN15 at Set5/Set14/Urban100/McMaster median sizes",
             [AblationBenchmarks.Definition],
             new[] { "classical-x2", "lightweight-x2", "color-dn15" }
-                .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, new[] { "Set5", "Set14", "Urban100", "McMaster" }.Where(m.Contains), SizePick.Median)).ToList(),
+                .SelectMany(t => Medians(m, t, "Set5", "Set14", "Urban100", "McMaster")).ToList(),
             [], "cuda", WarmupCount: 2, IterationCount: 8),
         new("mask-kernel", "CUDA: one shifted-window mask, the official host construction vs the window-mask kernel, at the padded median and largest sizes of lightweight x2 and color DN15 inputs, plus 384x512",
             [MaskConstructionBenchmarks.Definition],
@@ -101,7 +105,7 @@ public sealed record Sweep(
         new("backends-gpu", "CUDA: TorchSharp vs ONNX Runtime CUDA EP, FP32 and FP16, hoisted masks; lightweight x2 and classical x2 at Set5 and Urban100 median sizes",
             [BackendBenchmarks.Definition],
             new[] { "lightweight-x2", "classical-x2" }
-                .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, ["Set5", "Urban100"], SizePick.Median)).ToList(),
+                .SelectMany(t => Medians(m, t, "Set5", "Urban100")).ToList(),
             [], "cuda", WarmupCount: 2, IterationCount: 8),
         new("ort-parity-gpu", "CUDA: ONNX Runtime with every per-op kernel as a swinbench op, with swin_block, and with channels_last (prefer_nhwc), vs the plain per-block export and TorchSharp's best, FP16; classical x2 and lightweight x2 at 384x512 (the study's size) and 114x172",
             [OrtParityBenchmarks.Definition],
@@ -110,12 +114,12 @@ public sealed record Sweep(
             [], "cuda", WarmupCount: 3, IterationCount: 12),
         new("backends-cpu", "CPU: TorchSharp vs ONNX Runtime CPU EP, FP32 and FP16, hoisted masks; lightweight x2 at Set5's median size",
             [BackendBenchmarks.Definition],
-            BenchCase.For(BenchTask.Get("lightweight-x2"), m, ["Set5"], SizePick.Median).ToList(),
+            Medians(m, "lightweight-x2", "Set5").ToList(),
             [], "cpu", WarmupCount: 1, IterationCount: 3),
         new("cpu-tasks", "CPU: per-block vs hoisted for classical x2/x4, lightweight x2/x4 and color DN15 at Set5's median size",
             [MaskHoistingBenchmarks.Definition],
             new[] { "classical-x2", "classical-x4", "lightweight-x2", "lightweight-x4", "color-dn15" }
-                .SelectMany(t => BenchCase.For(BenchTask.Get(t), m, [BenchTask.Get(t).DatasetsIn(m)[0]], SizePick.Median)).ToList(),
+                .SelectMany(t => Medians(m, t, [.. BenchTask.Get(t).DatasetsIn(m).Take(1)])).ToList(),
             [Precision.Fp32], "cpu", WarmupCount: 1, IterationCount: 3),
         new("study-gpu", "CUDA: the study: PyTorch eager FP32 (baseline) and torch.compile (dynamic shapes, FP16) vs SwinBench's fastest TorchSharp (FP16, FP32), ONNX Runtime with swin_block ops and TensorRT (FP16); classical x2/x4, lightweight x2/x4, color DN15 on each benchmark set's median size and each task's largest input; once per run a per-shape max-autotune compile",
             [StudyBenchmarks.Cuda], StudyCases.For(m), [], "cuda", WarmupCount: 3, IterationCount: 10) { SessionsAcrossSizes = true },

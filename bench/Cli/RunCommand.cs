@@ -69,6 +69,8 @@ public static class SweepVerb
 
     public static int Execute(Sweep sweep, string outDir, bool existed, string header, SweepRunOptions options)
     {
+        if (sweep.Cases.Count == 0)
+            throw new ArgumentException($"sweep {sweep.Name} has no case here: none of its datasets is in the manifest ({sweep.Manifest.Source})");
         using var interruption = new Interruption();
         try
         {
