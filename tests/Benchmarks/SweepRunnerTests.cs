@@ -20,7 +20,7 @@ public class SweepRunnerTests
     {
         var run = new SweepRun(Sweep.Quick(DatasetManifest.Default), "q");
         var p = Assert.Single(SweepRunner.Plan(run));
-        Assert.Equal(("backends", "lightweight-x2 Set5 172x114"), (p.Question.Name, p.Case.ToString()));
+        Assert.Equal(("backends", "lightweight-x4 Set5 86x57"), (p.Question.Name, p.Case.ToString()));
         Assert.Equal(["TorchSharp", "OnnxRuntime", "OnnxRuntime", "TensorRt"],
             p.Runnable.Select(SweepRunner.VariantOf).Concat(p.Unavailable.Select(u => u.Variant)).Select(v => v.Backend.ToString()));
         Assert.All(p.Runnable.Select(SweepRunner.VariantOf), v => Assert.Equal(Precision.Fp32, v.Precision));

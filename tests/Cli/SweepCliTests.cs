@@ -1,3 +1,4 @@
+using SwinBench.Benchmarks;
 using SwinBench.Datasets;
 using SwinBench.IO;
 using SwinBench.Results;
@@ -32,13 +33,13 @@ public sealed class SweepCliTests : IDisposable
         var ops = Assert.Single(rows, x => x.Backend == "ort" && x.Plugins != "none");
         Assert.True(ops.IsOk || ops.Status.StartsWith("unavailable: ort: ", StringComparison.Ordinal), ops.Status);
         Assert.StartsWith("unavailable: tensorrt: ", Assert.Single(rows, x => x.Backend == "tensorrt").Status);
-        // quick's rounds: each measured row keeps its 12 round medians, and the speedup is paired over them
+        // quick's rounds: each measured row keeps its round medians, and the speedup is paired over them
         foreach (var x in rows.Where(x => x.IsOk))
         {
-            Assert.Equal(12, x.RoundMediansMs.Count);
-            Assert.True(x.Samples == 12 && x.Ci999HalfwidthMs >= 0 && x.P5Ms <= x.MedianMs, x.ToString());
+            Assert.Equal(Sweep.QuickRounds, x.RoundMediansMs.Count);
+            Assert.True(x.Samples == Sweep.QuickRounds && x.Ci999HalfwidthMs >= 0 && x.P5Ms <= x.MedianMs, x.ToString());
         }
-        Assert.Equal("paired over 12 rounds", plain.SpeedupMethod);
+        Assert.Equal($"paired over {Sweep.QuickRounds} rounds", plain.SpeedupMethod);
         Assert.Equal(ResultMath.PairedSpeedup(baseline.RoundMediansMs, plain.RoundMediansMs)!.Value.Value, plain.Speedup, 12);
         Assert.True(plain.SpeedupLow <= plain.Speedup && plain.Speedup <= plain.SpeedupHigh, $"{plain.SpeedupLow} {plain.SpeedupHigh}");
         Assert.True(plain.FidelityPsnrDb > 100, $"ONNX Runtime FP32 against TorchSharp FP32: {plain.FidelityPsnrDb} dB");
@@ -48,7 +49,7 @@ public sealed class SweepCliTests : IDisposable
         Assert.True(lines.Length <= 60, $"{lines.Length} lines:\n{r}");
         Assert.StartsWith("quick: backends on cpu: ", lines[0]);
         var rounds = lines.Where(l => l.StartsWith("round ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(Enumerable.Range(1, 12).Select(k => $"round {k}/12"), rounds.Select(l => l[..l.IndexOf("  ", StringComparison.Ordinal)]));
+        Assert.Equal(Enumerable.Range(1, Sweep.QuickRounds).Select(k => $"round {k}/{Sweep.QuickRounds}"), rounds.Select(l => l[..l.IndexOf("  ", StringComparison.Ordinal)]));
         Assert.All(rounds, l => Assert.Matches(@"  \d+:\d\d elapsed, ETA \d+:\d\d$", l));
         Assert.Single(lines, l => l.StartsWith("backends: median latency", StringComparison.Ordinal));
         Assert.Contains("torchsharp:hoisted/fp32/ln-fused", r.Stdout);
