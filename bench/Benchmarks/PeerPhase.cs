@@ -34,12 +34,16 @@ public static class PeerPhase
     public static string Python(SweepRunOptions options) =>
         options.Python ?? (File.Exists(PeerRunnerOptions.DefaultPython) ? PeerRunnerOptions.DefaultPython : "python3");
 
+    /// <summary>The peer runner's cases: each case with the sweep's official weights of its preset (null: seeded random init).</summary>
+    public static List<PeerCase> PeerCases(Sweep sweep, IEnumerable<BenchCase> cases) =>
+        cases.Select(c => new PeerCase(c, sweep.Weights.TryGetValue(c.Task.PresetName, out var w) ? w : null)).ToList();
+
     private static void Call(SweepRun run, QuestionSpec question, IReadOnlyList<BenchCase> cases, IReadOnlyList<PeerVariant> peers,
         IReadOnlyDictionary<BenchCase, List<ResultRow>> caseRows, ResultsStore store, EnvironmentInfo env, SweepRunOptions options)
     {
         if (peers.Count == 0 || cases.Count == 0 || options.Stop.IsCancellationRequested) return;
         var sweep = run.Sweep;
-        var peerCases = cases.Select(c => new PeerCase(c, sweep.Weights.TryGetValue(c.Task.PresetName, out var w) ? w : null)).ToList();
+        var peerCases = PeerCases(sweep, cases);
         var byId = peerCases.ToDictionary(c => c.Id);
         var runner = new PeerRunner(new PeerRunnerOptions
         {

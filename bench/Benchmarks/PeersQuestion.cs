@@ -46,9 +46,7 @@ public static class PeersQuestion
             runId = store.LatestRunId(join)
                     ?? throw new ArgumentException($"--join {join}: {store.CsvPath} has no row of question '{join}' to join; run that question into the folder first");
         var joinedSteps = join is null ? 0 : store.Read().Where(r => r.RunId == runId && r.Question == join).Select(r => r.Step + 1).DefaultIfEmpty(0).Max();
-        var cases = sweep.Cases
-            .Select(c => new PeerCase(c, sweep.Weights.TryGetValue(c.Task.PresetName, out var w) ? w : null))
-            .ToList();
+        var cases = PeerPhase.PeerCases(sweep, sweep.Cases);
         var byId = cases.ToDictionary(c => c.Id);
         var runner = new PeerRunner(options with
         {

@@ -75,7 +75,7 @@ public sealed record Sweep(
 
     /// <summary>
     /// quick's rounds: two runs' paired speedups differ by a standard error of σ·√(2/n) for a log standard deviation σ
-    /// of the round ratios; with n = 24 and σ = 0.2 that is 6%, so two runs agree within ±10% about 9 times in 10.
+    /// of the round ratios, so more rounds make two runs agree more closely (docs/results.md).
     /// </summary>
     public const int QuickRounds = 24;
 
