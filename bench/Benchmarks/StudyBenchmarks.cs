@@ -30,7 +30,7 @@ public class StudyBenchmarks : Question
         ],
         [
             new PeerVariant("pytorch-eager-fp32", PeerMode.Get("eager-fp32-perblock"), 0, IsBaseline: true),
-            new PeerVariant("pytorch-compile", PeerModeStandIn.CompileDynamic, 1),
+            new PeerVariant("pytorch-compile", PeerMode.Get("compile-dynamic"), 1),
             new PeerVariant("pytorch-compile-max-autotune", PeerMode.Get("compile-max-autotune-no-cudagraphs"), 6, OneCasePerRun: true),
         ]) { RowVariant = VariantColumn.Name };
 

@@ -173,7 +173,7 @@ public sealed class SweepRunTests : IDisposable
             [new Variant("torchsharp-fp32", new ModelOptions { Mask = MaskMode.Hoisted })],
             [
                 new PeerVariant("pytorch-eager-fp32", SwinBench.Peers.PeerMode.Get("eager-fp32-perblock"), 0, IsBaseline: true),
-                new PeerVariant("pytorch-compile", PeerModeStandInForTests.CompileDynamic, 1),
+                new PeerVariant("pytorch-compile", SwinBench.Peers.PeerMode.Get("compile-dynamic"), 1),
                 new PeerVariant("pytorch-compile-max-autotune", SwinBench.Peers.PeerMode.Get("compile-max-autotune-no-cudagraphs"), 3, OneCasePerRun: true),
             ]) { RowVariant = VariantColumn.Name };
         var sweep = new Sweep("peered-test", "one task, two sizes", [spec], [BenchCase.Custom(Light, 16, 16), BenchCase.Custom(Light, 24, 24)],
@@ -201,10 +201,3 @@ public sealed class SweepRunTests : IDisposable
     }
 }
 
-/// <summary>The compile-dynamic peer mode (H6's PeerMode.All has it once merged).</summary>
-internal static class PeerModeStandInForTests
-{
-    public static SwinBench.Peers.PeerMode CompileDynamic =>
-        SwinBench.Peers.PeerMode.All.FirstOrDefault(m => m.Name == "compile-dynamic")
-        ?? new SwinBench.Peers.PeerMode("compile-dynamic", 5, "fp16", "hoisted", "default", "torch.compile(dynamic=True)");
-}
