@@ -77,7 +77,7 @@ public sealed record Sweep(
     /// quick's rounds: two runs' paired speedups differ by a standard error of σ·√(2/n) for a log standard deviation σ
     /// of the round ratios, so more rounds make two runs agree more closely (docs/results.md).
     /// </summary>
-    public const int QuickRounds = 24;
+    public const int QuickRounds = 36;
 
     /// <summary>The named sweeps of <c>swinbench run --sweep NAME</c>.</summary>
     public static IReadOnlyList<Sweep> Catalog(DatasetManifest m) =>
