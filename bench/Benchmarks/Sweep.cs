@@ -34,6 +34,9 @@ public sealed record Sweep(
     /// </summary>
     public int? CpuThreads { get; init; }
 
+    /// <summary>Whether a CPU sweep pins the host allocator so freed buffers are reused (<see cref="HostAllocator"/>).</summary>
+    public bool PinHostAllocator { get; init; }
+
     /// <summary>
     /// Whether a variant's session is kept across the cases of a task when its backend takes any input size
     /// (<see cref="Backends.SessionFactory.TakesAnySize"/>): the next case only uploads its input and measures it.
@@ -60,8 +63,9 @@ public sealed record Sweep(
 
     /// <summary>
     /// The sweep of <c>swinbench quick</c>: one of <see cref="QuickQuestions"/> on the CPU, FP32, lightweight x4 at
-    /// Set5's median size, one thread, <see cref="QuickRounds"/> interleaved rounds of one forward pass per variant
-    /// (sessions kept across the rounds; the setup's forward pass is the warm-up), speedups paired over the rounds.
+    /// Set5's median size, one thread, the host allocator pinned, <see cref="QuickRounds"/> interleaved rounds of one
+    /// forward pass per variant (sessions kept across the rounds; the setup's forward pass is the warm-up), speedups
+    /// paired over the rounds.
     /// </summary>
     public static Sweep Quick(DatasetManifest m, string? question = null)
     {
@@ -70,7 +74,7 @@ public sealed record Sweep(
               ?? throw new ArgumentException($"--question '{question}' is not one quick asks; use one of: {string.Join(", ", QuickQuestions.Select(q => q.Name))}");
         return new Sweep("quick", $"CPU: {spec.Title}; lightweight x4 at Set5's median size, FP32, one thread, {QuickRounds} interleaved rounds of one forward pass per variant, speedups paired over the rounds",
             [spec], Medians(m, "lightweight-x4", "Set5").ToList(),
-            [Precision.Fp32], "cpu", WarmupCount: 0, IterationCount: 1) { Rounds = QuickRounds, CpuThreads = 1 };
+            [Precision.Fp32], "cpu", WarmupCount: 0, IterationCount: 1) { Rounds = QuickRounds, CpuThreads = 1, PinHostAllocator = true };
     }
 
     /// <summary>
