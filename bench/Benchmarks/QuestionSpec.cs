@@ -29,9 +29,19 @@ public enum VariantColumn
 public sealed record QuestionSpec
 {
     public QuestionSpec(Type benchmark, string name, string title, IEnumerable<Variant> variants, IEnumerable<PeerVariant>? peers = null)
+        : this(name, title, benchmark, variants, peers)
+    {
+    }
+
+    /// <summary>A question whose rows a verb makes itself, without BenchmarkDotNet (<c>accuracy</c>): no benchmark class.</summary>
+    public QuestionSpec(string name, string title, params Variant[] variants) : this(name, title, null, variants, null)
+    {
+    }
+
+    private QuestionSpec(string name, string title, Type? benchmark, IEnumerable<Variant> variants, IEnumerable<PeerVariant>? peers)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (!typeof(Question).IsAssignableFrom(benchmark) || benchmark.IsAbstract)
+        if (benchmark is not null && (!typeof(Question).IsAssignableFrom(benchmark) || benchmark.IsAbstract))
             throw new ArgumentException($"question {name}: {benchmark.Name} is not a benchmark question (a non-abstract Question class)");
         var list = variants.ToList();
         var peerList = (peers ?? []).OrderBy(p => p.Step).ToList();
@@ -53,8 +63,8 @@ public sealed record QuestionSpec
     public static QuestionSpec Of<T>(string name, string title, params Variant[] variants) where T : Question =>
         new(typeof(T), name, title, variants);
 
-    /// <summary>The <see cref="Question"/> class BenchmarkDotNet runs for this question.</summary>
-    public Type Benchmark { get; }
+    /// <summary>The <see cref="Question"/> class BenchmarkDotNet runs for this question (null: a verb makes its rows).</summary>
+    public Type? Benchmark { get; }
 
     public string Name { get; }
 

@@ -37,7 +37,7 @@ public sealed class ResumePoint
         if (!IsRunOf(runId, sweep.Name))
             throw new ArgumentException($"--resume: the latest run in {store.Directory} is {runId}, not a run of sweep {sweep.Name}");
         var rows = all.Where(r => r.RunId == runId).ToList();
-        var cuda = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        var cuda = Backends.TorchDevices.IsCuda(sweep.Device);
         var mine = cuda ? here.Gpu : here.Cpu;
         var theirs = rows.Select(r => cuda ? r.Gpu : r.Cpu).Distinct().ToList();
         if (theirs.Any(t => t != mine))

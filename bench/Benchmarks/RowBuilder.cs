@@ -91,7 +91,7 @@ public static class RowBuilder
         LayerNorm = LayerNormLabel(v.Options.LayerNorm),
         Plugins = PluginsText(v.Options.Kernels),
         Backend = v.BackendToken,
-        Device = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu",
+        Device = TorchDevices.IsCuda(device) ? "cuda" : "cpu",
         Precision = v.Precision.ToString().ToLowerInvariant(),
         Dataset = c.Dataset,
         SizeClass = c.SizeClass,

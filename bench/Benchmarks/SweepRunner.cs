@@ -62,7 +62,7 @@ public static class SweepRunner
     public static SweepResult Run(Sweep sweep, string outDir, SweepRunOptions options)
     {
         TorchDevices.Resolve(sweep.Device); // fail early, with the reason, when the device is not here
-        var cuda = sweep.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        var cuda = TorchDevices.IsCuda(sweep.Device);
         if (sweep.CpuThreads is { } threads && !cuda) TorchSharp.torch.set_num_threads(threads);
         if (sweep.PinHostAllocator && !cuda) HostAllocator.KeepFreedMemory();
         var store = new ResultsStore(outDir);
@@ -127,7 +127,8 @@ public static class SweepRunner
         var plan = new List<PlannedCase>();
         foreach (var spec in sweep.Questions)
         {
-            var template = BenchmarkConverter.TypeToBenchmarks(spec.Benchmark, config).BenchmarksCases.Single();
+            var type = spec.Benchmark ?? throw new ArgumentException($"question {spec.Name} has no benchmark class: a sweep cannot run it");
+            var template = BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases.Single();
             var variants = spec.VariantsFor(sweep.Precisions);
             foreach (var c in sweep.Cases)
             {
@@ -175,7 +176,7 @@ public static class SweepRunner
             if (active.Count > 0)
             {
                 var order = round % 2 == 0 ? active : Enumerable.Reverse(active).ToList();
-                var summary = BenchmarkRunner.Run(new BenchmarkRunInfo(order.ToArray(), planned.Question.Benchmark, order[0].Config));
+                var summary = BenchmarkRunner.Run(new BenchmarkRunInfo(order.ToArray(), order[0].Descriptor.Type, order[0].Config));
                 foreach (var report in summary.Reports)
                 {
                     var key = new MeasurementKey(planned.Question.Name, VariantOf(report.BenchmarkCase), planned.Case);

@@ -215,7 +215,7 @@ public sealed class SweepOptions
     /// <summary>A sweep description whose "CPU: " or "CUDA: " prefix names another device than the one it runs on.</summary>
     private static string OnDevice(string description, string device)
     {
-        var tag = device.StartsWith("cuda", StringComparison.Ordinal) ? "CUDA" : "CPU";
+        var tag = Backends.TorchDevices.IsCuda(device) ? "CUDA" : "CPU";
         foreach (var prefix in new[] { "CPU: ", "CUDA: " })
             if (description.StartsWith(prefix, StringComparison.Ordinal)) return $"{tag} ({device}): {description[prefix.Length..]}";
         return $"{description} (on {device})";
@@ -240,7 +240,7 @@ public sealed class SweepOptions
     {
         if (r.GetValue(Out) is { } o) return (o.FullName, o.Exists);
         var root = RepoPaths.RepoRoot is { } repo ? Path.Combine(repo, "results", "local") : Path.Combine(Directory.GetCurrentDirectory(), "results", "local");
-        var cuda = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        var cuda = Backends.TorchDevices.IsCuda(device);
         var dir = ResultsStore.NewRunDirectory(root, ResultsStore.MachineTag(cuda, EnvironmentInfo.Capture().Gpu), name: name);
         return (dir, Directory.EnumerateFileSystemEntries(dir).Any());
     }

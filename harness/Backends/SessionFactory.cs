@@ -63,12 +63,12 @@ public static class SessionFactory
                 if (DeviceUnavailableReason(device) is { } noDevice) return $"{backend}: {noDevice}";
                 if (kernels != Kernels.None && Native.PluginLibrary.Probe() is { Available: false } plugins)
                     return $"{backend}: kernels {ModelOptions.TokenList(kernels)}: {plugins.Reason}";
-                return kernels.HasFlag(Kernels.CudaGraph) && !IsCuda(device) ? $"{backend}: {ModelOptions.CudaGraphNeedsCuda(device)}" : null;
+                return kernels.HasFlag(Kernels.CudaGraph) && !TorchDevices.IsCuda(device) ? $"{backend}: {ModelOptions.CudaGraphNeedsCuda(device)}" : null;
             case Backend.OnnxRuntime:
                 if (NotExportable(variant.Options) is { } notExportable) return $"{backend}: {notExportable}";
                 if (DeviceUnavailableReason(device) is { } noOrtDevice) return $"{backend}: {noOrtDevice}";
                 if (OrtAvailability.Version is null) return $"{backend}: ONNX Runtime did not load";
-                if (IsCuda(device) && OrtAvailability.CudaUnavailableReason() is { } why) return $"{backend}: CUDA EP unavailable: {why}";
+                if (TorchDevices.IsCuda(device) && OrtAvailability.CudaUnavailableReason() is { } why) return $"{backend}: CUDA EP unavailable: {why}";
                 return kernels != Kernels.None && OrtOpLibrary.Find() is null ? $"{backend}: {OrtOpLibrary.NotFound}" : null;
             case Backend.TensorRt:
                 if (variant.Options.Kernels.HasFlag(Kernels.ChannelsLast))
@@ -134,11 +134,9 @@ public static class SessionFactory
         return OnnxExporter.Export(net, OnnxExportOptions.For(options, model.Name));
     }
 
-    private static bool IsCuda(string device) => device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
-
     private static IInferenceSession OpenOrt(ModelOptions options, ModelSpec model, string device, int cpuThreads)
     {
-        var cuda = IsCuda(device);
+        var cuda = TorchDevices.IsCuda(device);
         var onnx = ExportOnnx(options, model);
         return OrtSession.FromBytes(onnx, new OrtSessionOptions
         {
@@ -152,7 +150,7 @@ public static class SessionFactory
 
     /// <summary>Why TensorRT cannot run on this device here (no TensorRT, no library, or not a CUDA device), or null.</summary>
     public static string? TensorRtUnavailableReason(string device) =>
-        TensorRtAvailability.UnavailableReason() ?? (IsCuda(device) ? null : "TensorRT runs on CUDA devices only");
+        TensorRtAvailability.UnavailableReason() ?? (TorchDevices.IsCuda(device) ? null : "TensorRT runs on CUDA devices only");
 
     private static IInferenceSession OpenTensorRt(ModelOptions options, ModelSpec model, string device, int height, int width)
     {
