@@ -56,9 +56,6 @@ public static class SweepRunner
     /// <summary>The file of BenchmarkDotNet's log in the results folder's raw/.</summary>
     public const string BenchmarkLog = "benchmarkdotnet.log";
 
-    /// <summary>The copy of the dataset manifest the sweep used, in raw/ (the report's set totals read it).</summary>
-    public const string ManifestFile = "manifest.csv";
-
     public static SweepResult Run(Sweep sweep, string outDir, SweepRunOptions options)
     {
         TorchDevices.Resolve(sweep.Device); // fail early, with the reason, when the device is not here
@@ -69,7 +66,7 @@ public static class SweepRunner
         var env = RunEnvironment.Capture();
         var resume = options.Resume ? ResumePoint.Of(store, sweep, env) : ResumePoint.Start(sweep);
         var raw = Directory.CreateDirectory(Path.Combine(outDir, ResultsStore.RawFolder)).FullName;
-        File.Copy(sweep.Manifest.Source, Path.Combine(raw, ManifestFile), overwrite: true);
+        File.Copy(sweep.Manifest.Source, Path.Combine(outDir, Reporting.StudyManifest.RunManifest), overwrite: true);
         using var bdnLog = new StreamLogger(Path.Combine(raw, BenchmarkLog), append: true);
         var run = new SweepRun(sweep, resume.RunId, options.Open);
         var plan = Plan(run, SwinBenchConfig.For(sweep, Path.Combine(raw, "bdn"), bdnLog), options.Filters);

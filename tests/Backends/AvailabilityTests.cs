@@ -16,6 +16,9 @@ public class AvailabilityTests
 {
     private static readonly PluginLibraryStatus Missing = new(false, "libswinbench_plugins.so not found (test)", "");
 
+    /// <summary>A plugin library that loaded (the rule reads only its status, so no library is needed here).</summary>
+    internal static readonly PluginLibraryStatus Built = new(true, "loaded (test)", "");
+
     [Fact]
     public void Kernel_flags_without_the_plugin_library_are_unavailable_on_torchsharp_with_the_librarys_reason()
     {
@@ -29,6 +32,7 @@ public class AvailabilityTests
     [Fact]
     public void Every_reason_starts_with_the_backend_token_and_is_one_line()
     {
+        using var _ = PluginLibrary.OverrideForTests(Built);
         var graphs = new ModelOptions { Kernels = Kernels.SwinBlock | Kernels.CudaGraph };
         var torchsharp = SessionFactory.UnavailableReason(new Variant("g", graphs), "cpu");
         Assert.Equal($"torchsharp: {ModelOptions.CudaGraphNeedsCuda("cpu")}", torchsharp);

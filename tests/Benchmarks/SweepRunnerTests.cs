@@ -46,6 +46,7 @@ public class SweepRunnerTests
     [Fact]
     public void An_ablation_on_the_cpu_records_the_cuda_graph_step_as_unavailable_with_the_reason()
     {
+        using var _ = SwinBench.Native.PluginLibrary.OverrideForTests(SwinBench.Tests.Backends.AvailabilityTests.Built);
         var run = Selected("ablation-gpu", "cpu");
         var plan = SweepRunner.Plan(run);
         Assert.NotEmpty(plan);

@@ -22,7 +22,7 @@ public sealed class StudyCliTests : IDisposable
         var outDir = _tmp.File("study");
         var r = SwinBenchProcess.Run("run", "--sweep", "study-cpu", "--manifest", manifest, "--synthetic", "--tasks", "lightweight-x2", "color-dn15", "--out", outDir);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal(File.ReadAllText(manifest), File.ReadAllText(Path.Combine(outDir, "raw", SweepRunner.ManifestFile)));
+        Assert.Equal(File.ReadAllText(manifest), File.ReadAllText(Path.Combine(outDir, SwinBench.Reporting.StudyManifest.RunManifest)));
 
         var rows = new ResultsStore(outDir).Read();
         var cases = rows.GroupBy(x => (x.Task, x.Dataset, x.SizeClass, x.H, x.W)).OrderBy(g => g.Key.Task).ThenBy(g => g.Key.H * g.Key.W).ToList();
