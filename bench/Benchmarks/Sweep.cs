@@ -22,8 +22,8 @@ public sealed record Sweep(
     /// <summary>
     /// How many times each case's variants are run, alternating their order (A B, then B A, ...); the samples of all
     /// rounds make one row, which also keeps each round's median. With two or more rounds the speedups are paired: the
-    /// geometric mean of the round-by-round ratios (<see cref="Results.ResultMath.SpeedupOf"/>), in which slow phases of
-    /// a noisy machine cancel, and the variants' sessions stay open across the rounds (<see cref="SessionCache"/>).
+    /// median of the round-by-round ratios (<see cref="Results.ResultMath.SpeedupOf"/>), in which slow phases of a noisy
+    /// machine cancel, and the variants' sessions stay open across the rounds (<see cref="SessionCache"/>).
     /// </summary>
     public int Rounds { get; init; } = 1;
 
@@ -77,10 +77,7 @@ public sealed record Sweep(
             [Precision.Fp32], "cpu", WarmupCount: 0, IterationCount: 1) { Rounds = QuickRounds, CpuThreads = 1, PinHostAllocator = true };
     }
 
-    /// <summary>
-    /// quick's rounds: two runs' paired speedups differ by a standard error of σ·√(2/n) for a log standard deviation σ
-    /// of the round ratios, so more rounds make two runs agree more closely (docs/results.md).
-    /// </summary>
+    /// <summary>quick's rounds: the more rounds, the narrower the paired speedup's interval and the closer two runs agree.</summary>
     public const int QuickRounds = 36;
 
     /// <summary>The named sweeps of <c>swinbench run --sweep NAME</c>.</summary>
