@@ -14,11 +14,13 @@ namespace SwinBench.Benchmarks;
 /// </summary>
 public class MaskConstructionBenchmarks : Question
 {
-    public static readonly QuestionSpec Definition = new("mask-construction", "One shifted-window mask: host construction vs the window_mask kernel",
+    public static readonly QuestionSpec Definition = QuestionSpec.Of<MaskConstructionBenchmarks>("mask-construction",
+        "One shifted-window mask: host construction vs the window_mask kernel",
         QuestionSpec.BaselineVariant("host construction", ModelOptions.Original),
         new Variant("window_mask kernel", ModelOptions.Original with { Kernels = Kernels.WindowMask }));
 
-    public override QuestionSpec Spec => Definition;
+    /// <summary>It opens no session: nothing to keep.</summary>
+    protected override bool KeepsSession => false;
 
     private Device _device = CPU;
     private long _h, _w, _ws, _shift;
@@ -26,30 +28,21 @@ public class MaskConstructionBenchmarks : Question
 
     protected override void SetUp()
     {
-        var run = BenchRun.Current;
-        _device = TorchDevices.Resolve(run.Sweep.Device);
+        _device = TorchDevices.Resolve(Run.Sweep.Device);
         _ws = Case.Task.Preset.Config.WindowSize;
         _shift = _ws / 2;
         _h = (Case.H + _ws - 1) / _ws * _ws;
         _w = (Case.W + _ws - 1) / _ws * _ws;
         _kernel = Variant.Options.Kernels.HasFlag(Kernels.WindowMask);
-        try
-        {
-            PluginLibrary.EnsureAvailable();
-            using var a = HostConstructionMask();
-            using var b = KernelMask();
-            if (!a.to(ScalarType.Float32).eq(b.to(ScalarType.Float32)).all().item<bool>())
-                throw new InvalidOperationException($"mask kernel differs from the host construction at {_h}x{_w}");
-            var cuda = _device.type == TorchSharp.DeviceType.CUDA;
-            run.Measurements.Set(Key, new CaseMeasurement(double.PositiveInfinity, 0,
-                cuda ? CudaInfo.MemoryInUseMB() : HostInfo.PeakWorkingSetMB, cuda ? "device-in-use" : "process-peak-rss",
-                cuda ? CudaInfo.DeviceName(_device.index) : HostInfo.CpuModel, false));
-        }
-        catch (Exception e)
-        {
-            run.Measurements.Set(Key, new CaseMeasurement(double.NaN, double.NaN, null, "", "n/a", false, e.Message.ReplaceLineEndings(" ")));
-            throw;
-        }
+        PluginLibrary.EnsureAvailable();
+        using var a = HostConstructionMask();
+        using var b = KernelMask();
+        if (!a.to(ScalarType.Float32).eq(b.to(ScalarType.Float32)).all().item<bool>())
+            throw new InvalidOperationException($"mask kernel differs from the host construction at {_h}x{_w}");
+        var cuda = _device.type == TorchSharp.DeviceType.CUDA;
+        Run.Measurements.Set(Key, new CaseMeasurement(double.PositiveInfinity, 0,
+            cuda ? CudaInfo.MemoryInUseMB() : HostInfo.PeakWorkingSetMB, cuda ? "device-in-use" : "process-peak-rss",
+            cuda ? CudaInfo.DeviceName(_device.index) : HostInfo.CpuModel, false));
     }
 
     private Tensor HostConstructionMask()

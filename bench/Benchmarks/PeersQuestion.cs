@@ -26,7 +26,7 @@ public static class PeersQuestion
             .ToList();
         return new Sweep("peers-gpu",
             "CUDA: SwinBench's PyTorch SwinIR as the peer (eager FP32 per-block, eager FP16 hoisted, torch.compile default / max-autotune-no-cudagraphs / reduce-overhead, FP16); classical x2 and lightweight x2 at 384x512, 114x172 and Urban100's median size",
-            [typeof(PeersQuestion)], cases, [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 5, IterationCount: 20);
+            [], cases, [Precision.Fp32, Precision.Fp16], "cuda", WarmupCount: 5, IterationCount: 20);
     }
 
     /// <summary>
@@ -41,14 +41,12 @@ public static class PeersQuestion
     {
         var store = new ResultsStore(outDir);
         var env = EnvironmentInfo.Capture();
-        var runId = $"{sweep.Name}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}";
+        var runId = ResumePoint.NewRunId(sweep.Name);
         if (join is not null)
             runId = store.LatestRunId(join)
                     ?? throw new ArgumentException($"--join {join}: {store.CsvPath} has no row of question '{join}' to join; run that question into the folder first");
         var joinedSteps = join is null ? 0 : store.Read().Where(r => r.RunId == runId && r.Question == join).Select(r => r.Step + 1).DefaultIfEmpty(0).Max();
-        var cases = sweep.Cases
-            .Select(c => new PeerCase(c, sweep.Weights.TryGetValue(c.Task.PresetName, out var w) ? w : null))
-            .ToList();
+        var cases = PeerPhase.PeerCases(sweep, sweep.Cases);
         var byId = cases.ToDictionary(c => c.Id);
         var runner = new PeerRunner(options with
         {

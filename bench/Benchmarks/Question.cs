@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using SwinBench.Backends;
-using SwinBench.Datasets;
 using SwinBench.Metrics;
 using SwinBench.Model;
 using SwinBench.Workloads;
@@ -10,110 +7,125 @@ using SwinBench.Workloads;
 namespace SwinBench.Benchmarks;
 
 /// <summary>
-/// Base of the benchmark questions: BenchmarkDotNet parameters over the question's variants (<see cref="Spec"/>) and
-/// the sweep's cases, one setup and one measured method. The default setup opens the variant's session through
-/// <see cref="SessionFactory"/>, uploads the case's input, runs it once and records fidelity against the FP32 original
-/// and memory; the measured method times one forward pass (device synchronized). In a sweep of several rounds the
-/// default setup's session is kept open across the case's rounds (<see cref="BenchRun.Sessions"/>): the setup of a
-/// later round takes it, already warm, and cleanup leaves it to <see cref="SweepRunner"/>, which disposes it after the
-/// case's last round. A question that overrides <see cref="SetUp"/> or <see cref="TearDown"/> sets up every round.
+/// Base of the benchmark questions: one setup and one measured method, run by BenchmarkDotNet for each (variant, case)
+/// of a <see cref="QuestionSpec"/> whose <see cref="QuestionSpec.Benchmark"/> it is (each question class declares its
+/// spec as a static <c>Definition</c>). <see cref="SweepRunner"/> builds each benchmark case itself, with
+/// <see cref="Spec"/>, <see cref="Variant"/>, <see cref="Case"/> and <see cref="Run"/> as its parameter values, so a
+/// question finds what it asks and the run it belongs to in its properties, never in process-wide state. The default setup opens the variant's
+/// session (<see cref="SweepRun.Open"/>), uploads the case's input, runs it once and records fidelity against the FP32
+/// original and memory; the measured method times one forward pass (device synchronized). The session is kept
+/// (<see cref="SweepRun.Sessions"/>) across the case's rounds and, where the sweep allows it and the backend takes any
+/// size, across the task's cases, where a later setup only uploads the next input and measures it. A failure in the
+/// setup or a timed call is recorded as the row's status (<see cref="RowBuilder.FailureOf"/>).
 /// </summary>
-[Config(typeof(SwinBenchConfig))]
 public abstract class Question
 {
-    private static readonly ConcurrentDictionary<(BenchCase, string), float[]> References = new();
+    /// <summary>The question being asked: the sweep's spec of this class (a BenchmarkDotNet parameter value set by the runner).</summary>
+    public QuestionSpec Spec { get; set; } = null!;
 
-    /// <summary>The question's variants and baseline.</summary>
-    public abstract QuestionSpec Spec { get; }
-
-    [ParamsSource(nameof(VariantValues))]
+    /// <summary>The variant under test (a BenchmarkDotNet parameter value set by the runner).</summary>
     public Variant Variant { get; set; } = null!;
 
-    [ParamsSource(nameof(CaseValues))]
+    /// <summary>The input (a BenchmarkDotNet parameter value set by the runner).</summary>
     public BenchCase Case { get; set; } = null!;
 
-    public IEnumerable<Variant> VariantValues => Spec.VariantsFor(BenchRun.Current.Sweep.Precisions);
-
-    public IEnumerable<BenchCase> CaseValues => BenchRun.Current.Sweep.Cases;
+    /// <summary>The run this benchmark case belongs to (a BenchmarkDotNet parameter value set by the runner).</summary>
+    public SweepRun Run { get; set; } = null!;
 
     protected IInferenceSession Session { get; private set; } = null!;
 
     protected MeasurementKey Key => new(Spec.Name, Variant, Case);
 
+    /// <summary>
+    /// Whether the default setup's session may be kept across rounds and sizes. A question whose <see cref="SetUp"/>
+    /// makes anything besides <see cref="Session"/> that its <see cref="TearDown"/> releases declares false.
+    /// </summary>
+    protected virtual bool KeepsSession => true;
+
+    private SessionKey SessionKey =>
+        new(Spec.Name, Variant, Case.Task, Run.Sweep.SessionsAcrossSizes && SessionFactory.TakesAnySize(Variant.Backend) ? null : Case);
+
     [GlobalSetup]
     public void Setup()
     {
-        var sessions = BenchRun.Current.Sessions;
-        if (KeepsSession && sessions.TryGet(Key, out var kept))
+        try
         {
-            Session = kept;
-            return;
+            if (KeepsSession && Run.Sessions.TryGet(SessionKey, out var kept, out var inputOf))
+            {
+                Session = kept;
+                if (inputOf == Case) return; // a later round of the same case
+                Prepare();
+                Run.Sessions.Keep(SessionKey, Session, Case);
+                return;
+            }
+            SetUp();
+            if (KeepsSession && Session is not null) Run.Sessions.Keep(SessionKey, Session, Case);
         }
-        SetUp();
-        if (KeepsSession && Session is not null) sessions.Keep(Key, Session);
+        catch (Exception e)
+        {
+            Fail(e);
+            throw;
+        }
     }
 
     [Benchmark]
-    public void Forward() => Measure();
+    public void Forward()
+    {
+        try
+        {
+            Measure();
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            throw;
+        }
+    }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        if (Session is not null && BenchRun.Current.Sessions.Holds(Session))
+        if (Session is not null && Run.Sessions.Holds(Session))
         {
-            Session = null!; // kept for the case's next round
+            Session = null!; // kept for a later round or case
             TorchSharpSession.CollectGarbage();
             return;
         }
         TearDown();
     }
 
-    /// <summary>True when this question uses the default session setup and teardown, whose session can be kept across rounds.</summary>
-    private bool KeepsSession =>
-        GetType().GetMethod(nameof(SetUp), BindingFlags.Instance | BindingFlags.NonPublic)?.DeclaringType == typeof(Question) &&
-        GetType().GetMethod(nameof(TearDown), BindingFlags.Instance | BindingFlags.NonPublic)?.DeclaringType == typeof(Question);
-
-    /// <summary>The one setup of a case (BenchmarkDotNet's [GlobalSetup] calls it): by default opens the variant's session.</summary>
+    /// <summary>The one setup of a case (BenchmarkDotNet's [GlobalSetup] calls it): by default opens the variant's session and prepares it.</summary>
     protected virtual void SetUp()
     {
-        var run = BenchRun.Current;
-        var sweep = run.Sweep;
-        var resetPeak = HostMemory.ResetPeak();
-        try
-        {
-            var input = CaseInputs.Make(Case, new ImageSource(sweep.DataRoot), sweep.Manifest);
-            var shape = new long[] { 1, input.Input.Channels, input.Input.Height, input.Input.Width };
-            var reference = References.GetOrAdd((Case, sweep.Device), _ =>
-            {
-                using var s = SessionFactory.Open(new Variant("reference", ModelOptions.Original), Model(), sweep.Device);
-                s.SetInput(input.Input.Pixels, shape);
-                s.Run();
-                return s.GetOutput().Data;
-            });
-            Session = SessionFactory.Open(Variant, Model(), sweep.Device, input.Input.Height, input.Input.Width);
-            Session.SetInput(input.Input.Pixels, shape);
-            Session.Run();
-            var (output, _) = Session.GetOutput();
-            TorchSharpSession.CollectGarbage();
-            var (mb, scope) = Memory(sweep.Device, resetPeak);
-            run.Measurements.Set(Key, new CaseMeasurement(ImageMetrics.FidelityPsnr(output, reference),
-                ImageMetrics.MaxAbsDiff(output, reference), mb, scope, Session.DeviceName, input.IsReal));
-        }
-        catch (Exception e)
-        {
-            run.Measurements.Set(Key, new CaseMeasurement(double.NaN, double.NaN, null, "", Session?.DeviceName ?? "n/a", false,
-                e.Message.ReplaceLineEndings(" ")));
-            throw;
-        }
+        Session = Run.Open(Variant, Model(), Run.Sweep.Device, Case.H, Case.W, Run.Sweep.CpuThreads ?? 0);
+        Prepare();
     }
 
-    /// <summary>The session's memory and what it measures: device memory in use on CUDA, else the process's peak RSS
-    /// (over this case when the peak could be reset before it).</summary>
-    private (double? MB, string Scope) Memory(string device, bool resetPeak)
+    /// <summary>Uploads the case's input to the session, runs it once, and records fidelity against the FP32 original and memory.</summary>
+    private void Prepare()
     {
+        var resetPeak = HostMemory.ResetPeak();
+        var input = Run.Input(Case).Input;
+        var reference = Run.Reference(Case, Model());
+        Session.SetInput(input.Pixels, [1, input.Channels, input.Height, input.Width]);
+        Session.Run();
+        var (output, _) = Session.GetOutput();
+        TorchSharpSession.CollectGarbage();
         var mb = Session.DeviceMemoryMB();
-        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase)) return (mb, "device-in-use");
-        return (mb, resetPeak ? "case-peak-rss" : "process-peak-rss");
+        var scope = Session.Device == "cuda" ? "device-in-use" : resetPeak ? "case-peak-rss" : "process-peak-rss";
+        Run.Measurements.Set(Key, new CaseMeasurement(ImageMetrics.FidelityPsnr(output, reference),
+            ImageMetrics.MaxAbsDiff(output, reference), mb, scope, Session.DeviceName, Run.Input(Case).IsReal));
+    }
+
+    /// <summary>Records the failure as the row's status and releases the session, so the next case starts from a fresh one.</summary>
+    private void Fail(Exception e)
+    {
+        Run.Measurements.Fail(Key, RowBuilder.FailureOf(e, Variant, Case));
+        if (Session is null) return;
+        if (Run.Sessions.Holds(Session)) Run.Sessions.Drop(SessionKey);
+        else Session.Dispose();
+        Session = null!;
+        TorchSharpSession.CollectGarbage();
     }
 
     /// <summary>The measured operation: by default one forward pass of the session.</summary>
@@ -123,7 +135,7 @@ public abstract class Question
     protected ModelSpec Model()
     {
         var preset = Case.Task.Preset;
-        BenchRun.Current.Sweep.Weights.TryGetValue(preset.Name, out var weights);
+        Run.Sweep.Weights.TryGetValue(preset.Name, out var weights);
         return new ModelSpec(preset.Config, weights, preset.WrapKey, Seed: 0, Name: preset.Name);
     }
 

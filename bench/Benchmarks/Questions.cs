@@ -3,27 +3,33 @@ using static SwinBench.Benchmarks.QuestionSpec;
 
 namespace SwinBench.Benchmarks;
 
+/// <summary>Named kernel sets the questions share.</summary>
+public static class KernelSets
+{
+    /// <summary>
+    /// Five per-op kernels: the window mask, LayerNorm + roll + partition, reverse + roll + residual add, the qkv split
+    /// and FP32 LayerNorm; the backend question's custom-op variants and a step of the ONNX Runtime parity question.
+    /// </summary>
+    public const Kernels FiveOps = Kernels.WindowMask | Kernels.LnRollPartition | Kernels.ReverseRollAdd | Kernels.QkvSplit | Kernels.LayerNormFp32;
+}
+
 /// <summary>Does building the shifted-window mask once per size (hoisted) beat the official per-block construction?</summary>
 public class MaskHoistingBenchmarks : Question
 {
-    public static readonly QuestionSpec Definition = new("mask-hoisting", "Per-block vs hoisted shifted-window masks",
+    public static readonly QuestionSpec Definition = Of<MaskHoistingBenchmarks>("mask-hoisting", "Per-block vs hoisted shifted-window masks",
         BaselineVariant("per-block fp32", new ModelOptions { Mask = MaskMode.PerBlock }),
         new Variant("hoisted fp32", new ModelOptions { Mask = MaskMode.Hoisted }),
         new Variant("per-block fp16", new ModelOptions { Mask = MaskMode.PerBlock, Precision = Precision.Fp16 }),
         new Variant("hoisted fp16", new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16 }));
-
-    public override QuestionSpec Spec => Definition;
 }
 
 /// <summary>What does FP16 buy over FP32 (hoisted masks), and what does keeping LayerNorm in FP32 cost?</summary>
 public class PrecisionBenchmarks : Question
 {
-    public static readonly QuestionSpec Definition = new("precision", "FP32 vs FP16, with and without FP32 LayerNorm (hoisted masks)",
+    public static readonly QuestionSpec Definition = Of<PrecisionBenchmarks>("precision", "FP32 vs FP16, with and without FP32 LayerNorm (hoisted masks)",
         BaselineVariant("fp32", new ModelOptions { Mask = MaskMode.Hoisted }),
         new Variant("fp16", new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16 }),
         new Variant("fp16 ln-fp32", new ModelOptions { Mask = MaskMode.Hoisted, Precision = Precision.Fp16, LayerNorm = LayerNormMode.Fp32Accumulate }));
-
-    public override QuestionSpec Spec => Definition;
 }
 
 /// <summary>How much do the LayerNorm forms differ: the fused kernel, the decomposed ops, FP32 accumulation?</summary>
@@ -31,15 +37,13 @@ public class LayerNormBenchmarks : Question
 {
     private static ModelOptions Ln(LayerNormMode ln, Precision p) => new() { Mask = MaskMode.Hoisted, Precision = p, LayerNorm = ln };
 
-    public static readonly QuestionSpec Definition = new("layernorm", "LayerNorm fused vs decomposed vs FP32-accumulating (hoisted masks)",
+    public static readonly QuestionSpec Definition = Of<LayerNormBenchmarks>("layernorm", "LayerNorm fused vs decomposed vs FP32-accumulating (hoisted masks)",
         BaselineVariant("fused fp32", Ln(LayerNormMode.Fused, Precision.Fp32)),
         new Variant("decomposed fp32", Ln(LayerNormMode.Decomposed, Precision.Fp32)),
         new Variant("fp32-accumulate fp32", Ln(LayerNormMode.Fp32Accumulate, Precision.Fp32)),
         new Variant("fused fp16", Ln(LayerNormMode.Fused, Precision.Fp16)),
         new Variant("decomposed fp16", Ln(LayerNormMode.Decomposed, Precision.Fp16)),
         new Variant("fp32-accumulate fp16", Ln(LayerNormMode.Fp32Accumulate, Precision.Fp16)));
-
-    public override QuestionSpec Spec => Definition;
 }
 
 /// <summary>
@@ -51,7 +55,7 @@ public class LayerNormBenchmarks : Question
 /// </summary>
 public class AblationBenchmarks : Question
 {
-    public static readonly QuestionSpec Definition = new("ablation",
+    public static readonly QuestionSpec Definition = Of<AblationBenchmarks>("ablation",
         "Cumulative ablation: hoisting, each kernel, FP16, FP32 LayerNorm, fused attention, aligned rows, the swin_block chain, channels-last convolutions, CUDA graphs",
         Steps().ToArray());
 
@@ -80,8 +84,6 @@ public class AblationBenchmarks : Question
             yield return new Variant(name, o);
         }
     }
-
-    public override QuestionSpec Spec => Definition;
 }
 
 /// <summary>
@@ -92,9 +94,6 @@ public class AblationBenchmarks : Question
 /// </summary>
 public class BackendBenchmarks : Question
 {
-    /// <summary>The kernels of the custom-op ORT and TensorRT variants: the five the op library has.</summary>
-    public const Kernels OrtOps = Kernels.WindowMask | Kernels.LnRollPartition | Kernels.ReverseRollAdd | Kernels.QkvSplit | Kernels.LayerNormFp32;
-
     private static ModelOptions Hoisted(Precision p, Kernels k = Kernels.None) => new() { Mask = MaskMode.Hoisted, Precision = p, Kernels = k };
 
     private static Variant V(Backend b, Precision p, Kernels k = Kernels.None)
@@ -103,17 +102,15 @@ public class BackendBenchmarks : Question
         return v with { Name = v.Label };
     }
 
-    public static readonly QuestionSpec Definition = new("backends", "TorchSharp vs ONNX Runtime (plain and with the swinbench ops) vs TensorRT",
+    public static readonly QuestionSpec Definition = Of<BackendBenchmarks>("backends", "TorchSharp vs ONNX Runtime (plain and with the swinbench ops) vs TensorRT",
         V(Backend.TorchSharp, Precision.Fp32) with { IsBaseline = true },
         V(Backend.OnnxRuntime, Precision.Fp32),
-        V(Backend.OnnxRuntime, Precision.Fp32, OrtOps),
-        V(Backend.TensorRt, Precision.Fp32, OrtOps),
+        V(Backend.OnnxRuntime, Precision.Fp32, KernelSets.FiveOps),
+        V(Backend.TensorRt, Precision.Fp32, KernelSets.FiveOps),
         V(Backend.TorchSharp, Precision.Fp16),
         V(Backend.OnnxRuntime, Precision.Fp16),
-        V(Backend.OnnxRuntime, Precision.Fp16, OrtOps),
-        V(Backend.TensorRt, Precision.Fp16, OrtOps));
-
-    public override QuestionSpec Spec => Definition;
+        V(Backend.OnnxRuntime, Precision.Fp16, KernelSets.FiveOps),
+        V(Backend.TensorRt, Precision.Fp16, KernelSets.FiveOps));
 }
 
 /// <summary>
@@ -128,9 +125,6 @@ public class BackendBenchmarks : Question
 /// </summary>
 public class OrtParityBenchmarks : Question
 {
-    /// <summary>The five ops the op library had before window_attention and ln_roll_partition became ops.</summary>
-    public const Kernels FiveOps = Kernels.WindowMask | Kernels.LnRollPartition | Kernels.ReverseRollAdd | Kernels.QkvSplit | Kernels.LayerNormFp32;
-
     private static ModelOptions O(MaskMode mask, Precision p, Kernels k = Kernels.None) => new() { Mask = mask, Precision = p, Kernels = k };
 
     private static Variant V(Backend b, ModelOptions o, bool baseline = false)
@@ -139,11 +133,11 @@ public class OrtParityBenchmarks : Question
         return v with { Name = v.Label };
     }
 
-    public static readonly QuestionSpec Definition = new("ort-parity", "ONNX Runtime with the swinbench ops vs the plain export and vs TorchSharp's best",
+    public static readonly QuestionSpec Definition = Of<OrtParityBenchmarks>("ort-parity", "ONNX Runtime with the swinbench ops vs the plain export and vs TorchSharp's best",
         V(Backend.OnnxRuntime, O(MaskMode.PerBlock, Precision.Fp16), baseline: true),
         V(Backend.OnnxRuntime, O(MaskMode.PerBlock, Precision.Fp32)),
         V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16)),
-        V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, FiveOps)),
+        V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, KernelSets.FiveOps)),
         V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.PerOpKernels)),
         V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Onnx.OnnxExportOptions.PerOpKernels)),
         V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Kernels.All)),
@@ -156,6 +150,4 @@ public class OrtParityBenchmarks : Question
         V(Backend.OnnxRuntime, O(MaskMode.Hoisted, Precision.Fp16, Kernels.All | Kernels.SwinBlock | Kernels.ChannelsLast)),
         V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Kernels.All | Kernels.SwinBlock | Kernels.ChannelsLast)),
         V(Backend.TorchSharp, O(MaskMode.Hoisted, Precision.Fp16, Kernels.All | Kernels.SwinBlock | Kernels.CudaGraph | Kernels.ChannelsLast)));
-
-    public override QuestionSpec Spec => Definition;
 }

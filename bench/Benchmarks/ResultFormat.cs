@@ -28,31 +28,36 @@ public static class ResultFormat
         double.IsFinite(r.PeakMemoryMB) ? r.PeakMemoryMB.ToString("0", CultureInfo.InvariantCulture) + (r.MemoryScope.Length > 0 ? $" ({r.MemoryScope})" : "") : "n/a";
 
     /// <summary>
-    /// The compact table <c>quick</c> and <c>run</c> end with: per question (its heading says how the speedups were
-    /// computed: <see cref="ResultRow.SpeedupMethod"/>), each case's variants with median, 99.9% half-width, p5–p95,
-    /// speedup with interval, fidelity and memory; then every variant that was not
-    /// measured (unavailable, skipped, failed) with its reason.
+    /// The one table <c>quick</c> and <c>run</c> end with: per question (its heading says the statistic and how the
+    /// speedups were computed: <see cref="ResultRow.SpeedupMethod"/>), each case's measured variants with the median
+    /// latency over all samples and the sample count, the speedup over the baseline with its 99.9% interval (none where
+    /// the rows cannot give one), fidelity and memory; then every variant that was not measured (unavailable, failed)
+    /// with its reason.
     /// </summary>
     public static void PrintTable(IReadOnlyList<ResultRow> rows, TextWriter w)
     {
         foreach (var q in rows.GroupBy(r => r.Question).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var ok = q.Where(r => r.IsOk).ToList();
+            var ok = q.Where(r => r.IsOk).OrderBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Dataset).ThenBy(r => r.H * r.W).ThenBy(r => r.Step).ToList();
             if (ok.Count == 0) continue;
-            w.WriteLine();
             var methods = string.Join(" / ", ok.Select(r => r.SpeedupMethod).Where(m => m.Length > 0).Distinct());
-            w.WriteLine($"{q.Key} (median of {string.Join("/", ok.Select(r => r.Samples).Distinct())} samples; speedup {(methods.Length > 0 ? methods : "over the baseline")}, " +
-                        "[99.9% interval], ? = interval contains 1.0)");
-            w.WriteLine($"{"case",-30} {"variant",-44} {"median ms",10} {"±CI ms",8} {"p5–p95 ms",17} {"speedup",-24} {"PSNR vs FP32",12} {"memory MB",-22}");
-            foreach (var r in ok.OrderBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Dataset).ThenBy(r => r.H * r.W).ThenBy(r => r.Step))
-                w.WriteLine($"{Short(r),-30} {r.Variant,-44} {Ms(r.MedianMs),10} {Ms(r.Ci999HalfwidthMs),8} {$"{Ms(r.P5Ms)}–{Ms(r.P95Ms)}",17} " +
-                            $"{SpeedupWithInterval(r),-24} {Psnr(r.FidelityPsnrDb),12} {Memory(r),-22}");
+            w.WriteLine();
+            w.WriteLine($"{q.Key}: median latency over all samples; speedup over the baseline{(methods.Length > 0 ? " " + methods : "")}" +
+                        " with its 99.9% interval (? = the interval contains 1.0)");
+            string[] header = ["case", "variant", "median ms", "samples", "speedup [99.9%]", "PSNR vs FP32", "memory MB"];
+            var cells = ok.Select(r => new[] { Short(r), r.Variant, Ms(r.MedianMs), r.Samples.ToString(CultureInfo.InvariantCulture),
+                SpeedupWithInterval(r), Psnr(r.FidelityPsnrDb), Memory(r) }).ToList();
+            var widths = header.Select((h, i) => cells.Select(c => c[i].Length).Append(h.Length).Max()).ToArray();
+            var right = new[] { false, false, true, true, false, true, false };
+            string Line(string[] c) => string.Join("  ", c.Select((x, i) => right[i] ? x.PadLeft(widths[i]) : x.PadRight(widths[i]))).TrimEnd();
+            w.WriteLine(Line(header));
+            foreach (var c in cells) w.WriteLine(Line(c));
         }
         var notMeasured = rows.Where(r => !r.IsOk).ToList();
         if (notMeasured.Count == 0) return;
         w.WriteLine();
         w.WriteLine("not measured:");
-        foreach (var r in notMeasured.OrderBy(r => r.Question, StringComparer.Ordinal).ThenBy(r => r.Step))
+        foreach (var r in notMeasured.OrderBy(r => r.Question, StringComparer.Ordinal).ThenBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.H * r.W).ThenBy(r => r.Step))
             w.WriteLine($"  {r.Question}: {Short(r)} {r.Variant}: {r.Status}");
     }
 

@@ -1,16 +1,36 @@
+using System.Reflection;
+using SwinBench.Backends;
 using SwinBench.Model;
+using SwinBench.Peers;
 using SwinBench.Results;
 using SwinBench.Workloads;
 
 namespace SwinBench.Benchmarks;
 
-/// <summary>Turns a question's variant, a case and what was measured into a <see cref="ResultRow"/>.</summary>
+/// <summary>Turns a question's variants, a case and what was measured into <see cref="ResultRow"/>s: the one place rows are made.</summary>
 public static class RowBuilder
 {
     /// <summary>
+    /// The rows of one planned case (without run id, timestamp and environment; speedups not yet filled): one per
+    /// runnable variant from the run's samples and measurements, one per unavailable variant with its reason.
+    /// </summary>
+    public static List<ResultRow> Rows(PlannedCase planned, SweepRun run)
+    {
+        var rows = new List<ResultRow>();
+        foreach (var v in planned.Runnable.Select(SweepRunner.VariantOf))
+        {
+            var key = new MeasurementKey(planned.Question.Name, v, planned.Case);
+            rows.Add(Measured(planned.Question, v, planned.Case, run.Sweep.Device, run.Measurements.Get(key), run.Samples.Rounds(key)));
+        }
+        rows.AddRange(planned.Unavailable.Select(u => Unavailable(planned.Question, u.Variant, planned.Case, run.Sweep.Device, u.Reason)));
+        return rows;
+    }
+
+    /// <summary>
     /// The row of a variant that ran: latency statistics of the samples of all <paramref name="roundsMs"/> together, the
-    /// median of each round (<see cref="ResultRow.RoundMediansMs"/>), fidelity and memory of <paramref name="m"/>; status
-    /// <c>error: …</c> when there are no samples (the setup's error when it recorded one).
+    /// median of each round (<see cref="ResultRow.RoundMediansMs"/>), fidelity and memory of <paramref name="m"/>; the
+    /// failure's status when the setup or a timed call failed (<see cref="FailureOf"/>), or <c>error: …</c> when there
+    /// are no samples.
     /// </summary>
     public static ResultRow Measured(QuestionSpec question, Variant v, BenchCase c, string device, CaseMeasurement? m,
         IReadOnlyList<IReadOnlyList<double>>? roundsMs)
@@ -24,12 +44,12 @@ public static class RowBuilder
             MemoryScope = m?.MemoryScope ?? "",
         };
         var rounds = roundsMs?.Where(r => r.Count > 0).ToList() ?? [];
-        if (rounds.Count > 0 && m?.Error is null)
+        if (rounds.Count > 0 && m is { Failure: null })
             return LatencyStatistics.Of(rounds.SelectMany(r => r).ToList()).ApplyTo(row) with
             {
                 RoundMediansMs = new RoundValues(rounds.Select(r => LatencyStatistics.Percentile(r.Order().ToList(), 0.5))),
             };
-        return row with { Status = "error: " + (m?.Error ?? "benchmark failed (see the BenchmarkDotNet log in raw/bdn)") };
+        return row with { Status = m?.Failure ?? "error: benchmark failed (see raw/benchmarkdotnet.log)" };
     }
 
     /// <summary>The row of a variant whose backend cannot run here: status <c>unavailable: &lt;reason&gt;</c>.</summary>
@@ -37,28 +57,26 @@ public static class RowBuilder
         Describe(question, v, c, device) with { DeviceName = "n/a", Status = $"unavailable: {reason}".ReplaceLineEndings(" ") };
 
     /// <summary>
-    /// The row of a peer measured outside BenchmarkDotNet (e.g. PyTorch, backend <c>pytorch</c>) for a question's case:
-    /// variant <c>backend:options</c>, ordered after the question's own variants, latency statistics of
-    /// <paramref name="samplesMs"/>, joining run <paramref name="runId"/>. Append it with
-    /// <see cref="ResultsStore.AppendToQuestion"/> to get its speedup over the question's baseline.
+    /// The status of a variant whose setup or timed call threw: <c>failed: out of memory at HxW (tried to allocate X)</c>
+    /// (<see cref="FailureStatus.OutOfMemory"/>), <c>unavailable: &lt;backend&gt;: …</c> for a backend or kernel that cannot
+    /// run here, else <c>error: &lt;message&gt;</c>; one line.
     /// </summary>
-    public static ResultRow Peer(QuestionSpec question, string backend, ModelOptions options, BenchCase c, string device,
-        IReadOnlyList<double> samplesMs, string runId, string deviceName = "n/a", double fidelityPsnrDb = double.NaN)
+    public static string FailureOf(Exception e, Variant v, BenchCase c)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(backend);
-        var row = Describe(question, new Variant(backend, options), c, device) with
-        {
-            RunId = runId,
-            TimestampUtc = DateTime.UtcNow,
-            Variant = $"{backend}:{options.Label}",
-            Backend = backend,
-            Step = question.Variants.Count,
-            IsBaseline = false,
-            DeviceName = deviceName,
-            FidelityPsnrDb = fidelityPsnrDb,
-        };
-        return LatencyStatistics.Of(samplesMs).ApplyTo(row);
+        while (e is TargetInvocationException or AggregateException && e.InnerException is { } inner) e = inner;
+        if (FailureStatus.OutOfMemory(e, c.H, c.W) is { } oom) return oom.ReplaceLineEndings(" ");
+        var message = e.Message.ReplaceLineEndings(" ").Trim();
+        if (e is BackendUnavailableException)
+            return "unavailable: " + (message.StartsWith(v.BackendToken + ":", StringComparison.Ordinal) ? message : $"{v.BackendToken}: {message}");
+        return "error: " + message;
     }
+
+    /// <summary>
+    /// The row of a peer variant of <paramref name="question"/> from one measurement of the peer runner: the peer's row
+    /// (<see cref="PeerRows.ToRow"/>) named and ordered as the question declares it.
+    /// </summary>
+    public static ResultRow FromPeer(QuestionSpec question, PeerVariant peer, PeerMeasurement m, PeerCase c, string runId, EnvironmentInfo env) =>
+        PeerRows.ToRow(m, c, runId, env) with { Question = question.Name, Variant = peer.Name, Step = peer.Step, IsBaseline = peer.IsBaseline };
 
     /// <summary>What a row says about the question, the variant and the input.</summary>
     public static ResultRow Describe(QuestionSpec question, Variant v, BenchCase c, string device) => new()
@@ -66,14 +84,14 @@ public static class RowBuilder
         Question = question.Name,
         Task = c.Task.Name,
         Model = c.Task.ModelName,
-        Variant = v.Label,
+        Variant = question.RowNameOf(v),
         Step = v.Order,
         IsBaseline = v.IsBaseline,
         Mask = v.Options.Mask.ToString().ToLowerInvariant(),
         LayerNorm = LayerNormLabel(v.Options.LayerNorm),
         Plugins = PluginsText(v.Options.Kernels),
         Backend = v.BackendToken,
-        Device = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu",
+        Device = TorchDevices.IsCuda(device) ? "cuda" : "cpu",
         Precision = v.Precision.ToString().ToLowerInvariant(),
         Dataset = c.Dataset,
         SizeClass = c.SizeClass,

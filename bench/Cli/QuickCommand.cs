@@ -1,32 +1,34 @@
 using System.CommandLine;
 using SwinBench.Benchmarks;
-using SwinBench.Results;
 
 namespace SwinBench.Cli;
 
 /// <summary>
-/// <c>swinbench quick</c>, the README's main command: a small CPU sweep (per-block vs hoisted masks on lightweight x2 at
-/// Set5's and Set14's median sizes) through BenchmarkDotNet, then CSV, charts and report, and a table.
+/// <c>swinbench quick</c>, the README's first command: a small CPU sweep (<see cref="Sweep.Quick"/>: by default
+/// TorchSharp vs ONNX Runtime plain and with the swinbench ops; <c>--question mask-hoisting</c>: per-block vs hoisted
+/// masks) through BenchmarkDotNet, printed as a header, one line per round and one table; CSV, charts and report in the
+/// results folder.
 /// </summary>
 public static class QuickCommand
 {
     public static Command Create()
     {
         var common = new SweepOptions();
-        var cmd = new Command("quick", "small sweep (per-block vs hoisted, lightweight x2) on the CPU or --device: CSV, charts, report and a table");
+        var question = new Option<string?>("--question")
+        {
+            Description = $"what quick asks: {string.Join(" or ", Sweep.QuickQuestions.Select(q => q.Name))} (default {Sweep.QuickQuestions[0].Name})",
+        };
+        var cmd = new Command("quick", "small sweep on the CPU or --device (TorchSharp vs ONNX Runtime, lightweight x2): CSV, charts, report and a table");
+        cmd.Options.Add(question);
         common.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Run(() =>
         {
-            var sweep = common.Apply(r, Sweep.Get("quick", common.Manifest(r)));
+            var sweep = common.Apply(r, Sweep.Quick(common.Manifest(r), r.GetValue(question)));
             var (outDir, existed) = common.OutDir(r, sweep);
-            return ResultsFolder.Run(outDir, existed, () =>
-            {
-                Console.WriteLine($"quick on {sweep.Device}: {sweep.Description} -> {outDir}");
-                var rows = SweepRunner.Run(sweep, outDir, [], Console.WriteLine);
-                ResultFormat.PrintTable(rows, Console.Out);
-                var report = ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
-                return report != 0 ? report : rows.All(x => x.IsOk) ? 0 : 1;
-            });
+            var spec = sweep.Questions[0];
+            var header = $"quick: {spec.Name} on {sweep.Device}: {spec.Title}; {string.Join(", ", sweep.Cases)}; " +
+                         $"{sweep.Rounds} rounds of {sweep.IterationCount} forward pass(es) per variant -> {outDir}";
+            return SweepVerb.Execute(sweep, outDir, existed, header, new SweepRunOptions());
         }));
         return cmd;
     }

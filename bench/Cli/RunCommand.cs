@@ -1,11 +1,15 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using SwinBench.Benchmarks;
 using SwinBench.Datasets;
 using SwinBench.Results;
 
 namespace SwinBench.Cli;
 
-/// <summary><c>swinbench run</c>: a named sweep (optionally narrowed with BenchmarkDotNet-style --filter globs).</summary>
+/// <summary>
+/// <c>swinbench run</c>: a named sweep (optionally narrowed with BenchmarkDotNet-style --filter globs), or with
+/// <c>--resume</c> the continuation of the latest run in <c>--out</c>.
+/// </summary>
 public static class RunCommand
 {
     public static Command Create()
@@ -13,11 +17,16 @@ public static class RunCommand
         var sweepOpt = new Option<string?>("--sweep") { Description = "named sweep (see --list)" };
         var list = new Option<bool>("--list") { Description = "list the sweeps and their cases" };
         var filter = new Option<string[]>("--filter") { Description = "BenchmarkDotNet glob(s) over Namespace.Class.Method, e.g. '*MaskHoisting*'", AllowMultipleArgumentsPerToken = true };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "continue the latest run in --out: its finished cases are kept, the others measured again (same sweep, same machine)",
+        };
         var cmd = new Command("run", "run a benchmark sweep; writes results.csv, charts and REPORT.md");
         var common = new SweepOptions();
         cmd.Options.Add(sweepOpt);
         cmd.Options.Add(list);
         cmd.Options.Add(filter);
+        cmd.Options.Add(resume);
         common.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Run(() =>
         {
@@ -27,26 +36,103 @@ public static class RunCommand
                 foreach (var s in Sweep.Catalog(manifest))
                 {
                     Console.WriteLine($"{s.Name}: {s.Description}");
-                    Console.WriteLine($"  {s.Cases.Count} cases x {s.Benchmarks.Count} question(s) on {s.Device}; e.g. {string.Join("; ", s.Cases.Take(3))}");
+                    Console.WriteLine($"  {s.Cases.Count} cases x {s.Questions.Count} question(s) on {s.Device}; e.g. {string.Join("; ", s.Cases.Take(3))}");
                 }
                 return 0;
             }
             var filters = r.GetValue(filter) ?? [];
             var name = r.GetValue(sweepOpt) ?? (filters.Length > 0 ? "all" : throw new ArgumentException("give --sweep NAME, --filter GLOB or --list"));
             var sweep = common.Apply(r, Sweep.Get(name, manifest));
+            var resuming = r.GetValue(resume);
+            if (resuming && r.GetValue(common.Out) is not { Exists: true })
+                throw new ArgumentException("--resume needs --out FOLDER, an existing results folder whose latest run to continue");
             var (outDir, existed) = common.OutDir(r, sweep);
-            return ResultsFolder.Run(outDir, existed, () =>
-            {
-                Console.WriteLine($"sweep {sweep.Name}: {sweep.Cases.Count} cases on {sweep.Device} -> {outDir}");
-                var rows = SweepRunner.Run(sweep, outDir, filters, Console.WriteLine);
-                if (rows.Count == 0) throw new ArgumentException($"--filter {string.Join(" ", filters)} matched no benchmark of sweep {sweep.Name}");
-                ResultFormat.PrintTable(rows, Console.Out);
-                var report = ResultsVerbs.Execute(outDir, withReport: true, Console.Out, Console.Error);
-                // a backend that cannot run here (status "unavailable: ...") is recorded, not a failure
-                return report != 0 ? report : rows.All(x => x.IsOk || x.Status.StartsWith("unavailable:", StringComparison.Ordinal)) ? 0 : 1;
-            });
+            var header = $"sweep {sweep.Name}: {sweep.Cases.Count} cases on {sweep.Device}{(resuming ? ", resuming the latest run" : "")} -> {outDir}";
+            return SweepVerb.Execute(sweep, outDir, existed, header, new SweepRunOptions { Filters = filters, Resume = resuming });
         }));
         return cmd;
+    }
+}
+
+/// <summary>
+/// What <c>quick</c> and <c>run</c> share: the header, one progress line per round, the one table, the report, and the
+/// exit code (0: every row ok or unavailable; 1: a row failed; 130: stopped by Ctrl-C, the finished cases kept and
+/// reported).
+/// </summary>
+public static class SweepVerb
+{
+    /// <summary>The exit code of a sweep stopped by Ctrl-C (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Where native libraries' stderr goes during the sweep (raw/ of the results folder).</summary>
+    public const string NativeLog = "native-stderr.log";
+
+    public static int Execute(Sweep sweep, string outDir, bool existed, string header, SweepRunOptions options)
+    {
+        if (sweep.Cases.Count == 0)
+            throw new ArgumentException($"sweep {sweep.Name} has no case here: none of its datasets is in the manifest ({sweep.Manifest.Source})");
+        using var interruption = new Interruption();
+        try
+        {
+            return ResultsFolder.Run(outDir, existed, () =>
+            {
+                Console.WriteLine(header);
+                SweepResult result;
+                using (NativeStderr.To(Path.Combine(Directory.CreateDirectory(Path.Combine(outDir, ResultsStore.RawFolder)).FullName, NativeLog)))
+                    result = SweepRunner.Run(sweep, outDir, options with { Stop = interruption.Token, Log = Console.WriteLine });
+                if (result.Planned == 0)
+                    throw new ArgumentException($"--filter {string.Join(" ", options.Filters)} matched no benchmark of sweep {sweep.Name}");
+                if (result.Rows.Count == 0 && result.Interrupted) throw new OperationCanceledException();
+                if (result.Resumed > 0) Console.WriteLine($"kept {result.Resumed} finished case(s) of run {result.RunId}");
+                ResultFormat.PrintTable(result.Rows, Console.Out);
+                var written = new StringWriter();
+                var report = ResultsVerbs.Execute(outDir, withReport: true, written, Console.Error);
+                Console.WriteLine();
+                Console.WriteLine($"results.csv, REPORT.md and {written.ToString().Split('\n').Count(l => l.EndsWith(".png"))} chart(s) in {outDir}; " +
+                                  $"logs: {ResultsStore.RawFolder}/{SweepRunner.BenchmarkLog}, {ResultsStore.RawFolder}/{NativeLog}");
+                if (result.Interrupted)
+                {
+                    Console.Error.WriteLine($"interrupted: kept the finished cases of run {result.RunId}; continue it with: swinbench run --sweep {sweep.Name} --out {outDir} --resume");
+                    return Interrupted;
+                }
+                // a backend that cannot run here (status "unavailable: ...") is recorded, not a failure
+                return report != 0 ? report : result.Rows.All(x => x.IsOk || x.Status.StartsWith("unavailable:", StringComparison.Ordinal)) ? 0 : 1;
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("interrupted before a case finished: nothing was written");
+            return Interrupted;
+        }
+    }
+}
+
+/// <summary>
+/// Ctrl-C (SIGINT) during a sweep: the first one sets <see cref="Token"/>, so the runner stops after the current
+/// measurement; a second one ends the process at once.
+/// </summary>
+public sealed class Interruption : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly PosixSignalRegistration _sigint;
+
+    public Interruption()
+    {
+        _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            if (_stop.IsCancellationRequested) return;
+            context.Cancel = true;
+            Console.Error.WriteLine("interrupt: stopping after the current measurement (Ctrl-C again stops at once)");
+            _stop.Cancel();
+        });
+    }
+
+    public CancellationToken Token => _stop.Token;
+
+    public void Dispose()
+    {
+        _sigint.Dispose();
+        _stop.Dispose();
     }
 }
 
@@ -129,7 +215,7 @@ public sealed class SweepOptions
     /// <summary>A sweep description whose "CPU: " or "CUDA: " prefix names another device than the one it runs on.</summary>
     private static string OnDevice(string description, string device)
     {
-        var tag = device.StartsWith("cuda", StringComparison.Ordinal) ? "CUDA" : "CPU";
+        var tag = Backends.TorchDevices.IsCuda(device) ? "CUDA" : "CPU";
         foreach (var prefix in new[] { "CPU: ", "CUDA: " })
             if (description.StartsWith(prefix, StringComparison.Ordinal)) return $"{tag} ({device}): {description[prefix.Length..]}";
         return $"{description} (on {device})";
@@ -154,7 +240,7 @@ public sealed class SweepOptions
     {
         if (r.GetValue(Out) is { } o) return (o.FullName, o.Exists);
         var root = RepoPaths.RepoRoot is { } repo ? Path.Combine(repo, "results", "local") : Path.Combine(Directory.GetCurrentDirectory(), "results", "local");
-        var cuda = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        var cuda = Backends.TorchDevices.IsCuda(device);
         var dir = ResultsStore.NewRunDirectory(root, ResultsStore.MachineTag(cuda, EnvironmentInfo.Capture().Gpu), name: name);
         return (dir, Directory.EnumerateFileSystemEntries(dir).Any());
     }

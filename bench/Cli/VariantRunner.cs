@@ -28,7 +28,7 @@ public sealed class VariantRunner(Variant variant, ModelSpec model, string devic
     /// </summary>
     public IInferenceSession Open(long height, long width)
     {
-        if (_session is not null && (Variant.Backend != Backend.TensorRt || _size == (height, width))) return _session;
+        if (_session is not null && (SessionFactory.TakesAnySize(Variant.Backend) || _size == (height, width))) return _session;
         _session?.Dispose();
         _session = null;
         _session = SessionFactory.Open(Variant, Model, device, (int)height, (int)width);

@@ -17,9 +17,12 @@ public static class OrtOpLibrary
     /// <summary>The library's path when the file exists, else null.</summary>
     public static string? Find() => RepoPaths.FindBuiltFile(EnvironmentVariable, RelativePath);
 
-    /// <summary>The library's path, or a <see cref="BackendUnavailableException"/> that says how to build it.</summary>
-    public static string Require() => Find() ?? throw new BackendUnavailableException(
-        $"the swinbench custom-op library for ONNX Runtime was not found " +
+    /// <summary>Why the library cannot be used: where it was looked for and how to build it.</summary>
+    public static string NotFound =>
+        "the swinbench custom-op library for ONNX Runtime was not found " +
         (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } p ? $"at ${EnvironmentVariable}={p}" : $"at {RelativePath}") +
-        $": {BuildHint}");
+        $": {BuildHint}";
+
+    /// <summary>The library's path, or a <see cref="BackendUnavailableException"/> that says how to build it.</summary>
+    public static string Require() => Find() ?? throw new BackendUnavailableException(NotFound);
 }

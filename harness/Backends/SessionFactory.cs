@@ -28,65 +28,98 @@ public static class SessionFactory
 {
     /// <summary>
     /// Opens the variant on <paramref name="device"/> ("cpu", "cuda", "cuda:N"). TensorRT builds its engine for one
-    /// input size (<paramref name="height"/> × <paramref name="width"/>, required there). Throws
-    /// <see cref="BackendUnavailableException"/> where the backend or a kernel cannot run here, saying which and why.
+    /// input size (<paramref name="height"/> × <paramref name="width"/>, required there). ONNX Runtime on the CPU runs
+    /// <paramref name="cpuThreads"/> intra-op threads (0: its default). Throws <see cref="BackendUnavailableException"/>
+    /// where the backend or a kernel cannot run here, with <see cref="UnavailableReason"/>'s text.
     /// </summary>
-    public static IInferenceSession Open(Variant variant, ModelSpec model, string device, int height = 0, int width = 0) =>
-        variant.Backend switch
+    public static IInferenceSession Open(Variant variant, ModelSpec model, string device, int height = 0, int width = 0, int cpuThreads = 0)
+    {
+        CheckAvailable(variant, device);
+        return variant.Backend switch
         {
             Backend.TorchSharp => new TorchSharpSession(model.Create(variant.Options), TorchDevices.Resolve(device)),
-            Backend.OnnxRuntime => OpenOrt(variant.Options, model, device),
+            Backend.OnnxRuntime => OpenOrt(variant.Options, model, device, cpuThreads),
             Backend.TensorRt => OpenTensorRt(variant.Options, model, device, height, width),
             _ => throw new ArgumentOutOfRangeException(nameof(variant)),
         };
+    }
 
     /// <summary>
-    /// Throws <see cref="BackendUnavailableException"/>, saying which and why, when <see cref="Open"/> could not run the
-    /// variant here (the device, the backend, a kernel without a library or without an ONNX op), without building
-    /// anything: verbs call it before they print or write.
+    /// Why <see cref="Open"/> could not run the variant on <paramref name="device"/> here, as one line that starts with
+    /// the backend's token (<c>ort: CUDA EP unavailable: …</c>), or null when it can; builds nothing. The one rule of
+    /// availability: verbs refuse with it (<see cref="CheckAvailable"/>, exit 3) and sweeps record it as an
+    /// <c>unavailable: &lt;reason&gt;</c> row. What the variant itself rules out comes first (a kernel without an ONNX op,
+    /// <c>channels_last</c> on TensorRT), then what this machine lacks: the device; TorchSharp: the plugin library for
+    /// kernel flags, CUDA for <c>cuda_graph</c>; ONNX Runtime: its native library, the CUDA EP on a CUDA device, the op
+    /// library when there are kernel flags; TensorRT: its libraries and a CUDA device.
     /// </summary>
-    public static void CheckAvailable(Variant variant, string device)
+    public static string? UnavailableReason(Variant variant, string device)
     {
         var backend = variant.BackendToken;
         var kernels = ModelOptions.NativeKernels(variant.Options.Kernels);
         switch (variant.Backend)
         {
             case Backend.TorchSharp:
-                TorchDevices.Resolve(device);
-                if (kernels != Kernels.None)
-                {
-                    var status = Native.PluginLibrary.Probe();
-                    if (!status.Available) throw new BackendUnavailableException($"{backend}: kernels {ModelOptions.TokenList(kernels)}: {status.Reason}");
-                }
-                if (kernels.HasFlag(Kernels.CudaGraph) && !IsCuda(device))
-                    throw new BackendUnavailableException($"{backend}: {ModelOptions.CudaGraphNeedsCuda(device)}");
-                break;
+                if (DeviceUnavailableReason(device) is { } noDevice) return $"{backend}: {noDevice}";
+                if (kernels != Kernels.None && Native.PluginLibrary.Probe() is { Available: false } plugins)
+                    return $"{backend}: kernels {ModelOptions.TokenList(kernels)}: {plugins.Reason}";
+                return kernels.HasFlag(Kernels.CudaGraph) && !TorchDevices.IsCuda(device) ? $"{backend}: {ModelOptions.CudaGraphNeedsCuda(device)}" : null;
             case Backend.OnnxRuntime:
-                if (OrtAvailability.Version is null) throw new BackendUnavailableException($"{backend}: ONNX Runtime did not load");
-                if (IsCuda(device) && OrtAvailability.CudaUnavailableReason() is { } why) throw new BackendUnavailableException($"ort: CUDA EP unavailable: {why}");
-                ExportOptions(variant.Options, "", backend);
-                if (kernels != Kernels.None && OrtOpLibrary.Find() is null) OrtOpLibrary.Require();
-                break;
+                if (NotExportable(variant.Options) is { } notExportable) return $"{backend}: {notExportable}";
+                if (DeviceUnavailableReason(device) is { } noOrtDevice) return $"{backend}: {noOrtDevice}";
+                if (OrtAvailability.Version is null) return $"{backend}: ONNX Runtime did not load";
+                if (TorchDevices.IsCuda(device) && OrtAvailability.CudaUnavailableReason() is { } why) return $"{backend}: CUDA EP unavailable: {why}";
+                return kernels != Kernels.None && OrtOpLibrary.Find() is null ? $"{backend}: {OrtOpLibrary.NotFound}" : null;
             case Backend.TensorRt:
-                RefuseChannelsLast(variant.Options);
-                if (TensorRtUnavailableReason(device) is { } reason) throw new BackendUnavailableException($"{backend}: {reason}");
-                ExportOptions(variant.Options, "", backend);
-                break;
+                if (variant.Options.Kernels.HasFlag(Kernels.ChannelsLast))
+                    return $"{backend}: layout 'channels_last' does not apply: TensorRT chooses its own tensor formats per layer; run without it";
+                if (NotExportable(variant.Options) is { } e) return $"{backend}: {e}";
+                if (DeviceUnavailableReason(device) is { } noTrtDevice) return $"{backend}: {noTrtDevice}";
+                return TensorRtUnavailableReason(device) is { } reason ? $"{backend}: {reason}" : null;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(variant));
         }
     }
 
-    private static OnnxExportOptions ExportOptions(ModelOptions options, string modelName, string backend)
+    /// <summary>Throws <see cref="BackendUnavailableException"/> with <see cref="UnavailableReason"/>'s text when the variant cannot run here.</summary>
+    public static void CheckAvailable(Variant variant, string device)
     {
-        var export = OnnxExportOptions.For(options, modelName);
+        if (UnavailableReason(variant, device) is { } why) throw new BackendUnavailableException(why);
+    }
+
+    /// <summary>
+    /// Whether one session of <paramref name="backend"/> runs inputs of any height and width (TorchSharp, and ONNX
+    /// Runtime on SwinBench's graphs with dynamic H and W), so a sweep may reuse it across sizes; TensorRT builds its
+    /// engine for one size.
+    /// </summary>
+    public static bool TakesAnySize(Backend backend) => backend != Backend.TensorRt;
+
+    /// <summary>Why <paramref name="device"/> cannot be used here (a CUDA device without CUDA, a device that does not exist), or null.</summary>
+    private static string? DeviceUnavailableReason(string device)
+    {
         try
         {
-            export.CheckExportable();
+            TorchDevices.Resolve(device);
+            return null;
+        }
+        catch (BackendUnavailableException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Why the exporter cannot write the options' graph (a kernel with no ONNX op), or null.</summary>
+    private static string? NotExportable(ModelOptions options)
+    {
+        try
+        {
+            OnnxExportOptions.For(options, "").CheckExportable();
+            return null;
         }
         catch (ArgumentException e)
         {
-            throw new BackendUnavailableException($"{backend}: {e.Message}");
+            return e.Message;
         }
-        return export;
     }
 
     /// <summary>
@@ -96,23 +129,20 @@ public static class SessionFactory
     /// </summary>
     public static byte[] ExportOnnx(ModelOptions options, ModelSpec model, string backend = "ort")
     {
-        var export = ExportOptions(options, model.Name, backend);
+        if (NotExportable(options) is { } why) throw new BackendUnavailableException($"{backend}: {why}");
         using var net = model.Create(options with { Kernels = Kernels.None });
-        return OnnxExporter.Export(net, export);
+        return OnnxExporter.Export(net, OnnxExportOptions.For(options, model.Name));
     }
 
-    private static bool IsCuda(string device) => device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
-
-    private static IInferenceSession OpenOrt(ModelOptions options, ModelSpec model, string device)
+    private static IInferenceSession OpenOrt(ModelOptions options, ModelSpec model, string device, int cpuThreads)
     {
-        var cuda = IsCuda(device);
-        if (cuda && OrtAvailability.CudaUnavailableReason() is { } why) throw new BackendUnavailableException($"ort: CUDA EP unavailable: {why}");
+        var cuda = TorchDevices.IsCuda(device);
         var onnx = ExportOnnx(options, model);
-        var index = cuda ? Math.Max(0, (int)TorchDevices.Resolve(device).index) : 0;
         return OrtSession.FromBytes(onnx, new OrtSessionOptions
         {
             Provider = cuda ? OrtProvider.Cuda : OrtProvider.Cpu,
-            DeviceId = index,
+            DeviceId = cuda ? Math.Max(0, (int)TorchDevices.Resolve(device).index) : 0,
+            IntraOpThreads = cuda ? 0 : cpuThreads,
             CustomOpLibrary = ModelOptions.NativeKernels(options.Kernels) != Kernels.None ? OrtOpLibrary.Require() : null,
             PreferNhwc = options.Kernels.HasFlag(Kernels.ChannelsLast),
         });
@@ -120,20 +150,10 @@ public static class SessionFactory
 
     /// <summary>Why TensorRT cannot run on this device here (no TensorRT, no library, or not a CUDA device), or null.</summary>
     public static string? TensorRtUnavailableReason(string device) =>
-        TensorRtAvailability.UnavailableReason() ?? (IsCuda(device) ? null : "TensorRT runs on CUDA devices only");
-
-    /// <summary>Refuses <see cref="Kernels.ChannelsLast"/> by name: TensorRT picks its own tensor formats.</summary>
-    private static void RefuseChannelsLast(ModelOptions options)
-    {
-        if (options.Kernels.HasFlag(Kernels.ChannelsLast))
-            throw new BackendUnavailableException(
-                "tensorrt: layout 'channels_last' does not apply: TensorRT chooses its own tensor formats per layer; run without it");
-    }
+        TensorRtAvailability.UnavailableReason() ?? (TorchDevices.IsCuda(device) ? null : "TensorRT runs on CUDA devices only");
 
     private static IInferenceSession OpenTensorRt(ModelOptions options, ModelSpec model, string device, int height, int width)
     {
-        RefuseChannelsLast(options);
-        if (TensorRtUnavailableReason(device) is { } why) throw new BackendUnavailableException($"tensorrt: {why}");
         if (height <= 0 || width <= 0) throw new ArgumentException("tensorrt: the engine's input height and width are required");
         var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "swinbench-trt")).FullName;
         var onnx = Path.Combine(dir, $"{model.Name}-{options.Label}.onnx".Replace('/', '_').Replace(' ', '_'));

@@ -83,8 +83,8 @@ public static class ReportWriter
         "Latency is per image; the statistic is the **median** of the timed samples (as in the console tables). " +
         "**Speedup** is over the question's baseline variant for the same run, task, device and input (across backends " +
         "and precisions), computed one of two ways (the CSV's `speedup_method`). **Paired over N rounds** when both rows " +
-        "were measured in the same N ≥ 2 interleaved rounds: the geometric mean of the round ratios r_i = b_i / x_i of the " +
-        "rounds' medians, with the 99.9% interval exp(mean ± t · sd / √N) of ln r_i (Student t, N − 1 degrees of freedom). " +
+        "were measured in the same N ≥ 2 interleaved rounds: the median of the round ratios r_i = b_i / x_i of the " +
+        "rounds' medians, with the distribution-free 99.9% interval of that median (order statistics of the r_i; none below 11 rounds). " +
         "Otherwise the **ratio of medians** s = m_b / m_x, whose interval combines both rows' spreads at their worst: with " +
         "h the half-width of a row's 99.9% confidence interval (Student t with n − 1 degrees of freedom × standard error of " +
         "its samples), low = (m_b − h_b) / (m_x + h_x) and high = (m_b + h_b) / (m_x − h_x) (∞ when m_x ≤ h_x). " +

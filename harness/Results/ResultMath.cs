@@ -19,11 +19,10 @@ public readonly record struct Speedup(double Value, double Low, double High, str
 
 /// <summary>
 /// Derived quantities of result rows: the one definition of a speedup (<see cref="SpeedupOf"/>), used by the CSV, the
-/// report, the charts and BenchmarkDotNet's Speedup column. A speedup is <b>paired</b> when the baseline row and the row
-/// both carry per-round medians (<see cref="ResultRow.RoundMediansMs"/>) of the same n ≥ 2 rounds: the geometric mean of
-/// the per-round ratios, with a Student-t interval over their logarithms, so that rounds close in time cancel a noisy
-/// machine's slow phases. Otherwise it is the ratio of the two medians, with an interval from the rows' 99.9%
-/// half-widths. <see cref="ResultRow.SpeedupMethod"/> says which (<c>paired over N rounds</c>, <c>ratio of medians</c>).
+/// report and the charts. A speedup is <b>paired</b> when the baseline row and the row both carry per-round medians
+/// (<see cref="ResultRow.RoundMediansMs"/>) of the same n ≥ 2 rounds: the median of the per-round ratios, with the
+/// distribution-free interval of that median, so that rounds close in time cancel a noisy machine's slow phases.
+/// Otherwise it is the ratio of the two medians, with an interval from the rows' 99.9% half-widths. <see cref="ResultRow.SpeedupMethod"/> says which (<c>paired over N rounds</c>, <c>ratio of medians</c>).
 /// </summary>
 public static class ResultMath
 {
@@ -83,10 +82,11 @@ public static class ResultMath
     /// <list type="bullet">
     /// <item><b>Paired</b> (method <c>paired over N rounds</c>), when both rows carry per-round medians
     /// (<see cref="ResultRow.RoundMediansMs"/>) of the same number of rounds n ≥ 2, all positive and finite: with the
-    /// round ratios r_i = b_i / x_i and l_i = ln r_i, s = exp(mean l) (the geometric mean of the ratios), and the
-    /// interval exp(mean l ± t · sd(l) / √n), t the 99.95% quantile of Student's t with n − 1 degrees of freedom (a
-    /// two-sided 99.9% interval). Round i of both rows ran back to back, so the machine's slow and fast phases cancel
-    /// in r_i.</item>
+    /// round ratios r_i = b_i / x_i, s = the median of the r_i, and the distribution-free 99.9% interval of that median,
+    /// [r_(k), r_(n+1−k)] of the sorted ratios with the largest k whose coverage 1 − 2·P(Bin(n, ½) ≤ k − 1) is at least
+    /// 99.9% (<see cref="MedianIntervalRank"/>); none for n &lt; 11, which no rank reaches. Round i of both rows ran back
+    /// to back, so the machine's slow and fast phases cancel in r_i; the median also keeps the rounds in which another
+    /// tenant slowed one variant more than the other from moving the speedup.</item>
     /// <item><b>Ratio of medians</b> (method <c>ratio of medians</c>) otherwise (one round, different round counts,
     /// rows without rounds such as older files or peers): s = m_b / m_x of the two medians. Its interval combines the
     /// rows' spreads at their worst: with h the 99.9% confidence half-width of a row
@@ -117,10 +117,30 @@ public static class ResultMath
     {
         var n = row.Count;
         if (n < 2 || baseline.Count != n || !baseline.All(IsPositiveFinite) || !row.All(IsPositiveFinite)) return null;
-        var logs = baseline.Zip(row, (b, x) => Math.Log(b / x)).ToArray();
-        var mean = logs.Average();
-        var half = StudentT.HalfWidth999(logs, mean);
-        return new Speedup(Math.Exp(mean), Math.Exp(mean - half), Math.Exp(mean + half), "", PairedMethod(n));
+        var ratios = baseline.Zip(row, (b, x) => b / x).Order().ToArray();
+        var median = n % 2 == 1 ? ratios[n / 2] : Math.Sqrt(ratios[n / 2 - 1] * ratios[n / 2]);
+        var k = MedianIntervalRank(n);
+        return k == 0
+            ? new Speedup(median, double.NaN, double.NaN, "", PairedMethod(n))
+            : new Speedup(median, ratios[k - 1], ratios[n - k], "", PairedMethod(n));
+    }
+
+    /// <summary>
+    /// The rank k (1-based) of the lower end of the distribution-free 99.9% interval of the median of n values, the
+    /// upper end being rank n + 1 − k: the largest k with P(Bin(n, ½) ≤ k − 1) ≤ 0.0005; 0 when none (n &lt; 11).
+    /// </summary>
+    public static int MedianIntervalRank(int n)
+    {
+        var k = 0;
+        var tail = 0.0; // P(Bin(n, 1/2) <= k - 1), summed term by term
+        var term = Math.Pow(0.5, n); // P(Bin(n, 1/2) = k)
+        while (k < n / 2 && tail + term <= 0.0005)
+        {
+            tail += term;
+            term *= (double)(n - k) / (k + 1);
+            k++;
+        }
+        return k;
     }
 
     private static Speedup RatioOfMedians(ResultRow baseline, ResultRow row)

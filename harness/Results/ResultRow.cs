@@ -120,8 +120,8 @@ public sealed record ResultRow
     public RoundValues RoundMediansMs { get; set; }
 
     /// <summary>
-    /// This row's speedup over the baseline row of its group (<see cref="ResultMath.FillSpeedups"/>): the geometric mean
-    /// of the per-round ratios baseline / this row when both have the same rounds, else baseline median / this median;
+    /// This row's speedup over the baseline row of its group (<see cref="ResultMath.FillSpeedups"/>): the median of
+    /// the per-round ratios baseline / this row when both have the same rounds, else baseline median / this median;
     /// <see cref="SpeedupMethod"/> says which (<see cref="ResultMath.SpeedupOf"/>).
     /// </summary>
     public double Speedup { get; set; } = double.NaN;

@@ -135,6 +135,26 @@ public sealed class ResultsStore
         }
     }
 
+    /// <summary>
+    /// Removes the rows that match <paramref name="predicate"/> from <c>results.csv</c>, replacing the file atomically
+    /// like <see cref="Append"/>; nothing is written when no row matches.
+    /// </summary>
+    /// <returns>How many rows were removed.</returns>
+    public int RemoveWhere(Func<ResultRow, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        if (!Exists) return 0;
+        lock (ProcessLocks.GetOrAdd(CsvPath, _ => new object()))
+        {
+            using var fileLock = AcquireFileLock();
+            DeleteLeftoverTempFiles();
+            var rows = Read();
+            var kept = rows.Where(r => !predicate(r)).ToList();
+            if (kept.Count < rows.Count) WriteAtomically(kept);
+            return rows.Count - kept.Count;
+        }
+    }
+
     /// <summary>The run id of the latest row of <paramref name="question"/> in the file, or null when it has none.</summary>
     public string? LatestRunId(string question) =>
         Read().Where(r => r.Question == question).OrderBy(r => r.TimestampUtc).LastOrDefault()?.RunId;

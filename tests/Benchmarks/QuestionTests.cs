@@ -4,46 +4,75 @@ using SwinBench.Model;
 
 namespace SwinBench.Tests.Benchmarks;
 
-/// <summary>The questions as data: one baseline each, variants in order, the backend question's variants.</summary>
+/// <summary>The questions as data: one baseline each, variants in order, the backend question's variants, the study's roles.</summary>
 public class QuestionTests
 {
-    private static IEnumerable<Type> CatalogTypes() => Sweep.Catalog(DatasetManifest.Default).SelectMany(s => s.Benchmarks).Distinct();
+    private static IEnumerable<QuestionSpec> CatalogSpecs() => Sweep.Catalog(DatasetManifest.Default).SelectMany(s => s.Questions).Distinct();
 
-    public static TheoryData<string> QuestionTypes() => [.. CatalogTypes().Select(t => t.Name)];
-
-    private static Type TypeOf(string name) => typeof(Question).Assembly.GetTypes().Single(t => t.Name == name);
+    public static TheoryData<string, string> QuestionSpecs() => [.. CatalogSpecs().Select(s => (s.Name, s.Benchmark.Name))];
 
     [Theory]
-    [MemberData(nameof(QuestionTypes))]
-    public void Every_question_of_the_catalog_declares_one_baseline_and_ordered_uniquely_named_variants(string type)
+    [MemberData(nameof(QuestionSpecs))]
+    public void Every_question_of_the_catalog_declares_one_baseline_and_ordered_uniquely_named_variants(string name, string type)
     {
-        var spec = Sweep.SpecOf(TypeOf(type));
-        Assert.Single(spec.Variants, v => v.IsBaseline);
-        Assert.Equal(Enumerable.Range(0, spec.Variants.Count), spec.Variants.Select(v => v.Order));
-        Assert.Equal(spec.Variants.Count, spec.Variants.Select(v => v.Label).Distinct().Count());
-        Assert.Equal(spec.Variants.Order(), spec.Variants); // IComparable keeps the declaration order
+        foreach (var spec in CatalogSpecs().Where(s => s.Name == name))
+        {
+            Assert.Equal(type, spec.Benchmark.Name);
+            Assert.Equal(1, spec.Variants.Count(v => v.IsBaseline) + spec.Peers.Count(p => p.IsBaseline));
+            var steps = spec.Variants.Select(v => v.Order).Concat(spec.Peers.Select(p => p.Step)).Order();
+            Assert.Equal(Enumerable.Range(0, spec.Variants.Count + spec.Peers.Count), steps);
+            Assert.Equal(spec.Variants.Count, spec.Variants.Select(spec.RowNameOf).Distinct().Count());
+            Assert.Equal(spec.Variants.Order(), spec.Variants); // IComparable keeps the declaration order
+        }
     }
 
     [Fact]
-    public void Question_names_are_distinct()
+    public void Question_names_are_distinct_and_each_names_one_class()
     {
-        var specs = CatalogTypes().Select(Sweep.SpecOf).ToList();
-        Assert.Equal(7, specs.Count);
-        Assert.Equal(specs.Count, specs.Select(s => s.Name).Distinct().Count());
+        var specs = CatalogSpecs().ToList();
+        Assert.Equal(["ablation", "backends", "layernorm", "mask-construction", "mask-hoisting", "ort-parity", "precision", "study"],
+            specs.Select(s => s.Name).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(specs.GroupBy(s => s.Name), g => Assert.Single(g.Select(s => s.Benchmark).Distinct()));
     }
 
     [Fact]
     public void A_question_without_exactly_one_baseline_or_with_duplicate_names_is_refused()
     {
         var o = ModelOptions.Original;
+        var q = typeof(MaskHoistingBenchmarks);
         Assert.Equal("question q: 0 baseline variants; declare exactly one",
-            Assert.Throws<ArgumentException>(() => new QuestionSpec("q", "t", new Variant("a", o))).Message);
+            Assert.Throws<ArgumentException>(() => new QuestionSpec(q, "q", "t", [new Variant("a", o)])).Message);
         Assert.Equal("question q: 2 baseline variants; declare exactly one",
-            Assert.Throws<ArgumentException>(() => new QuestionSpec("q", "t", QuestionSpec.BaselineVariant("a", o), QuestionSpec.BaselineVariant("b", o))).Message);
+            Assert.Throws<ArgumentException>(() => new QuestionSpec(q, "q", "t", [QuestionSpec.BaselineVariant("a", o), QuestionSpec.BaselineVariant("b", o)])).Message);
         Assert.Equal("question q: two variants named 'a'",
-            Assert.Throws<ArgumentException>(() => new QuestionSpec("q", "t", QuestionSpec.BaselineVariant("a", o), new Variant("a", o))).Message);
-        Assert.Equal("String is not a benchmark question (a non-abstract Question class)",
-            Assert.Throws<ArgumentException>(() => Sweep.SpecOf(typeof(string))).Message);
+            Assert.Throws<ArgumentException>(() => new QuestionSpec(q, "q", "t", [QuestionSpec.BaselineVariant("a", o), new Variant("a", o)])).Message);
+        Assert.Equal("question q: String is not a benchmark question (a non-abstract Question class)",
+            Assert.Throws<ArgumentException>(() => new QuestionSpec(typeof(string), "q", "t", [QuestionSpec.BaselineVariant("a", o)])).Message);
+        var eager = new PeerVariant("eager", SwinBench.Peers.PeerMode.All[0], 0, IsBaseline: true);
+        Assert.Equal("question q: 2 baseline variants; declare exactly one",
+            Assert.Throws<ArgumentException>(() => new QuestionSpec(q, "q", "t", [QuestionSpec.BaselineVariant("a", o)], [eager])).Message);
+        Assert.Equal("question q: peer steps 5 must be distinct and below 2",
+            Assert.Throws<ArgumentException>(() => new QuestionSpec(q, "q", "t", [new Variant("a", o)], [eager with { Step = 5 }])).Message);
+    }
+
+    [Fact]
+    public void The_study_names_its_rows_by_role_in_the_schemas_step_order_with_pytorch_eager_as_the_baseline()
+    {
+        foreach (var spec in new[] { StudyBenchmarks.Cuda, StudyBenchmarks.Cpu })
+        {
+            var roles = spec.Variants.Select(v => (Step: v.Order, Name: spec.RowNameOf(v))).Concat(spec.Peers.Select(p => (p.Step, p.Name))).OrderBy(r => r.Step);
+            Assert.Equal(["pytorch-eager-fp32", "pytorch-compile", "torchsharp-fp16", "torchsharp-fp32", "ort-fp16", "tensorrt-fp16", "pytorch-compile-max-autotune"],
+                roles.Select(r => r.Name));
+            Assert.True(spec.Peers.Single(p => p.IsBaseline).Name == "pytorch-eager-fp32");
+            Assert.Equal(["eager-fp32-perblock", "compile-dynamic", "compile-max-autotune-no-cudagraphs"], spec.Peers.Select(p => p.Mode.Name));
+            Assert.Equal([false, false, true], spec.Peers.Select(p => p.OneCasePerRun));
+            var ts16 = spec.Variants[0];
+            Assert.Equal(spec.Variants[0].Options with { Precision = Precision.Fp32 }, spec.Variants[1].Options); // the same kernels in FP32
+            Assert.True(ts16.Options.Kernels.HasFlag(Kernels.SwinBlock));
+            Assert.Equal(spec == StudyBenchmarks.Cuda, ts16.Options.Kernels.HasFlag(Kernels.CudaGraph));
+            Assert.Equal([Backend.TorchSharp, Backend.TorchSharp, Backend.OnnxRuntime, Backend.TensorRt], spec.Variants.Select(v => v.Backend));
+            Assert.All(spec.Variants.Skip(2), v => Assert.True(v.Options.Kernels.HasFlag(Kernels.SwinBlock) && v.Precision == Precision.Fp16));
+        }
     }
 
     [Fact]

@@ -8,38 +8,35 @@ namespace SwinBench.Tests.Benchmarks;
 
 /// <summary>
 /// The runner without running a benchmark: which cases a sweep selects, the rows it builds from samples and side
-/// measurements, and the speedups of those rows. Sets <see cref="BenchRun.Current"/>, so its tests run one at a time.
+/// measurements, and the speedups of those rows.
 /// </summary>
-[Collection(nameof(BenchRunCollection))]
 public class SweepRunnerTests
 {
-    private static Sweep Selected(string name, string device = "cpu")
-    {
-        var sweep = Sweep.Get(name, DatasetManifest.Default) with { Device = device };
-        BenchRun.Current = new BenchRun(sweep);
-        return sweep;
-    }
-
-    private static readonly string Artifacts = Path.Combine(Path.GetTempPath(), "swinbench-plan-tests");
+    private static SweepRun Selected(string name, string device = "cpu") =>
+        new(Sweep.Get(name, DatasetManifest.Default) with { Device = device }, "test-run");
 
     [Fact]
-    public void Quick_selects_two_cases_of_the_mask_hoisting_question_each_with_its_two_fp32_variants()
+    public void Quick_asks_the_backend_question_by_default_and_mask_hoisting_one_flag_away_on_one_fp32_case()
     {
-        var sweep = Selected("quick");
-        var plan = SweepRunner.Plan(sweep, [], Artifacts);
-        Assert.Equal(2, plan.Count);
-        Assert.All(plan, p => Assert.Equal("mask-hoisting", p.Question.Name));
-        Assert.Equal(sweep.Cases.Order(), plan.Select(p => p.Case));
-        Assert.All(plan, p => Assert.Equal(["per-block fp32", "hoisted fp32"], p.Runnable.Select(bc => SweepRunner.VariantOf(bc).Name)));
-        Assert.All(plan, p => Assert.Empty(p.Unavailable));
-        Assert.All(plan, p => Assert.All(p.Runnable, bc => Assert.Equal(p.Case, SweepRunner.CaseOf(bc))));
+        var run = new SweepRun(Sweep.Quick(DatasetManifest.Default), "q");
+        var p = Assert.Single(SweepRunner.Plan(run));
+        Assert.Equal(("backends", "lightweight-x4 Set5 86x57"), (p.Question.Name, p.Case.ToString()));
+        Assert.Equal(["TorchSharp", "OnnxRuntime", "OnnxRuntime", "TensorRt"],
+            p.Runnable.Select(SweepRunner.VariantOf).Concat(p.Unavailable.Select(u => u.Variant)).Select(v => v.Backend.ToString()));
+        Assert.All(p.Runnable.Select(SweepRunner.VariantOf), v => Assert.Equal(Precision.Fp32, v.Precision));
+        Assert.All(p.Runnable, bc => Assert.Same(run, bc.Parameters[nameof(Question.Run)])); // the run travels as a parameter value
+
+        var masks = Assert.Single(SweepRunner.Plan(new SweepRun(Sweep.Quick(DatasetManifest.Default, "mask-hoisting"), "q")));
+        Assert.Equal(["per-block fp32", "hoisted fp32"], masks.Runnable.Select(bc => SweepRunner.VariantOf(bc).Name));
+        Assert.Empty(masks.Unavailable);
+        Assert.Equal("--question 'nope' is not one quick asks; use one of: backends, mask-hoisting",
+            Assert.Throws<ArgumentException>(() => Sweep.Quick(DatasetManifest.Default, "nope")).Message);
     }
 
     [Fact]
     public void A_cpu_backend_sweep_records_tensorrt_as_unavailable_with_the_reason()
     {
-        var sweep = Selected("backends-cpu");
-        var p = Assert.Single(SweepRunner.Plan(sweep, [], Artifacts));
+        var p = Assert.Single(SweepRunner.Plan(Selected("backends-cpu")));
         Assert.Equal(6, p.Runnable.Count);
         Assert.Equal(2, p.Unavailable.Count);
         Assert.All(p.Unavailable, u => Assert.Equal(Backend.TensorRt, u.Variant.Backend));
@@ -49,7 +46,9 @@ public class SweepRunnerTests
     [Fact]
     public void An_ablation_on_the_cpu_records_the_cuda_graph_step_as_unavailable_with_the_reason()
     {
-        var plan = SweepRunner.Plan(Selected("ablation-gpu", "cpu"), [], Artifacts);
+        using var _ = SwinBench.Native.PluginLibrary.OverrideForTests(SwinBench.Tests.Backends.AvailabilityTests.Built);
+        var run = Selected("ablation-gpu", "cpu");
+        var plan = SweepRunner.Plan(run);
         Assert.NotEmpty(plan);
         foreach (var p in plan)
         {
@@ -57,41 +56,39 @@ public class SweepRunnerTests
             Assert.Equal("+graph", variant.Name);
             Assert.Equal("torchsharp: cuda_graph needs CUDA tensors (it captures the swin_block stages as CUDA graphs); this run is on cpu", reason);
             Assert.Contains("+block", p.Runnable.Select(bc => SweepRunner.VariantOf(bc).Name));
-            var rows = SweepRunner.BuildRows(p with { Runnable = [] }, "cpu", new MeasurementStore(), new SampleStore());
+            var rows = RowBuilder.Rows(p with { Runnable = [] }, run);
             Assert.Equal($"unavailable: {reason}", Assert.Single(rows).Status);
         }
-        Assert.All(SweepRunner.Plan(Selected("ablation-gpu", "cuda"), [], Artifacts), p => Assert.Empty(p.Unavailable));
+        if (TorchSharp.torch.cuda.is_available()) Assert.All(SweepRunner.Plan(Selected("ablation-gpu", "cuda")), p => Assert.Empty(p.Unavailable));
     }
 
     [Fact]
     public void Filters_are_benchmark_dotnet_globs_over_the_question_class()
     {
-        var sweep = Selected("all");
-        Assert.Equal(["mask-hoisting", "precision", "layernorm"], SweepRunner.Plan(sweep, [], Artifacts).Select(p => p.Question.Name).Distinct());
-        Assert.Equal(["precision"], SweepRunner.Plan(sweep, ["*Precision*"], Artifacts).Select(p => p.Question.Name).Distinct());
-        Assert.Empty(SweepRunner.Plan(sweep, ["*Nothing*"], Artifacts));
+        var run = Selected("all");
+        Assert.Equal(["mask-hoisting", "precision", "layernorm"], SweepRunner.Plan(run).Select(p => p.Question.Name).Distinct());
+        Assert.Equal(["precision"], SweepRunner.Plan(run, ["*Precision*"]).Select(p => p.Question.Name).Distinct());
+        Assert.Empty(SweepRunner.Plan(run, ["*Nothing*"]));
     }
 
-    private static (PlannedCase Plan, MeasurementStore Store) BackendCase()
+    private static (PlannedCase Plan, SweepRun Run) BackendCase()
     {
-        var sweep = Selected("backends-cpu");
-        var plan = SweepRunner.Plan(sweep, [], Artifacts).Single();
-        var store = new MeasurementStore();
+        var run = Selected("backends-cpu");
+        var plan = SweepRunner.Plan(run).Single();
         foreach (var bc in plan.Runnable)
-            store.Set(new MeasurementKey("backends", SweepRunner.VariantOf(bc), plan.Case),
+            run.Measurements.Set(new MeasurementKey("backends", SweepRunner.VariantOf(bc), plan.Case),
                 new CaseMeasurement(double.PositiveInfinity, 0, 500, "case-peak-rss", "cpu model", false));
-        return (plan, store);
+        return (plan, run);
     }
 
     [Fact]
     public void Rows_carry_the_question_variant_statistics_and_side_measurements_and_every_backend_gets_a_speedup()
     {
-        var (plan, store) = BackendCase();
+        var (plan, run) = BackendCase();
         // TorchSharp FP32 (the baseline) takes 100 ms; every other variant 50 ms; ±1 ms spread each; one round
-        var samples = new SampleStore();
         foreach (var bc in plan.Runnable)
-            samples.AddRound(new MeasurementKey("backends", SweepRunner.VariantOf(bc), plan.Case), SweepRunner.VariantOf(bc).IsBaseline ? [99.0, 100, 101] : [49.0, 50, 51]);
-        var rows = SweepRunner.BuildRows(plan, "cpu", store, samples);
+            run.Samples.AddRound(new MeasurementKey("backends", SweepRunner.VariantOf(bc), plan.Case), 0, SweepRunner.VariantOf(bc).IsBaseline ? [99.0, 100, 101] : [49.0, 50, 51]);
+        var rows = RowBuilder.Rows(plan, run);
         ResultMath.FillSpeedups(rows);
 
         Assert.Equal(8, rows.Count);
@@ -116,14 +113,12 @@ public class SweepRunnerTests
     [Fact]
     public void Without_the_baseline_every_speedup_is_empty_with_the_reason()
     {
-        var (plan, store) = BackendCase();
+        var (plan, run) = BackendCase();
         var baselineVariant = plan.Question.Baseline;
-        store.Set(new MeasurementKey("backends", baselineVariant, plan.Case),
-            new CaseMeasurement(double.NaN, double.NaN, null, "", "n/a", false, "libtorch: out of memory"));
-        var samples = new SampleStore();
+        run.Measurements.Fail(new MeasurementKey("backends", baselineVariant, plan.Case), "error: libtorch: out of memory");
         foreach (var bc in plan.Runnable)
-            samples.AddRound(new MeasurementKey("backends", SweepRunner.VariantOf(bc), plan.Case), SweepRunner.VariantOf(bc).IsBaseline ? null : [49.0, 50, 51]);
-        var rows = SweepRunner.BuildRows(plan, "cpu", store, samples);
+            run.Samples.AddRound(new MeasurementKey("backends", SweepRunner.VariantOf(bc), plan.Case), 0, SweepRunner.VariantOf(bc).IsBaseline ? null : [49.0, 50, 51]);
+        var rows = RowBuilder.Rows(plan, run);
         ResultMath.FillSpeedups(rows);
 
         var baseline = rows.Single(r => r.IsBaseline);
@@ -142,18 +137,24 @@ public class SweepRunnerTests
         var q = MaskHoistingBenchmarks.Definition;
         var c = BenchCase.Custom(BenchTask.Get("lightweight-x2"), 24, 32);
         var row = RowBuilder.Measured(q, q.Variants[1], c, "cuda:0", null, null);
-        Assert.Equal("error: benchmark failed (see the BenchmarkDotNet log in raw/bdn)", row.Status);
+        Assert.Equal("error: benchmark failed (see raw/benchmarkdotnet.log)", row.Status);
         Assert.Equal(("cuda", "mask-hoisting", "torchsharp:hoisted/fp32/ln-fused", 1, false), (row.Device, row.Question, row.Variant, row.Step, row.IsBaseline));
         Assert.Equal("lightweight-x2 synthetic 24x32", c.ToString());
     }
 }
 
-[CollectionDefinition(nameof(BenchRunCollection), DisableParallelization = true)]
-public sealed class BenchRunCollection;
 
-/// <summary>Rows measured outside BenchmarkDotNet join a question's run and get its baseline's speedups.</summary>
+/// <summary>Rows measured by the PyTorch peer runner (<see cref="SwinBench.Peers.PeerRows.ToRow"/>) beside a question's own rows.</summary>
 public class PeerRowTests
 {
+    private static readonly BenchCase Case = BenchCase.Custom(BenchTask.Get("lightweight-x2"), 24, 32);
+
+    private static SwinBench.Peers.PeerMeasurement Measured(string mode, params double[] samples) => new()
+    {
+        Case = Case.ToString(), Task = Case.Task.Name, H = Case.H, W = Case.W, Mode = mode, Precision = "fp32", Mask = "perblock",
+        Device = "cpu", Status = "ok", SamplesMs = samples, Iterations = samples.Length,
+    };
+
     [Fact]
     public void A_peer_row_appended_to_a_question_gets_a_speedup_over_its_baseline()
     {
@@ -161,15 +162,15 @@ public class PeerRowTests
         try
         {
             var q = BackendBenchmarks.Definition;
-            var c = BenchCase.Custom(BenchTask.Get("lightweight-x2"), 24, 32);
-            var baseline = LatencyStatistics.Of([99.0, 100, 101]).ApplyTo(RowBuilder.Describe(q, q.Baseline, c, "cpu") with { RunId = "run-a" });
+            var baseline = LatencyStatistics.Of([99.0, 100, 101]).ApplyTo(RowBuilder.Describe(q, q.Baseline, Case, "cpu") with { RunId = "run-a" });
             var store = new ResultsStore(dir);
             store.Append([baseline]);
             Assert.Equal("run-a", store.LatestRunId("backends"));
             Assert.Null(store.LatestRunId("ablation"));
 
-            var peer = RowBuilder.Peer(q, "pytorch", q.Baseline.Options, c, "cpu", [24.0, 25, 26], store.LatestRunId("backends")!);
-            Assert.Equal(("pytorch", "pytorch:hoisted/fp32/ln-fused", q.Variants.Count, 25.0), (peer.Backend, peer.Variant, peer.Step, peer.MedianMs));
+            var peer = SwinBench.Peers.PeerRows.ToRow(Measured("eager-fp32-perblock", 24.0, 25, 26), new SwinBench.Peers.PeerCase(Case), "run-a", EnvironmentInfo.Capture())
+                with { Question = "backends", IsBaseline = false, Step = q.Variants.Count };
+            Assert.Equal(("pytorch", "eager-fp32-perblock", 25.0), (peer.Backend, peer.Variant, peer.MedianMs));
             var rows = store.AppendToQuestion([peer]);
 
             var back = Assert.Single(new ResultsStore(dir).Read(), r => r.Backend == "pytorch");
@@ -183,5 +184,16 @@ public class PeerRowTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_peer_variant_of_the_study_is_named_stepped_and_marked_baseline_as_declared()
+    {
+        var q = StudyBenchmarks.Cpu;
+        var eager = q.Peers.Single(p => p.IsBaseline);
+        var row = RowBuilder.FromPeer(q, eager, Measured("eager-fp32-perblock", 10.0, 11, 12), new SwinBench.Peers.PeerCase(Case), "study-cpu-x", EnvironmentInfo.Capture());
+        Assert.Equal(("study", "pytorch-eager-fp32", 0, true, "pytorch", 11.0), (row.Question, row.Variant, row.Step, row.IsBaseline, row.Backend, row.MedianMs));
+        var compile = RowBuilder.FromPeer(q, q.Peers[1], Measured("compile-dynamic", 5.0) with { Precision = "fp16" }, new SwinBench.Peers.PeerCase(Case), "study-cpu-x", EnvironmentInfo.Capture());
+        Assert.Equal(("pytorch-compile", 1, false), (compile.Variant, compile.Step, compile.IsBaseline));
     }
 }

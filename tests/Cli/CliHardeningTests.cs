@@ -140,8 +140,8 @@ public sealed partial class CliHardeningTests : IDisposable
     /// <summary>The options each verb reads: its help must list exactly these, each once.</summary>
     public static TheoryData<string, string[]> VerbOptions() => new()
     {
-        { "quick", ["--out", "--data-root", "--synthetic", "--device", "--weights", "--manifest", "--tasks", "--iterations", "--size"] },
-        { "run", ["--sweep", "--list", "--filter", "--out", "--data-root", "--synthetic", "--device", "--weights", "--manifest", "--tasks", "--iterations", "--size"] },
+        { "quick", ["--question", "--out", "--data-root", "--synthetic", "--device", "--weights", "--manifest", "--tasks", "--iterations", "--size"] },
+        { "run", ["--sweep", "--list", "--filter", "--resume", "--out", "--data-root", "--synthetic", "--device", "--weights", "--manifest", "--tasks", "--iterations", "--size"] },
         { "accuracy", ["--task", "--dataset", "--weights", "--backend", "--mask", "--precision", "--layernorm", "--kernels", "--device", "--limit",
                        "--out", "--data-root", "--synthetic", "--manifest"] },
         { "plot", ["--in"] },

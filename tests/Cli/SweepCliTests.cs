@@ -1,3 +1,4 @@
+using SwinBench.Benchmarks;
 using SwinBench.Datasets;
 using SwinBench.IO;
 using SwinBench.Results;
@@ -12,10 +13,10 @@ public sealed class SweepCliTests : IDisposable
     public void Dispose() => Directory.Delete(_tmp, recursive: true);
 
     [Fact]
-    public void Quick_writes_csv_charts_and_report_and_plot_regenerates_charts_from_the_csv()
+    public void Quick_prints_a_header_a_line_per_round_and_one_table_writes_csv_charts_and_report_and_plot_regenerates_the_charts()
     {
         var outDir = Path.Combine(_tmp, "quick");
-        var r = SwinBenchProcess.Run("quick", "--size", "24x32", "--iterations", "2", "--out", outDir);
+        var r = SwinBenchProcess.Run("quick", "--size", "16x16", "--out", outDir);
         Assert.True(r.ExitCode == 0, r.ToString());
         var csv = Path.Combine(outDir, "results.csv");
         var header = File.ReadLines(csv).First().Split(',');
@@ -24,36 +25,46 @@ public sealed class SweepCliTests : IDisposable
                      "fidelity_psnr_db", "peak_memory_mb", "memory_scope", "gpu", "libtorch", "torchsharp", "os", "git_commit" })
             Assert.Contains(col, header);
         var rows = new ResultsStore(outDir).Read();
-        Assert.Equal(2, rows.Count);
-        Assert.All(rows, x => Assert.True(x.IsOk, x.Status));
-        var perBlock = rows.Single(x => x.Mask == "perblock");
-        var hoisted = rows.Single(x => x.Mask == "hoisted");
-        Assert.All(rows, x => Assert.Equal("mask-hoisting", x.Question));
-        Assert.True(perBlock.IsBaseline && !hoisted.IsBaseline);
-        Assert.Equal(1.0, perBlock.Speedup);
-        // quick's rounds: each row keeps its 12 round medians, and the speedup is paired over them
-        Assert.All(rows, x => Assert.Equal(12, x.RoundMediansMs.Count));
-        Assert.Equal("paired over 12 rounds", hoisted.SpeedupMethod);
-        Assert.Equal(ResultMath.PairedSpeedup(perBlock.RoundMediansMs, hoisted.RoundMediansMs)!.Value.Value, hoisted.Speedup, 12);
-        Assert.True(hoisted.SpeedupLow <= hoisted.Speedup && hoisted.Speedup <= hoisted.SpeedupHigh, $"{hoisted.SpeedupLow} {hoisted.SpeedupHigh}");
-        Assert.All(rows, x => Assert.True(x.Samples >= 2 && x.Ci999HalfwidthMs >= 0 && x.P5Ms <= x.MedianMs, x.ToString()));
-        // the compact table ends the output, with the speedup and its interval
-        Assert.Contains("mask-hoisting (median of", r.Stdout);
+        Assert.All(rows, x => Assert.Equal(("backends", "fp32", 16, 16), (x.Question, x.Precision, x.H, x.W)));
+        // TorchSharp (the baseline) and ONNX Runtime measured; with the swinbench ops measured or unavailable (no op library); TensorRT unavailable on the CPU
+        var baseline = Assert.Single(rows, x => x.IsBaseline);
+        Assert.Equal(("torchsharp", 1.0), (baseline.Backend, baseline.Speedup));
+        var plain = Assert.Single(rows, x => x.Backend == "ort" && x.Plugins == "none");
+        var ops = Assert.Single(rows, x => x.Backend == "ort" && x.Plugins != "none");
+        Assert.True(ops.IsOk || ops.Status.StartsWith("unavailable: ort: ", StringComparison.Ordinal), ops.Status);
+        Assert.StartsWith("unavailable: tensorrt: ", Assert.Single(rows, x => x.Backend == "tensorrt").Status);
+        // quick's rounds: each measured row keeps its round medians, and the speedup is paired over them
+        foreach (var x in rows.Where(x => x.IsOk))
+        {
+            Assert.Equal(Sweep.QuickRounds, x.RoundMediansMs.Count);
+            Assert.True(x.Samples == Sweep.QuickRounds && x.Ci999HalfwidthMs >= 0 && x.P5Ms <= x.MedianMs, x.ToString());
+        }
+        Assert.Equal($"paired over {Sweep.QuickRounds} rounds", plain.SpeedupMethod);
+        Assert.Equal(ResultMath.PairedSpeedup(baseline.RoundMediansMs, plain.RoundMediansMs)!.Value.Value, plain.Speedup, 12);
+        Assert.True(plain.SpeedupLow <= plain.Speedup && plain.Speedup <= plain.SpeedupHigh, $"{plain.SpeedupLow} {plain.SpeedupHigh}");
+        Assert.True(plain.FidelityPsnrDb > 100, $"ONNX Runtime FP32 against TorchSharp FP32: {plain.FidelityPsnrDb} dB");
+
+        // the console: a header, one line per round with elapsed time and ETA, one table, where the results are; nothing from BenchmarkDotNet or native libraries
+        var lines = (r.Stdout + r.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length <= 60, $"{lines.Length} lines:\n{r}");
+        Assert.StartsWith("quick: backends on cpu: ", lines[0]);
+        var rounds = lines.Where(l => l.StartsWith("round ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(1, Sweep.QuickRounds).Select(k => $"round {k}/{Sweep.QuickRounds}"), rounds.Select(l => l[..l.IndexOf("  ", StringComparison.Ordinal)]));
+        Assert.All(rounds, l => Assert.Matches(@"  \d+:\d\d elapsed, ETA \d+:\d\d$", l));
+        Assert.Single(lines, l => l.StartsWith("backends: median latency", StringComparison.Ordinal));
         Assert.Contains("torchsharp:hoisted/fp32/ln-fused", r.Stdout);
-        // BenchmarkDotNet's console noise is gone, and its Case column is not cut
-        Assert.DoesNotContain("already present", r.Stdout + r.Stderr);
-        Assert.DoesNotContain("Runtime = ; GC =", r.Stdout);
-        Assert.DoesNotContain("shadow copy", r.Stdout + r.Stderr, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("| lightweight-x2 synthetic 24x32 |", r.Stdout);
-        Assert.True(double.IsPositiveInfinity(hoisted.FidelityPsnrDb), "hoisting must not change the output");
-        Assert.Equal((24, 32, "lightweight-x2"), (hoisted.H, hoisted.W, hoisted.Task));
+        Assert.DoesNotContain("NaN", r.Stdout + r.Stderr);
+        Assert.DoesNotContain("// ", r.Stdout); // BenchmarkDotNet's log lines
+        Assert.DoesNotContain("NNPACK", r.Stdout + r.Stderr);
+        Assert.Equal("", r.Stderr);
+        Assert.True(File.Exists(Path.Combine(outDir, "raw", "native-stderr.log")), "native libraries' stderr goes to raw/");
+        Assert.Contains("// ***** BenchmarkRunner: Start", File.ReadAllText(Path.Combine(outDir, "raw", "benchmarkdotnet.log")));
+
         Assert.True(File.Exists(Path.Combine(outDir, "REPORT.md")));
         var charts = Path.Combine(outDir, "charts");
         var pngs = Directory.GetFiles(charts, "*.png");
         Assert.NotEmpty(pngs);
-        Assert.All(pngs, p => Assert.StartsWith("mask-hoisting_", Path.GetFileName(p)));
-        Assert.True(Directory.Exists(Path.Combine(outDir, "raw", "bdn")), "BenchmarkDotNet's artifacts go under raw/");
-
+        Assert.All(pngs, p => Assert.StartsWith("backends_", Path.GetFileName(p)));
         foreach (var p in pngs) File.Delete(p);
         var plot = SwinBenchProcess.Run("plot", "--in", outDir);
         Assert.True(plot.ExitCode == 0, plot.ToString());

@@ -17,20 +17,33 @@ public static class SwinBenchProcess
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs swinbench with <paramref name="environment"/> added to this process's environment.</summary>
+    public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var p = Start(environment, args);
+        return Finish(p, args);
+    }
+
+    /// <summary>Starts swinbench with its output redirected; <see cref="Finish"/> collects it.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "swinbench.dll");
         Assert.True(File.Exists(dll), $"swinbench.dll not found next to the tests: {dll}");
-        return RunDotnet(null, [dll, .. args]);
+        return StartDotnet(null, environment, [dll, .. args]);
     }
 
     /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="workingDirectory"/> (null: the current one), 5 minutes at most.</summary>
     public static Result RunDotnet(string? workingDirectory, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
+        using var p = StartDotnet(workingDirectory, new Dictionary<string, string>(), args);
+        return Finish(p, args);
+    }
+
+    /// <summary>Waits (5 minutes at most) for a process started here and returns its exit code and output.</summary>
+    public static Result Finish(Process p, IReadOnlyList<string> args)
+    {
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
@@ -39,5 +52,14 @@ public static class SwinBenchProcess
             throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish in 5 minutes");
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static Process StartDotnet(string? workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
+        return Process.Start(psi)!;
     }
 }

@@ -145,36 +145,54 @@ public class ResultMathTests
         Q(variant, LatencyStatistics.Percentile(rounds.Order().ToList(), 0.5), baseline, ci: 1.0) with { RoundMediansMs = new RoundValues(rounds) };
 
     [Fact]
-    public void Rows_with_the_same_rounds_get_the_geometric_mean_of_the_round_ratios_with_a_t_interval_over_their_logs()
+    public void Rows_with_the_same_rounds_get_the_median_of_the_round_ratios_and_no_interval_below_11_rounds()
     {
-        // round ratios 125/100, 100/100, 250/200, 80/80 = 1.25, 1, 1.25, 1; ln: 0.22314, 0, 0.22314, 0
-        // mean 0.111572 -> speedup exp(mean) = sqrt(1.25) = 1.118034 (the ratio of medians would be 112.5 / 100 = 1.125)
-        // sd 0.128833, se = sd / sqrt(4) = 0.0644166; t(0.9995, 3 dof) = 12.9240 (table): half-width 0.832520
-        // interval exp(0.111572 -+ 0.832520) = [0.486295, 2.570454]
+        // round ratios 125/100, 100/100, 250/200, 80/80 = 1.25, 1, 1.25, 1; sorted 1, 1, 1.25, 1.25: the median of an
+        // even count is the geometric mean of the middle two, sqrt(1.25) = 1.118034 (the ratio of medians would be 1.125)
         var b = Rounds("base", true, 125, 100, 250, 80);
         var x = Rounds("v", false, 100, 100, 200, 80);
         var s = ResultMath.SpeedupOf(b, x);
         Assert.Equal(Math.Sqrt(1.25), s.Value, 12);
-        Assert.Equal(0.486295, s.Low, 5);
-        Assert.Equal(2.570454, s.High, 5);
+        Assert.True(double.IsNaN(s.Low) && double.IsNaN(s.High), $"{s.Low} {s.High}"); // 4 rounds cannot give a 99.9% interval
         Assert.Equal("paired over 4 rounds", s.Method);
-        Assert.True(s.IntervalIncludesOne);
+        Assert.False(s.IntervalIncludesOne);
 
         var rows = new List<ResultRow> { x, b };
         ResultMath.FillSpeedups(rows);
-        Assert.Equal((s.Value, s.Low, s.High, "paired over 4 rounds", ""), (x.Speedup, x.SpeedupLow, x.SpeedupHigh, x.SpeedupMethod, x.SpeedupNote));
+        Assert.Equal((s.Value, "paired over 4 rounds", ""), (x.Speedup, x.SpeedupMethod, x.SpeedupNote));
         Assert.Equal((1.0, ""), (b.Speedup, b.SpeedupMethod)); // the baseline's own row: 1.0, no method
-        Assert.Equal(s, ResultMath.StoredSpeedup(x));
+        Assert.Equal(s.Value, ResultMath.StoredSpeedup(x).Value);
+    }
+
+    [Theory]
+    [InlineData(10, 0)] // 2 * 2^-10 > 0.001: not even [min, max] covers 99.9%
+    [InlineData(11, 1)] // [min, max]: coverage 1 - 2 * 2^-11 = 0.99902
+    [InlineData(12, 1)]
+    [InlineData(24, 4)] // P(Bin(24, 1/2) <= 3) = 0.000139; <= 4 would be 0.000772
+    [InlineData(36, 8)] // P(Bin(36, 1/2) <= 7) = 0.000156; <= 8 would be 0.000569
+    public void The_median_interval_takes_the_widest_ranks_that_cover_99_9_percent(int n, int rank) =>
+        Assert.Equal(rank, ResultMath.MedianIntervalRank(n));
+
+    [Fact]
+    public void The_median_interval_is_the_order_statistics_of_the_ratios()
+    {
+        // 12 rounds with ratios 1.5, 1.6, ..., 2.6 (shuffled): median sqrt(2.0 * 2.1), interval [min, max] = [1.5, 2.6]
+        double[] ratios = [2.0, 1.5, 2.6, 1.8, 2.2, 1.6, 2.4, 1.9, 2.1, 1.7, 2.5, 2.3];
+        var s = ResultMath.PairedSpeedup(ratios.Select(r => 100 * r).ToList(), ratios.Select(_ => 100.0).ToList())!.Value;
+        Assert.Equal(Math.Sqrt(2.0 * 2.1), s.Value, 12);
+        Assert.Equal((1.5, 2.6), (s.Low, s.High));
+        Assert.False(s.IntervalIncludesOne);
     }
 
     [Fact]
-    public void Equal_round_ratios_give_a_zero_width_interval()
+    public void Rounds_in_which_one_variant_alone_was_slowed_do_not_move_the_paired_speedup()
     {
-        var s = ResultMath.SpeedupOf(Rounds("base", true, 100, 300, 200), Rounds("v", false, 50, 150, 100));
-        Assert.Equal((2.0, "paired over 3 rounds"), (s.Value, s.Method));
-        Assert.Equal(2.0, s.Low, 12);
-        Assert.Equal(2.0, s.High, 12);
-        Assert.False(s.IntervalIncludesOne);
+        // 36 rounds: 29 at ratio 2 and 7 in which another tenant slowed the baseline alone (ratio 4); the geometric mean
+        // of the ratios would be 2^(1 + 7/36) = 2.29, the median stays 2 and so does its interval [r(8), r(29)]
+        var baseline = Enumerable.Range(0, 36).Select(i => i % 5 == 1 ? 400.0 : 200.0).ToList();
+        var row = Enumerable.Repeat(100.0, 36).ToList();
+        var s = ResultMath.PairedSpeedup(baseline, row)!.Value;
+        Assert.Equal((2.0, 2.0, 2.0, "paired over 36 rounds"), (s.Value, s.Low, s.High, s.Method));
     }
 
     public static TheoryData<string, double[], double[]> Unpairable() => new()
