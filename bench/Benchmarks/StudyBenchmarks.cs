@@ -25,7 +25,7 @@ public class StudyBenchmarks : Question
         [
             V("torchsharp-fp16", Backend.TorchSharp, Precision.Fp16, torchsharp),
             V("torchsharp-fp32", Backend.TorchSharp, Precision.Fp32, torchsharp),
-            V("ort-fp16", Backend.OnnxRuntime, Precision.Fp16, Kernels.All | Kernels.SwinBlock),
+            V("ort-fp16", Backend.OnnxRuntime, Precision.Fp16, OnnxExportOptions.ExportableKernels | Kernels.ChannelsLast),
             V("tensorrt-fp16", Backend.TensorRt, Precision.Fp16, OnnxExportOptions.ExportableKernels),
         ],
         [

@@ -252,6 +252,7 @@ public sealed class OrtSession : IInferenceSession
                 ["use_tf32"] = o.AllowTf32 ? "1" : "0",
             };
             if (o.PreferNhwc) settings["prefer_nhwc"] = "1";
+            foreach (var (key, value) in OrtSessionOptions.CudaOverrides()) settings[key] = value;
             cuda.UpdateOptions(settings);
             so.AppendExecutionProvider_CUDA(cuda);
         }

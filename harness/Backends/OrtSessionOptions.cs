@@ -61,6 +61,36 @@ public sealed record OrtSessionOptions
     /// <summary>The custom-op library to register (<c>libswinbench_ort.so</c>, see <see cref="OrtOpLibrary"/>), or null.</summary>
     public string? CustomOpLibrary { get; init; }
 
+    /// <summary>The environment variable that sets further CUDA EP options for every session of the process.</summary>
+    public const string CudaOverridesVariable = "SWINBENCH_ORT_CUDA_OPTIONS";
+
+    /// <summary>
+    /// CUDA EP options from <see cref="CudaOverridesVariable"/> (<c>key=value;key=value</c>, e.g.
+    /// <c>fuse_conv_bias=1;cudnn_conv_algo_search=HEURISTIC</c>), applied after every other setting; empty when unset.
+    /// Results rows record them in their <c>onnxruntime</c> column (<see cref="DescribeCudaOverrides"/>).
+    /// </summary>
+    public static IReadOnlyList<(string Key, string Value)> CudaOverrides()
+    {
+        var text = Environment.GetEnvironmentVariable(CudaOverridesVariable);
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        var result = new List<(string, string)>();
+        foreach (var item in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = item.IndexOf('=');
+            if (eq <= 0 || eq == item.Length - 1)
+                throw new ArgumentException($"{CudaOverridesVariable}: '{item}' is not key=value (e.g. fuse_conv_bias=1;cudnn_conv_algo_search=HEURISTIC)");
+            result.Add((item[..eq].Trim(), item[(eq + 1)..].Trim()));
+        }
+        return result;
+    }
+
+    /// <summary>The overrides as the results' onnxruntime column shows them: <c> cuda{fuse_conv_bias=1}</c>, or empty.</summary>
+    public static string DescribeCudaOverrides()
+    {
+        var overrides = CudaOverrides();
+        return overrides.Count == 0 ? "" : $" cuda{{{string.Join(";", overrides.Select(o => $"{o.Key}={o.Value}"))}}}";
+    }
+
     public override string ToString() =>
         $"ort-{(Provider == OrtProvider.Cuda ? $"cuda:{DeviceId}" : "cpu")} opt={GraphOptimization}" +
         (Provider == OrtProvider.Cuda ? $" cudnn={CudnnConvAlgoSearch}" + (PreferNhwc ? " nhwc" : "") : "") +

@@ -15,7 +15,7 @@ public static partial class RunEnvironment
             Libtorch = LoadedLibtorchVersion(),
             TorchSharp = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "n/a",
             Cuda = cudaAvailable ? CudaInfo.RuntimeVersion() : "n/a (CPU)",
-            OnnxRuntime = OrtAvailability.Version ?? EnvironmentInfo.NotAvailable,
+            OnnxRuntime = OrtAvailability.Version is { } ort ? ort + OrtSessionOptions.DescribeCudaOverrides() : EnvironmentInfo.NotAvailable,
         });
     }
 
