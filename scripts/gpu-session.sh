@@ -12,6 +12,11 @@
 #                  convolution in PyTorch (scripts/profile-conv.py)
 #   engine         swin_block_bench: per-kernel floors and the v1/v2 row and attention kernels, stage and body times
 #                  (classical and lightweight at 384x512, 114x172, 768x1024), then ncu of those kernels (needs native)
+#   csharp         the bundle's C# CUDA tests (trait Requires=cuda, skips fail) and the golden fixtures through
+#                  swin_block on CUDA (FP32 and FP16, with CUDA graphs)
+#   ablation SIZE  the cumulative ablation of classical x2 and lightweight x2 at SIZE (TorchSharp; needs the bundle)
+#   study SECONDS  the study sweep into $W/res-study, resumed when it exists, stopped cleanly (SIGINT) after SECONDS
+#   pack NAME      res-NAME as $OUT/NAME.tgz
 #   peers          the PyTorch peer alone: golden check, compile-dynamic over several sizes (compile counts), its
 #                  distance from a per-shape max-autotune compile at one size, an out-of-memory case
 set -uo pipefail
@@ -111,8 +116,52 @@ for l in open(sys.argv[1]):
   grep -ciE "recompil|graph break" "$OUT/peers-dynamic.log"
 }
 
+bundle_env() {  # the bundle with ONNX Runtime's CUDA provider beside its libonnxruntime.so, and the plugins of $build
+  [ -x "$W/swinbench/gpu-run.sh" ] || { echo "the bundle is not unpacked yet"; return 1; }
+  local ort
+  ort=$(ls -d "$W"/ort-* 2>/dev/null | head -1)
+  if [ -n "$ort" ] && [ ! -e "$W/swinbench/libonnxruntime_providers_cuda.so" ]; then
+    cp "$ort/libonnxruntime_providers_cuda.so" "$ort/libonnxruntime_providers_shared.so" "$W/swinbench/"
+    cmp -s "$ort/libonnxruntime.so" "$W/swinbench/libonnxruntime.so" || echo "warning: the bundle's libonnxruntime.so is not $ort's"
+  fi
+  export SWINBENCH_PLUGINS=$build/libswinbench_plugins.so SWINBENCH_ORT_OPS=$build/ort/libswinbench_ort.so
+}
+
+csharp() {
+  bundle_env || return 1
+  mkdir -p "$W/shared/fixtures" && ln -sfn "$PWD/tests/fixtures/golden" "$W/shared/fixtures/golden"
+  export SWINBENCH_SHARED=$W/shared
+  "$W/swinbench/gpu-run.sh" env > "$OUT/env.txt" 2>&1; cat "$OUT/env.txt"
+  "$W/swinbench/gpu-run.sh" tests -trait Requires=cuda -failSkips -noColor > "$OUT/csharp-cuda-tests.txt" 2>&1; echo "C# CUDA tests exit $?"
+  tail -3 "$OUT/csharp-cuda-tests.txt"
+  for p in fp32 fp16; do
+    "$W/swinbench/gpu-run.sh" golden --device cuda --precision $p --kernels all,swin_block,cuda_graph > "$OUT/golden-cuda-$p.txt" 2>&1
+    echo "golden $p exit $?"; tail -2 "$OUT/golden-cuda-$p.txt"
+  done
+}
+
+ablation() {
+  bundle_env || return 1
+  timeout -s INT 500 "$W/swinbench/gpu-run.sh" run --sweep ablation-gpu --tasks classical-x2 lightweight-x2 --size "${1:?ablation SIZE}" \
+    --out "$W/res-ablation-$1" 2>&1 | tail -40
+}
+
+study() {
+  bundle_env || return 1
+  local resume=()
+  [ -f "$W/res-study/results.csv" ] && resume=(--resume)
+  timeout -s INT "${1:?study SECONDS}" "$W/swinbench/gpu-run.sh" run --sweep study-gpu --out "$W/res-study" "${resume[@]}" 2>&1 | tail -60
+  echo "study exit ${PIPESTATUS[0]}"
+}
+
+pack() { tar -C "$W" -czf "$OUT/${1:?pack NAME}.tgz" "res-$1" && ls -la "$OUT/$1.tgz"; }
+
 case $step in
   collect) collect ;;
+  csharp) csharp ;;
+  ablation) ablation "$@" ;;
+  study) study "$@" ;;
+  pack) pack "$@" ;;
   engine) engine ;;
   peers) peers "$@" ;;
   native) native ;;
