@@ -39,7 +39,7 @@ public static class SwinBenchConfig
     /// <summary>Runs benchmark cases in the order they are given (BenchmarkDotNet's default sorts them by parameter).</summary>
     private sealed class GivenOrder : DefaultOrderer
     {
-        public static readonly GivenOrder Instance = new();
+        public static new readonly GivenOrder Instance = new();
 
         public override IEnumerable<BenchmarkCase> GetExecutionOrder(ImmutableArray<BenchmarkCase> benchmarkCases,
             IEnumerable<BenchmarkLogicalGroupRule>? order = null) => benchmarkCases;
