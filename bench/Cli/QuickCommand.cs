@@ -18,7 +18,7 @@ public static class QuickCommand
         {
             Description = $"what quick asks: {string.Join(" or ", Sweep.QuickQuestions.Select(q => q.Name))} (default {Sweep.QuickQuestions[0].Name})",
         };
-        var cmd = new Command("quick", "small sweep on the CPU or --device (TorchSharp vs ONNX Runtime, lightweight x2): CSV, charts, report and a table");
+        var cmd = new Command("quick", "small sweep on the CPU or --device (TorchSharp vs ONNX Runtime, lightweight x4 at Set5's median size): CSV, charts, report and a table");
         cmd.Options.Add(question);
         common.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Run(() =>

@@ -77,6 +77,8 @@ public static class SweepVerb
             return ResultsFolder.Run(outDir, existed, () =>
             {
                 Console.WriteLine(header);
+                if (!Backends.TorchDevices.IsCuda(sweep.Device) && Backends.RunEnvironment.CpuConvolutionNote() is { Length: > 0 } note)
+                    Console.WriteLine($"note: libtorch's CPU convolutions: {note}; TorchSharp's CPU times here are those of its native convolutions");
                 SweepResult result;
                 using (NativeStderr.To(Path.Combine(Directory.CreateDirectory(Path.Combine(outDir, ResultsStore.RawFolder)).FullName, NativeLog)))
                     result = SweepRunner.Run(sweep, outDir, options with { Stop = interruption.Token, Log = Console.WriteLine });

@@ -12,11 +12,28 @@ public static partial class RunEnvironment
         var cudaAvailable = cuda.is_available(); // also loads libtorch, so the loaded library can be found below
         return EnvironmentInfo.Capture(e => e with
         {
-            Libtorch = LoadedLibtorchVersion(),
+            Libtorch = LoadedLibtorchVersion() + (CpuConvolutionNote() is { Length: > 0 } note ? $" (CPU convolutions: {note})" : ""),
             TorchSharp = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "n/a",
             Cuda = cudaAvailable ? CudaInfo.RuntimeVersion() : "n/a (CPU)",
             OnnxRuntime = OrtAvailability.Version is { } ort ? ort + OrtSessionOptions.DescribeCudaOverrides() : EnvironmentInfo.NotAvailable,
         });
+    }
+
+    /// <summary>
+    /// "" when libtorch's CPU convolutions passed <see cref="CpuConvolutionCheck"/>, else what the check found
+    /// (<c>onednn off: …</c>), which the environment's libtorch field carries: rows measured on such a machine say that
+    /// TorchSharp's CPU times are those of libtorch's native convolutions, not oneDNN's.
+    /// </summary>
+    public static string CpuConvolutionNote()
+    {
+        try
+        {
+            return CpuConvolutionCheck.Status == "ok" ? "" : CpuConvolutionCheck.Status;
+        }
+        catch (BackendUnavailableException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>

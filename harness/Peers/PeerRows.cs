@@ -23,7 +23,7 @@ public static class PeerRows
     public static ResultRow ToRow(PeerMeasurement m, PeerCase c, string runId, EnvironmentInfo env)
     {
         var mode = PeerMode.All.FirstOrDefault(x => x.Name == m.Mode);
-        var device = m.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? "cuda" : "cpu";
+        var device = Backends.TorchDevices.IsCuda(m.Device) ? "cuda" : "cpu";
         var peerEnv = env with
         {
             Libtorch = m.Torch == "n/a" ? env.Libtorch : $"{m.Torch} (pytorch)",

@@ -9,7 +9,7 @@ public class QuestionTests
 {
     private static IEnumerable<QuestionSpec> CatalogSpecs() => Sweep.Catalog(DatasetManifest.Default).SelectMany(s => s.Questions).Distinct();
 
-    public static TheoryData<string, string> QuestionSpecs() => [.. CatalogSpecs().Select(s => (s.Name, s.Benchmark.Name))];
+    public static TheoryData<string, string> QuestionSpecs() => [.. CatalogSpecs().Select(s => (s.Name, s.Benchmark!.Name))];
 
     [Theory]
     [MemberData(nameof(QuestionSpecs))]
@@ -17,7 +17,7 @@ public class QuestionTests
     {
         foreach (var spec in CatalogSpecs().Where(s => s.Name == name))
         {
-            Assert.Equal(type, spec.Benchmark.Name);
+            Assert.Equal(type, spec.Benchmark!.Name);
             Assert.Equal(1, spec.Variants.Count(v => v.IsBaseline) + spec.Peers.Count(p => p.IsBaseline));
             var steps = spec.Variants.Select(v => v.Order).Concat(spec.Peers.Select(p => p.Step)).Order();
             Assert.Equal(Enumerable.Range(0, spec.Variants.Count + spec.Peers.Count), steps);

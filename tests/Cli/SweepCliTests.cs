@@ -48,6 +48,9 @@ public sealed class SweepCliTests : IDisposable
         var lines = (r.Stdout + r.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length <= 60, $"{lines.Length} lines:\n{r}");
         Assert.StartsWith("quick: backends on cpu: ", lines[0]);
+        // where libtorch's oneDNN convolutions are wrong on this CPU (and are turned off), quick says so under its header
+        Assert.Equal(SwinBench.Backends.RunEnvironment.CpuConvolutionNote().Length > 0,
+            lines.Length > 1 && lines[1].StartsWith("note: libtorch's CPU convolutions: onednn off: ", StringComparison.Ordinal));
         var rounds = lines.Where(l => l.StartsWith("round ", StringComparison.Ordinal)).ToList();
         Assert.Equal(Enumerable.Range(1, Sweep.QuickRounds).Select(k => $"round {k}/{Sweep.QuickRounds}"), rounds.Select(l => l[..l.IndexOf("  ", StringComparison.Ordinal)]));
         Assert.All(rounds, l => Assert.Matches(@"  \d+:\d\d elapsed, ETA \d+:\d\d$", l));

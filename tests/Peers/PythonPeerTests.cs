@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SwinBench.Fixtures;
@@ -195,10 +196,12 @@ public sealed class PythonPeerTests
         psi.ArgumentList.Add(dir.Path);
         using (var p = Process.Start(psi)!)
         {
-            var stderr = p.StandardError.ReadToEndAsync();
+            var stderr = new StringBuilder();
+            p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+            p.BeginErrorReadLine();
             p.StandardOutput.ReadToEnd();
             p.WaitForExit();
-            Assert.True(p.ExitCode == 0, stderr.Result);
+            Assert.True(p.ExitCode == 0, stderr.ToString());
         }
         var models = GoldenIndex.Load(dir.Path);
         Assert.Equal(["nearest+conv", "", "", "pixelshuffle", "pixelshuffle"], models.Select(m => m.Config.Upsampler));
