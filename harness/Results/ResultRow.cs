@@ -2,8 +2,8 @@ namespace SwinBench.Results;
 
 /// <summary>
 /// One measured case: what ran (task, model, variant, backend, precision), on what input (dataset, size class,
-/// image, size), how fast (latency statistics per image), how faithful (against the FP32 original of the same backend),
-/// its outcome, and the environment it ran in. One row of <c>results.csv</c>; the property order is the column order.
+/// image, size), how fast (latency statistics per image), how faithful (against the official FP32 path in TorchSharp on
+/// the same device), its outcome, and the environment it ran in. One row of <c>results.csv</c>; the property order is the column order.
 /// </summary>
 /// <remarks>
 /// Latency and fidelity values may be <see cref="double.NaN"/> when <see cref="Status"/> is not <c>ok</c> (or when a
@@ -144,10 +144,13 @@ public sealed record ResultRow
     /// </summary>
     public string SpeedupMethod { get; set; } = "";
 
-    /// <summary>PSNR in dB of this output against the FP32 original of the same backend (+∞: identical).</summary>
+    /// <summary>
+    /// PSNR in dB of this output against the reference: the official FP32 path (per-block masks, no kernels) in
+    /// TorchSharp on the same device, with the same weights and input (+∞: identical).
+    /// </summary>
     public double FidelityPsnrDb { get; set; } = double.NaN;
 
-    /// <summary>Largest absolute difference against the FP32 original of the same backend.</summary>
+    /// <summary>Largest absolute difference against the same reference as <see cref="FidelityPsnrDb"/>.</summary>
     public double FidelityMaxAbs { get; set; } = double.NaN;
 
     /// <summary>
