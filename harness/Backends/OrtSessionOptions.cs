@@ -47,8 +47,7 @@ public sealed record OrtSessionOptions
 
     /// <summary>
     /// TF32 matrix math in the CUDA EP. ONNX Runtime enables it by default; SwinBench turns it off so that FP32 means
-    /// FP32 on every backend (TorchSharp runs with TF32 off too). Results measured before this option existed ran with
-    /// ONNX Runtime's default (TF32 on).
+    /// FP32 on every backend (TorchSharp runs with TF32 off too).
     /// </summary>
     public bool AllowTf32 { get; init; }
 
