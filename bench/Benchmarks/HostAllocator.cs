@@ -3,11 +3,12 @@ using System.Runtime.InteropServices;
 namespace SwinBench.Benchmarks;
 
 /// <summary>
-/// Pins glibc's malloc for a reproducible CPU sweep: no chunk is served by mmap and the heap is not trimmed, so the
-/// buffers a forward pass frees stay in the process and the next pass reuses them instead of faulting fresh pages in.
-/// glibc otherwise adapts its mmap and trim thresholds to the allocation history, so one process may fault its
-/// buffers in on every pass and the next not, which moves a CPU sweep's times from one process to the next. Linux with
-/// glibc only; elsewhere nothing changes. It applies to the whole process and cannot be undone.
+/// Pins glibc's malloc for the whole swinbench process (bench/Program.cs, before any verb): no chunk is served by mmap
+/// and the heap is not trimmed, so the buffers a forward pass frees stay in the process and the next pass (or the next
+/// op) reuses them instead of faulting fresh pages in. glibc otherwise adapts its mmap and trim thresholds to the
+/// allocation history, so one process may fault its buffers in on every pass and the next not, which slows CPU passes
+/// and moves a CPU sweep's times from one process to the next. Linux with glibc only; elsewhere nothing changes. It
+/// cannot be undone.
 /// </summary>
 public static class HostAllocator
 {

@@ -34,8 +34,6 @@ public sealed record Sweep(
     /// </summary>
     public int? CpuThreads { get; init; }
 
-    /// <summary>Whether a CPU sweep pins the host allocator so freed buffers are reused (<see cref="HostAllocator"/>).</summary>
-    public bool PinHostAllocator { get; init; }
 
     /// <summary>
     /// Whether a variant's session is kept across the cases of a task when its backend takes any input size
@@ -74,7 +72,7 @@ public sealed record Sweep(
               ?? throw new ArgumentException($"--question '{question}' is not one quick asks; use one of: {string.Join(", ", QuickQuestions.Select(q => q.Name))}");
         return new Sweep("quick", $"CPU: {spec.Title}; lightweight x4 at Set5's median size, FP32, one thread, {QuickRounds} interleaved rounds of one forward pass per variant, speedups paired over the rounds",
             [spec], Medians(m, "lightweight-x4", "Set5").ToList(),
-            [Precision.Fp32], "cpu", WarmupCount: 0, IterationCount: 1) { Rounds = QuickRounds, CpuThreads = 1, PinHostAllocator = true };
+            [Precision.Fp32], "cpu", WarmupCount: 0, IterationCount: 1) { Rounds = QuickRounds, CpuThreads = 1 };
     }
 
     /// <summary>quick's rounds: the more rounds, the narrower the paired speedup's interval and the closer two runs agree.</summary>

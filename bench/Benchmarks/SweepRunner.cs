@@ -61,7 +61,6 @@ public static class SweepRunner
         TorchDevices.Resolve(sweep.Device); // fail early, with the reason, when the device is not here
         var cuda = TorchDevices.IsCuda(sweep.Device);
         if (sweep.CpuThreads is { } threads && !cuda) TorchSharp.torch.set_num_threads(threads);
-        if (sweep.PinHostAllocator && !cuda) HostAllocator.KeepFreedMemory();
         var store = new ResultsStore(outDir);
         var env = RunEnvironment.Capture();
         var resume = options.Resume ? ResumePoint.Of(store, sweep, env) : ResumePoint.Start(sweep);

@@ -41,7 +41,7 @@ public static class AccuracyResults
         }
         var first = images[0].Case;
         var (sizeClass, h, w) = SetSize(images.Select(x => x.Case).ToList());
-        var set = RowBuilder.Describe(question, v, first with { SizeClass = sizeClass, Image = "*", H = h, W = w }, device) with
+        var set = RowBuilder.Describe(question, v, first with { SizeClass = sizeClass, Image = ResultRow.WholeSetImage, H = h, W = w }, device) with
         {
             Images = images.Count, Megapixels = images.Sum(x => x.Case.Megapixels),
             PsnrYDb = images.Average(x => x.PsnrY), SsimY = images.Average(x => x.SsimY),

@@ -24,7 +24,7 @@ internal static class LatencyChart
         string xLabel = "input size (megapixels)")
     {
         megapixels ??= r => r.Megapixels;
-        var points = rows.Where(r => !string.Equals(r.SizeClass, "all", StringComparison.OrdinalIgnoreCase))
+        var points = rows.Where(r => !ResultRow.CoversWholeSet(r))
             .Where(r => double.IsFinite(megapixels(r)) && megapixels(r) > 0 && double.IsFinite(r.MedianMs) && r.MedianMs > 0)
             .ToList();
         if (points.Select(megapixels).Distinct().Count() < 2) return null;

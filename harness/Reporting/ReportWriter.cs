@@ -191,7 +191,7 @@ public static class ReportWriter
     }
 
     /// <summary>The dataset, with the image when the row is for one image: <c>Set5 (baby)</c>.</summary>
-    private static string Input(ResultRow r) => r.Image is "*" or "" ? r.Dataset : $"{r.Dataset} ({r.Image})";
+    private static string Input(ResultRow r) => r.Image is ResultRow.WholeSetImage or "" ? r.Dataset : $"{r.Dataset} ({r.Image})";
 
     private static string Time(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 }

@@ -84,8 +84,18 @@ public sealed record ResultRow
     /// <summary>Input width in pixels (for size class <c>all</c>: the largest).</summary>
     public int W { get; set; }
 
-    /// <summary>Input megapixels (for size class <c>all</c>: the sum over the images).</summary>
+    /// <summary>Input megapixels (for a row covering a whole set, <see cref="CoversWholeSet"/>: the sum over its images).</summary>
     public double Megapixels { get; set; }
+
+    /// <summary>The image column of a row that covers a whole set (<c>accuracy</c>'s per-set row).</summary>
+    public const string WholeSetImage = "*";
+
+    /// <summary>
+    /// Whether <paramref name="r"/> covers a whole set rather than one input size: image <see cref="WholeSetImage"/> or
+    /// size class <c>all</c>. Its latency is per image but its megapixels are the set's sum, so size charts leave it out.
+    /// </summary>
+    public static bool CoversWholeSet(ResultRow r) =>
+        r.Image == WholeSetImage || string.Equals(r.SizeClass, "all", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Mean latency per image in milliseconds.</summary>
     public double MeanMs { get; set; } = double.NaN;
