@@ -46,7 +46,7 @@ public static class PeerRows
             Plugins = "none",
             Backend = Backend,
             Device = device,
-            DeviceName = m.DeviceName,
+            DeviceName = device == "cpu" ? Backends.HostInfo.CpuModel : m.DeviceName, // the name SwinBench's own CPU rows carry
             Precision = m.Precision,
             Dataset = c.Case.Dataset,
             SizeClass = c.Case.SizeClass,

@@ -35,8 +35,9 @@ internal static class StudySection
         {
             var results = study.Results.Where(r => r.Task == task).ToList();
             var rows = study.Rows.Where(r => r.Task == task).ToList();
-            var cards = rows.Where(r => r.IsOk).Select(r => r.Gpu).Distinct().ToList();
-            if (cards.Count == 0) cards = rows.Select(r => r.Gpu).Distinct().ToList();
+            string Machine(ResultRow r) => Backends.TorchDevices.IsCuda(r.Device) ? r.Gpu : r.Cpu;
+            var cards = rows.Where(r => r.IsOk).Select(Machine).Distinct().ToList();
+            if (cards.Count == 0) cards = rows.Select(Machine).Distinct().ToList();
             var models = string.Join(", ", rows.Select(r => r.Model).Where(m => m.Length > 0).Distinct());
             md.AppendLine($"#### {Markdown.Cell(task)} on {Markdown.Cell(string.Join(", ", cards))} (model {Markdown.Cell(models)})").AppendLine();
             if (results.Count > 0)

@@ -262,7 +262,16 @@ public sealed class PeerRunnerTests : IDisposable
         Assert.Equal((1, "hoisted", "fp16", 61.5), (fp16.Step, fp16.Mask, fp16.Precision, fp16.FidelityPsnrDb));
         Assert.Equal(LatencyStatistics.Of([43.0, 39.0, 40.0, 40.5]).MedianMs / stats.MedianMs, fp16.Speedup, 1e-12);
         Assert.Equal("2.11.0+cu130 (pytorch)", fp16.Libtorch);
+        Assert.Equal("Fake GPU", fp16.DeviceName); // a CUDA row keeps the card the script names
         Assert.Equal("error: pytorch: RuntimeError: boom", compiled.Status);
         Assert.True(double.IsNaN(compiled.Speedup));
+    }
+
+    [Fact]
+    public void A_cpu_peer_row_names_the_cpu_as_swinbench_rows_do()
+    {
+        var m = PeerMeasurement.Parse(Line(Light, "eager-fp32-perblock")) with { Device = "cpu", DeviceName = "cpu" }; // what run_peers.py writes on the CPU
+        var row = PeerRows.ToRow(m, Light, "run", EnvironmentInfo.Capture());
+        Assert.Equal(("cpu", SwinBench.Backends.HostInfo.CpuModel), (row.Device, row.DeviceName));
     }
 }

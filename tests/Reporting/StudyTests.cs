@@ -146,6 +146,16 @@ public class StudyAnalysisTests
 public class StudyReportTests
 {
     [Fact]
+    public void A_cpu_study_names_the_cpu_it_ran_on()
+    {
+        var dir = HandFolder("study-report-cpu");
+        var rows = HandRows().Select(r => r with { Device = "cpu", DeviceName = "Test CPU", Gpu = "n/a", Cpu = "Test CPU (2 threads)" }).ToList();
+        var md = ReportWriter.Render(dir, rows, []);
+        Assert.Contains("#### classical-x2 on Test CPU (2 threads) (model SwinIR-M)", md);
+        Assert.DoesNotContain(" on n/a ", md);
+    }
+
+    [Fact]
     public void Report_has_a_table_per_task_in_the_studys_shape_naming_the_card()
     {
         var dir = HandFolder("study-report");
