@@ -15,6 +15,8 @@
 #   csharp         the bundle's C# CUDA tests (trait Requires=cuda, skips fail) and the golden fixtures through
 #                  swin_block on CUDA (FP32 and FP16, with CUDA graphs)
 #   ablation SIZE  the cumulative ablation of classical x2 and lightweight x2 at SIZE (TorchSharp; needs the bundle)
+#   convq [VERSION] the convolution question (sweep conv-gpu) through the bundle into $W/res-conv; with VERSION, through
+#                  a copy of the bundle whose ONNX Runtime libraries are $W/ort-VERSION's, into $W/res-conv-VERSION
 #   study SECONDS  the study sweep into $W/res-study, resumed when it exists, stopped cleanly (SIGINT) after SECONDS
 #   pack NAME      res-NAME as $OUT/NAME.tgz
 #   peers          the PyTorch peer alone: golden check, compile-dynamic over several sizes (compile counts), its
@@ -118,11 +120,14 @@ for l in open(sys.argv[1]):
 
 bundle_env() {  # the bundle with ONNX Runtime's CUDA provider beside its libonnxruntime.so, and the plugins of $build
   [ -x "$W/swinbench/gpu-run.sh" ] || { echo "the bundle is not unpacked yet"; return 1; }
-  local ort
-  ort=$(ls -d "$W"/ort-* 2>/dev/null | head -1)
+  local ort="" d
+  for d in "$W"/ort-*; do  # the unpacked ONNX Runtime whose libonnxruntime.so is the bundle's
+    cmp -s "$d/libonnxruntime.so" "$W/swinbench/libonnxruntime.so" && ort=$d
+  done
   if [ -n "$ort" ] && [ ! -e "$W/swinbench/libonnxruntime_providers_cuda.so" ]; then
     cp "$ort/libonnxruntime_providers_cuda.so" "$ort/libonnxruntime_providers_shared.so" "$W/swinbench/"
-    cmp -s "$ort/libonnxruntime.so" "$W/swinbench/libonnxruntime.so" || echo "warning: the bundle's libonnxruntime.so is not $ort's"
+  elif [ -z "$ort" ] && [ ! -e "$W/swinbench/libonnxruntime_providers_cuda.so" ]; then
+    echo "warning: no \$W/ort-* holds the bundle's libonnxruntime.so: ONNX Runtime has no CUDA provider"
   fi
   export SWINBENCH_PLUGINS=$build/libswinbench_plugins.so SWINBENCH_ORT_OPS=$build/ort/libswinbench_ort.so
 }
@@ -146,6 +151,20 @@ ablation() {
     --out "$W/res-ablation-$1" 2>&1 | tail -40
 }
 
+convq() {
+  bundle_env || return 1
+  local version=${1:-} bundle=$W/swinbench out=$W/res-conv
+  if [ -n "$version" ]; then  # the .NET binding loads the libonnxruntime.so beside swinbench, so a copy gets VERSION's
+    local ort=$W/ort-$version
+    [ -f "$ort/libonnxruntime_providers_cuda.so" ] || { echo "convq: $ort not unpacked yet"; return 1; }
+    bundle=$W/swinbench-ort-$version out=$W/res-conv-$version
+    [ -d "$bundle" ] || cp -al "$W/swinbench" "$bundle"
+    rm -f "$bundle"/libonnxruntime*.so && cp "$ort"/libonnxruntime*.so "$bundle/" || return 1
+  fi
+  timeout -s INT 500 "$bundle/gpu-run.sh" run --sweep conv-gpu --out "$out" 2>&1 | tail -40
+  echo "convq exit ${PIPESTATUS[0]}"
+}
+
 study() {
   bundle_env || return 1
   local resume=()
@@ -160,6 +179,7 @@ case $step in
   collect) collect ;;
   csharp) csharp ;;
   ablation) ablation "$@" ;;
+  convq) convq "$@" ;;
   study) study "$@" ;;
   pack) pack "$@" ;;
   engine) engine ;;

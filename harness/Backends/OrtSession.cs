@@ -239,21 +239,16 @@ public sealed class OrtSession : IInferenceSession
         }
     }
 
-    /// <summary>Adds the CUDA EP; a machine without it (no provider library, CUDA libraries or GPU) gets a clear error.</summary>
+    /// <summary>
+    /// Adds the CUDA EP with <see cref="OrtSessionOptions.CudaProviderSettings"/> (the process's overrides last); a machine
+    /// without it (no provider library, CUDA libraries or GPU) gets a clear error.
+    /// </summary>
     internal static void AppendCuda(SessionOptions so, OrtSessionOptions o)
     {
         try
         {
             using var cuda = new OrtCUDAProviderOptions();
-            var settings = new Dictionary<string, string>
-            {
-                ["device_id"] = o.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["cudnn_conv_algo_search"] = o.CudnnConvAlgoSearch.ToString().ToUpperInvariant(),
-                ["use_tf32"] = o.AllowTf32 ? "1" : "0",
-            };
-            if (o.PreferNhwc) settings["prefer_nhwc"] = "1";
-            foreach (var (key, value) in OrtSessionOptions.CudaOverrides()) settings[key] = value;
-            cuda.UpdateOptions(settings);
+            cuda.UpdateOptions(o.CudaProviderSettings(OrtSessionOptions.CudaOverrides()));
             so.AppendExecutionProvider_CUDA(cuda);
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)

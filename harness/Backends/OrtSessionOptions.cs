@@ -57,6 +57,13 @@ public sealed record OrtSessionOptions
     /// </summary>
     public bool PreferNhwc { get; init; }
 
+    /// <summary>
+    /// Further CUDA EP options of this session by ONNX Runtime's names (<c>cudnn_conv_use_max_workspace</c>,
+    /// <c>fuse_conv_bias</c>, …), applied after the settings above and before <see cref="CudaOverridesVariable"/>'s
+    /// (<see cref="CudaProviderSettings"/>). Ignored by the CPU EP.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> CudaSettings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The custom-op library to register (<c>libswinbench_ort.so</c>, see <see cref="OrtOpLibrary"/>), or null.</summary>
     public string? CustomOpLibrary { get; init; }
 
@@ -87,12 +94,40 @@ public sealed record OrtSessionOptions
     public static string DescribeCudaOverrides()
     {
         var overrides = CudaOverrides();
-        return overrides.Count == 0 ? "" : $" cuda{{{string.Join(";", overrides.Select(o => $"{o.Key}={o.Value}"))}}}";
+        return overrides.Count == 0 ? "" : " " + DescribeCuda(overrides.Select(o => new KeyValuePair<string, string>(o.Key, o.Value)));
     }
 
+    /// <summary>
+    /// What <see cref="OrtSession.AppendCuda"/> passes to the CUDA EP, later entries winning: <c>device_id</c>,
+    /// <c>cudnn_conv_algo_search</c>, <c>use_tf32</c> and <c>prefer_nhwc</c> from the properties, then
+    /// <see cref="CudaSettings"/>, then <paramref name="overrides"/> (the process's <see cref="CudaOverrides"/>).
+    /// </summary>
+    public Dictionary<string, string> CudaProviderSettings(IEnumerable<(string Key, string Value)> overrides)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["device_id"] = DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["cudnn_conv_algo_search"] = CudnnConvAlgoSearch.ToString().ToUpperInvariant(),
+            ["use_tf32"] = AllowTf32 ? "1" : "0",
+        };
+        if (PreferNhwc) settings["prefer_nhwc"] = "1";
+        foreach (var (key, value) in CudaSettings) settings[key] = value;
+        foreach (var (key, value) in overrides) settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>CUDA EP settings as one token: <c>cuda{key=value;key=value}</c>.</summary>
+    private static string DescribeCuda(IEnumerable<KeyValuePair<string, string>> settings) =>
+        $"cuda{{{string.Join(";", settings.Select(s => $"{s.Key}={s.Value}"))}}}";
+
+    /// <summary>
+    /// The provider, graph optimization and, on the CUDA EP, the settings this session gives it (without the device id
+    /// and the process's overrides, which the results' onnxruntime column records), e.g.
+    /// <c>ort-cuda:0 opt=ORT_ENABLE_ALL cuda{cudnn_conv_algo_search=EXHAUSTIVE;use_tf32=0;fuse_conv_bias=1}</c>.
+    /// </summary>
     public override string ToString() =>
         $"ort-{(Provider == OrtProvider.Cuda ? $"cuda:{DeviceId}" : "cpu")} opt={GraphOptimization}" +
-        (Provider == OrtProvider.Cuda ? $" cudnn={CudnnConvAlgoSearch}" + (PreferNhwc ? " nhwc" : "") : "") +
+        (Provider == OrtProvider.Cuda ? " " + DescribeCuda(CudaProviderSettings([]).Where(s => s.Key != "device_id")) : "") +
         (IntraOpThreads > 0 ? $" intra={IntraOpThreads}" : "") + (InterOpThreads > 0 ? $" inter={InterOpThreads}" : "") +
         (Fp16Io is { } f ? $" fp16io={f}" : "") + (CustomOpLibrary is not null ? " +ops" : "");
 }

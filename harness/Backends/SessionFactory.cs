@@ -134,18 +134,25 @@ public static class SessionFactory
         return OnnxExporter.Export(net, OnnxExportOptions.For(options, model.Name));
     }
 
-    private static IInferenceSession OpenOrt(ModelOptions options, ModelSpec model, string device, int cpuThreads)
+    private static IInferenceSession OpenOrt(ModelOptions options, ModelSpec model, string device, int cpuThreads) =>
+        OrtSession.FromBytes(ExportOnnx(options, model), OrtOptions(options, device, cpuThreads));
+
+    /// <summary>
+    /// How ONNX Runtime runs a variant's options on <paramref name="device"/>: the CUDA EP on a CUDA device (its index),
+    /// else the CPU EP with <paramref name="cpuThreads"/> intra-op threads (0: its default); the op library when there
+    /// are kernel flags; <c>channels_last</c> as the CUDA EP's <c>prefer_nhwc</c>.
+    /// </summary>
+    public static OrtSessionOptions OrtOptions(ModelOptions options, string device, int cpuThreads)
     {
         var cuda = TorchDevices.IsCuda(device);
-        var onnx = ExportOnnx(options, model);
-        return OrtSession.FromBytes(onnx, new OrtSessionOptions
+        return new OrtSessionOptions
         {
             Provider = cuda ? OrtProvider.Cuda : OrtProvider.Cpu,
             DeviceId = cuda ? Math.Max(0, (int)TorchDevices.Resolve(device).index) : 0,
             IntraOpThreads = cuda ? 0 : cpuThreads,
             CustomOpLibrary = ModelOptions.NativeKernels(options.Kernels) != Kernels.None ? OrtOpLibrary.Require() : null,
             PreferNhwc = options.Kernels.HasFlag(Kernels.ChannelsLast),
-        });
+        };
     }
 
     /// <summary>Why TensorRT cannot run on this device here (no TensorRT, no library, or not a CUDA device), or null.</summary>

@@ -33,6 +33,14 @@ public class OrtCudaOverridesTests
         Assert.Equal("", With("", OrtSessionOptions.DescribeCudaOverrides));
     }
 
+    [Fact]
+    public void The_overrides_come_after_a_sessions_own_cuda_settings()
+    {
+        var o = new OrtSessionOptions { CudaSettings = new Dictionary<string, string> { ["fuse_conv_bias"] = "1", ["cudnn_conv_use_max_workspace"] = "0" } };
+        var settings = With("fuse_conv_bias=0", () => o.CudaProviderSettings(OrtSessionOptions.CudaOverrides()));
+        Assert.Equal(("0", "0"), (settings["fuse_conv_bias"], settings["cudnn_conv_use_max_workspace"]));
+    }
+
     [Theory]
     [InlineData("fuse_conv_bias")]
     [InlineData("=1")]

@@ -30,7 +30,7 @@ public class QuestionTests
     public void Question_names_are_distinct_and_each_names_one_class()
     {
         var specs = CatalogSpecs().ToList();
-        Assert.Equal(["ablation", "backends", "layernorm", "mask-construction", "mask-hoisting", "ort-parity", "precision", "study"],
+        Assert.Equal(["ablation", "backends", "convolution", "layernorm", "mask-construction", "mask-hoisting", "ort-parity", "precision", "study"],
             specs.Select(s => s.Name).Distinct().Order(StringComparer.Ordinal));
         Assert.All(specs.GroupBy(s => s.Name), g => Assert.Single(g.Select(s => s.Benchmark).Distinct()));
     }
