@@ -13,8 +13,13 @@
 #   engine         swin_block_bench: per-kernel floors and the v1/v2 row and attention kernels, stage and body times
 #                  (classical and lightweight at 384x512, 114x172, 768x1024), then ncu of those kernels (needs native)
 #   csharp         the bundle's C# CUDA tests (trait Requires=cuda, skips fail) and the golden fixtures through
-#                  swin_block on CUDA (FP32 and FP16, with CUDA graphs)
-#   ablation SIZE  the cumulative ablation of classical x2 and lightweight x2 at SIZE (TorchSharp; needs the bundle)
+#                  swin_block on CUDA (FP32 and FP16; alone, with CUDA graphs, and with channels_last too)
+#   ablation SIZE [TASK...]  the cumulative ablation at SIZE (default tasks classical x2 and lightweight x2) into
+#                  $W/res-ablation-SIZE (TorchSharp; needs the bundle)
+#   peers-join SIZE TASK MODES  the PyTorch peers (MODES: comma-separated peer modes) of TASK joined to that ablation
+#                  run (the headline: ablation + peers at one size in one results.csv)
+#   parity         the ort-parity-gpu sweep at 384x512 and ONNX Runtime's profile of the per-op graph vs the
+#                  swin_block graph (prefer_nhwc; cuDNN EXHAUSTIVE and HEURISTIC) into $W/res-parity
 #   convq [VERSION] the convolution question (sweep conv-gpu) through the bundle into $W/res-conv; with VERSION, through
 #                  a copy of the bundle whose ONNX Runtime libraries are $W/ort-VERSION's, into $W/res-conv-VERSION
 #   study SECONDS  the study sweep into $W/res-study, resumed when it exists, stopped cleanly (SIGINT) after SECONDS
@@ -139,16 +144,44 @@ csharp() {
   "$W/swinbench/gpu-run.sh" env > "$OUT/env.txt" 2>&1; cat "$OUT/env.txt"
   "$W/swinbench/gpu-run.sh" tests -trait Requires=cuda -failSkips -noColor > "$OUT/csharp-cuda-tests.txt" 2>&1; echo "C# CUDA tests exit $?"
   tail -3 "$OUT/csharp-cuda-tests.txt"
+  local p k log
   for p in fp32 fp16; do
-    "$W/swinbench/gpu-run.sh" golden --device cuda --precision $p --kernels all,swin_block,cuda_graph > "$OUT/golden-cuda-$p.txt" 2>&1
-    echo "golden $p exit $?"; tail -2 "$OUT/golden-cuda-$p.txt"
+    for k in all,swin_block all,swin_block,cuda_graph all,swin_block,cuda_graph,channels_last; do
+      log=$OUT/golden-cuda-$p-${k//,/+}.txt
+      "$W/swinbench/gpu-run.sh" golden --device cuda --precision $p --kernels $k > "$log" 2>&1
+      echo "golden $p $k exit $?"; tail -2 "$log"
+    done
   done
 }
 
 ablation() {
   bundle_env || return 1
-  timeout -s INT 500 "$W/swinbench/gpu-run.sh" run --sweep ablation-gpu --tasks classical-x2 lightweight-x2 --size "${1:?ablation SIZE}" \
-    --out "$W/res-ablation-$1" 2>&1 | tail -40
+  local size=${1:?ablation SIZE [TASK...]}
+  shift
+  local tasks=("$@")
+  [ ${#tasks[@]} -gt 0 ] || tasks=(classical-x2 lightweight-x2)
+  timeout -s INT 500 "$W/swinbench/gpu-run.sh" run --sweep ablation-gpu --tasks "${tasks[@]}" --size "$size" \
+    --out "$W/res-ablation-$size" 2>&1 | tail -40
+}
+
+peers-join() {
+  bundle_env || return 1
+  local size=${1:?peers-join SIZE TASK MODES} task=${2:?peers-join SIZE TASK MODES} modes=${3:?peers-join SIZE TASK MODES}
+  timeout 570 "$W/swinbench/gpu-run.sh" peers --join ablation --tasks "$task" --size "$size" --modes "$modes" \
+    --golden "$PWD/tests/fixtures/golden" --timeout 560 --out "$W/res-ablation-$size" 2>&1 | tail -12
+}
+
+parity() {
+  bundle_env || return 1
+  local bundle=$W/swinbench k=window_mask,ln_roll_partition,reverse_roll_add,qkv_split,layer_norm_fp32,window_attention search
+  timeout -s INT 430 "$bundle/gpu-run.sh" run --sweep ort-parity-gpu --size 384x512 --out "$W/res-parity" 2>&1 | tail -40
+  "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels $k -o "$W/ops.onnx" > /dev/null &&
+    "$bundle/gpu-run.sh" export-onnx --preset classical-x2 --mask hoisted --precision fp16 --kernels $k,swin_block -o "$W/block.onnx" > /dev/null || return 1
+  for search in EXHAUSTIVE HEURISTIC; do
+    SWINBENCH_ORT_LIB="$bundle/libonnxruntime.so" OUT="$W/res-parity/raw/ort-profile-$search" WARMUP=3 ITERS=10 NHWC=1 CONV_SEARCH=$search \
+      timeout 100 bash scripts/profile-ort-ops.sh "$W/ops.onnx" "$W/block.onnx" 384 512 > "$W/res-parity/ort-profile-$search.txt" 2>&1
+    echo "profile $search exit $?"; tail -30 "$W/res-parity/ort-profile-$search.txt"
+  done
 }
 
 convq() {
@@ -179,6 +212,8 @@ case $step in
   collect) collect ;;
   csharp) csharp ;;
   ablation) ablation "$@" ;;
+  peers-join) peers-join "$@" ;;
+  parity) parity ;;
   convq) convq "$@" ;;
   study) study "$@" ;;
   pack) pack "$@" ;;
