@@ -35,39 +35,65 @@ public static class ModelFactory
         }
     }
 
-    // libtorch's default generator is process-wide: seeding and every draw of one model happen under this lock, so two
-    // threads creating models at once still get the weights of their own seeds.
-    private static readonly object SeedLock = new();
-
     /// <summary>
     /// A model with the official initialization, made deterministic by seeding: Linear weights and relative position
-    /// bias tables ~ truncated N(0, 0.02), Linear biases 0, LayerNorm 1/0, convolutions PyTorch's default.
+    /// bias tables ~ truncated N(0, 0.02), Linear biases 0, LayerNorm 1/0, convolutions PyTorch's default
+    /// (weight and bias ~ U(−1/√fan_in, 1/√fan_in)). Every draw comes from a generator of this call's own, never from
+    /// libtorch's process-wide one, so other threads drawing random numbers meanwhile cannot change the weights.
     /// </summary>
     public static SwinIR CreateRandom(SwinIRConfig config, ModelOptions options, long seed)
     {
         Backends.CpuConvolutionCheck.Ensure();
-        lock (SeedLock)
-            return CreateSeeded(config, options, seed);
+        var model = new SwinIR(config, options);
+        try
+        {
+            Initialize(model, new Generator(unchecked((ulong)seed)));
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
-    private static SwinIR CreateSeeded(SwinIRConfig config, ModelOptions options, long seed)
+    private static void Initialize(SwinIR model, Generator g)
     {
-        torch.random.manual_seed(seed);
-        var model = new SwinIR(config, options);
         using var _ = no_grad();
-        foreach (var (name, p) in model.named_parameters())
+        var drawn = new HashSet<IntPtr>(); // native tensors: a module's parameter and named_parameters' are one tensor, two wrappers
+        foreach (var (_, m) in model.named_modules())
         {
-            if (name.EndsWith("relative_position_bias_table", StringComparison.Ordinal))
-                nn.init.trunc_normal_(p, std: 0.02);
-        }
-        foreach (var m in model.modules())
-        {
-            if (m is Linear linear)
+            switch (m)
             {
-                nn.init.trunc_normal_(linear.weight!, std: 0.02);
-                if (linear.bias is not null) nn.init.zeros_(linear.bias);
+                case Linear linear:
+                    drawn.Add(TruncNormal(linear.weight!, g).Handle);
+                    if (linear.bias is { } lb) drawn.Add(nn.init.zeros_(lb).Handle);
+                    break;
+                case Conv2d conv:
+                    var w = conv.weight!;
+                    var bound = 1.0 / Math.Sqrt(w.shape[1] * w.shape[2] * w.shape[3]);
+                    drawn.Add(w.uniform_(-bound, bound, generator: g).Handle);
+                    if (conv.bias is { } cb) drawn.Add(cb.uniform_(-bound, bound, generator: g).Handle);
+                    break;
+                case LayerNorm or SwinLayerNorm:
+                    foreach (var (name, p) in m.named_parameters(recurse: false))
+                        drawn.Add((name == "weight" ? nn.init.ones_(p) : nn.init.zeros_(p)).Handle);
+                    break;
             }
         }
-        return model;
+        foreach (var (name, p) in model.named_parameters())
+        {
+            if (drawn.Contains(p.Handle)) continue;
+            if (!name.EndsWith("relative_position_bias_table", StringComparison.Ordinal) && !name.EndsWith("absolute_pos_embed", StringComparison.Ordinal))
+                throw new InvalidOperationException($"random init: no rule for parameter '{name}' {string.Join("x", p.shape)}");
+            TruncNormal(p, g);
+        }
     }
+
+    /// <summary>
+    /// PyTorch's <c>trunc_normal_(std=0.02)</c>: N(0, 0.02²) cut at ±2 (absolute, as its defaults a = −2, b = 2 are).
+    /// Drawn with the tensor's own <c>normal_</c>: TorchSharp 0.107's <c>nn.init</c> functions ignore their generator,
+    /// and its <c>trunc_normal_</c> fills the tensor with the standard deviation itself.
+    /// </summary>
+    private static Tensor TruncNormal(Tensor p, Generator g) => p.normal_(0, 0.02, generator: g).clamp_(-2, 2);
 }
