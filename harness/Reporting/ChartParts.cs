@@ -64,6 +64,7 @@ internal static class ChartParts
         var fontSize = (float)Math.Clamp(slot / 4.5, 9, 12);
         var top = values.SelectMany(v => v).Where(v => v is { } b && double.IsFinite(b.Top)).Select(v => v!.Value.Top).DefaultIfEmpty(1).Max();
         var labels = new List<(string Text, double X, double Y, bool Upright)>();
+        var intervals = new List<(double X, double Low, double High)>();
         for (var s = 0; s < series.Count; s++)
         {
             var color = plt.Add.Palette.GetColor(s);
@@ -78,14 +79,15 @@ internal static class ChartParts
                     continue;
                 }
                 bars.Add(new Bar { Position = x, Value = v.Value, Size = width * 0.92, FillColor = color });
-                if (v.HasInterval) AddInterval(plt, x, v.Low, double.IsFinite(v.High) ? v.High : v.Value * 2, width * 0.25);
+                if (v.HasInterval) intervals.Add((x, v.Low, double.IsFinite(v.High) ? v.High : v.Value * 2));
                 labels.Add((v.Label, x, v.Top, !FitsAcross(v.Label, fontSize, slot)));
             }
             var plot = plt.Add.Bars(bars);
             plot.Color = color;
             if (series.Count > 1) plot.LegendText = series[s];
         }
-        // the labels after every bar, so that no bar is drawn over one
+        // the intervals and labels after every bar, so that no bar is drawn over them (a low end inside its bar shows)
+        foreach (var (x, low, high) in intervals) AddInterval(plt, x, low, high, width * 0.25);
         foreach (var (text, x, y, upright) in labels)
             if (upright) AddUprightText(plt, text, x, y, fontSize);
             else AddLabelAbove(plt, text, x, y, fontSize);

@@ -6,6 +6,7 @@ namespace SwinBench.Reporting;
 /// <summary>
 /// Per dataset (size class) and task, the best variant's speedup over the question's baseline in one precision, with its
 /// 99.9% interval as an error bar and a dashed line at 1.0×; a label ending in <c>?</c> marks an interval that contains 1.0.
+/// The title names the variant when one variant is the best of every bar.
 /// </summary>
 internal static class SpeedupChart
 {
@@ -27,8 +28,11 @@ internal static class SpeedupChart
             candidates.Where(r => SeriesOf(r) == s && ReportData.DatasetCategory(r) == c).MaxBy(r => r.Speedup)).ToArray()).ToList();
         var unclear = best.SelectMany(b => b).Any(r => r is not null && ResultMath.StoredSpeedup(r).IntervalIncludesOne);
         var intervals = candidates.Any(r => double.IsFinite(r.SpeedupLow)) ? " (error bars: 99.9% interval)" : "";
+        // the title names the best variant when one variant is the best of every bar
+        var winners = best.SelectMany(b => b).OfType<ResultRow>().Select(r => r.Variant).Distinct().ToList();
+        var which = winners.Count == 1 ? $" ({winners[0]})" : "";
         var plt = ChartParts.NewPlot(question,
-            (precision == "fp32" ? "best FP32 variant's speedup over the baseline" : "best FP16 variant's speedup over the FP32 baseline") + intervals,
+            (precision == "fp32" ? $"best FP32 variant's{which} speedup over the baseline" : $"best FP16 variant's{which} speedup over the FP32 baseline") + intervals,
             "dataset (size class)" + (unclear ? "; " + ChartParts.UnclearNote : ""), "speedup of latency per image (×)");
         var values = best.Select(b => b.Select(r => r is null ? (BarValue?)null : Bar(r)).ToArray()).ToList();
         ChartParts.AddGroupedBars(plt, categories, series, values);
