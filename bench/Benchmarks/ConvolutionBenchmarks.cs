@@ -72,7 +72,6 @@ public class ConvolutionBenchmarks : Question
     /// <summary>Builds the variant's convolution, runs it once and records its fidelity and memory.</summary>
     private void Prepare(ConvolutionVariant conv, string device, bool resetPeak)
     {
-        var cuda = TorchDevices.IsCuda(device);
         var data = ConvolutionData.Seeded(Case.Task.Preset.Config.EmbedDim, Case.H, Case.W);
         float[] reference;
         using (var fp32 = new TorchConvolution(data, _device, ScalarType.Float32, channelsLast: false)) reference = fp32.Output();
@@ -94,9 +93,8 @@ public class ConvolutionBenchmarks : Question
             output = data.OwnChannels(_ort.GetOutput().Data);
         }
         TorchSharpSession.CollectGarbage();
-        Run.Measurements.Set(Key, new CaseMeasurement(ImageMetrics.FidelityPsnr(output, reference), ImageMetrics.MaxAbsDiff(output, reference),
-            cuda ? CudaInfo.MemoryInUseMB() : HostInfo.PeakWorkingSetMB, cuda ? "device-in-use" : resetPeak ? "case-peak-rss" : "process-peak-rss",
-            cuda ? CudaInfo.DeviceName((int)_device.index) : HostInfo.CpuModel, false));
+        Run.Measurements.Set(Key, CaseMeasurement.OnDevice(ImageMetrics.FidelityPsnr(output, reference), ImageMetrics.MaxAbsDiff(output, reference),
+            _device, resetPeak));
     }
 
     /// <summary>One convolution, the device synchronized (<see cref="OrtSession.Run"/> waits for it).</summary>

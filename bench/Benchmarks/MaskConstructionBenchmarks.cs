@@ -39,10 +39,7 @@ public class MaskConstructionBenchmarks : Question
         using var b = KernelMask();
         if (!a.to(ScalarType.Float32).eq(b.to(ScalarType.Float32)).all().item<bool>())
             throw new InvalidOperationException($"mask kernel differs from the host construction at {_h}x{_w}");
-        var cuda = _device.type == TorchSharp.DeviceType.CUDA;
-        Run.Measurements.Set(Key, new CaseMeasurement(double.PositiveInfinity, 0,
-            cuda ? CudaInfo.MemoryInUseMB() : HostInfo.PeakWorkingSetMB, cuda ? "device-in-use" : "process-peak-rss",
-            cuda ? CudaInfo.DeviceName(_device.index) : HostInfo.CpuModel, false));
+        Run.Measurements.Set(Key, CaseMeasurement.OnDevice(double.PositiveInfinity, 0, _device, peakReset: false));
     }
 
     private Tensor HostConstructionMask()

@@ -15,6 +15,23 @@ namespace SwinBench.Benchmarks;
 public sealed record CaseMeasurement(double FidelityPsnrDb, double FidelityMaxAbs, double? MemoryMB, string MemoryScope,
     string DeviceName, bool RealInput, string? Failure = null)
 {
+    /// <summary>
+    /// What a case's memory figure measures: CUDA memory in use on a CUDA device, else the process's peak resident memory
+    /// over the case (when <paramref name="peakReset"/>: reset before it) or over the whole process.
+    /// </summary>
+    public static string ScopeOf(bool cuda, bool peakReset) => cuda ? "device-in-use" : peakReset ? "case-peak-rss" : "process-peak-rss";
+
+    /// <summary>
+    /// The measurement of a question that opens no model session (it runs on <paramref name="device"/> directly, on a
+    /// synthesized input): memory and the device's name read from the device (<see cref="ScopeOf"/>).
+    /// </summary>
+    public static CaseMeasurement OnDevice(double fidelityPsnrDb, double fidelityMaxAbs, TorchSharp.torch.Device device, bool peakReset)
+    {
+        var cuda = device.type == TorchSharp.DeviceType.CUDA;
+        return new(fidelityPsnrDb, fidelityMaxAbs, cuda ? Backends.CudaInfo.MemoryInUseMB() : Backends.HostInfo.PeakWorkingSetMB,
+            ScopeOf(cuda, peakReset), cuda ? Backends.CudaInfo.DeviceName((int)device.index) : Backends.HostInfo.CpuModel, false);
+    }
+
     /// <summary>A measurement of nothing but a failure.</summary>
     public static CaseMeasurement Failed(string status, string deviceName = "n/a") =>
         new(double.NaN, double.NaN, null, "", deviceName, false, status);

@@ -112,7 +112,7 @@ public abstract class Question
         var (output, _) = Session.GetOutput();
         TorchSharpSession.CollectGarbage();
         var mb = Session.DeviceMemoryMB();
-        var scope = Session.Device == "cuda" ? "device-in-use" : resetPeak ? "case-peak-rss" : "process-peak-rss";
+        var scope = CaseMeasurement.ScopeOf(Session.Device == "cuda", resetPeak);
         Run.Measurements.Set(Key, new CaseMeasurement(ImageMetrics.FidelityPsnr(output, reference),
             ImageMetrics.MaxAbsDiff(output, reference), mb, scope, Session.DeviceName, Run.Input(Case).IsReal));
     }

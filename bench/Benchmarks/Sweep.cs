@@ -34,7 +34,6 @@ public sealed record Sweep(
     /// </summary>
     public int? CpuThreads { get; init; }
 
-
     /// <summary>
     /// Whether a variant's session is kept across the cases of a task when its backend takes any input size
     /// (<see cref="Backends.SessionFactory.TakesAnySize"/>): the next case only uploads its input and measures it.
