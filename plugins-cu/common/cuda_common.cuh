@@ -59,12 +59,11 @@ __device__ __forceinline__ void Mma16816(float (&c)[4], const uint32_t (&a)[4], 
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
-// Softmax numerators of one m16n8k16 score tile pair per thread (mma.sync accumulator layout): s[j][0..1] are row g and
-// s[j][2..3] row g + 8 of key tile j, -infinity where a key does not count. Each row's maximum is reduced over the four
-// threads of the quad that hold it, s becomes exp(s - row max) (0 for -infinity), and sum_a / sum_b receive the rows'
-// sums over the quad (0 for a row that is -infinity everywhere).
-__device__ __forceinline__ void QuadRowSoftmaxNumerators(float (&s)[8][4], float& sum_a, float& sum_b) {
-  float max_a = -INFINITY, max_b = -INFINITY;
+// Row maxima of one m16n8k16 score tile pair per thread (mma.sync accumulator layout: s[j][0..1] are row g and
+// s[j][2..3] row g + 8 of key tile j), reduced over the four threads of the quad that hold each row.
+__device__ __forceinline__ void QuadRowMax(const float (&s)[8][4], float& max_a, float& max_b) {
+  max_a = -INFINITY;
+  max_b = -INFINITY;
 #pragma unroll
   for (int j = 0; j < 8; ++j) {
     max_a = fmaxf(max_a, fmaxf(s[j][0], s[j][1]));
@@ -75,12 +74,14 @@ __device__ __forceinline__ void QuadRowSoftmaxNumerators(float (&s)[8][4], float
     max_a = fmaxf(max_a, __shfl_xor_sync(0xffffffffu, max_a, o));
     max_b = fmaxf(max_b, __shfl_xor_sync(0xffffffffu, max_b, o));
   }
+}
+
+// Row sums of the same layout, each summed over the thread's keys in key order and then over the quad.
+__device__ __forceinline__ void QuadRowSums(const float (&s)[8][4], float& sum_a, float& sum_b) {
   sum_a = 0.f;
   sum_b = 0.f;
 #pragma unroll
   for (int j = 0; j < 8; ++j) {
-#pragma unroll
-    for (int e = 0; e < 4; ++e) s[j][e] = s[j][e] == -INFINITY ? 0.f : __expf(s[j][e] - (e < 2 ? max_a : max_b));
     sum_a += s[j][0] + s[j][1];
     sum_b += s[j][2] + s[j][3];
   }
@@ -89,6 +90,20 @@ __device__ __forceinline__ void QuadRowSoftmaxNumerators(float (&s)[8][4], float
     sum_a += __shfl_xor_sync(0xffffffffu, sum_a, o);
     sum_b += __shfl_xor_sync(0xffffffffu, sum_b, o);
   }
+}
+
+// Softmax numerators of one m16n8k16 score tile pair per thread (layout as QuadRowMax), -infinity where a key does not
+// count: s becomes exp(s - row max) (0 for -infinity), and sum_a / sum_b receive the rows' sums over the quad (0 for a
+// row that is -infinity everywhere).
+__device__ __forceinline__ void QuadRowSoftmaxNumerators(float (&s)[8][4], float& sum_a, float& sum_b) {
+  float max_a, max_b;
+  QuadRowMax(s, max_a, max_b);
+#pragma unroll
+  for (int j = 0; j < 8; ++j) {
+#pragma unroll
+    for (int e = 0; e < 4; ++e) s[j][e] = s[j][e] == -INFINITY ? 0.f : __expf(s[j][e] - (e < 2 ? max_a : max_b));
+  }
+  QuadRowSums(s, sum_a, sum_b);
 }
 
 // Two adjacent elements as float2 (the pointer must be aligned to two elements).

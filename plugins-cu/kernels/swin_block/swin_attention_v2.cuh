@@ -96,33 +96,16 @@ __device__ __forceinline__ float ExpFlushTiny(float x) {
 // rounded probabilities are the same, and a row sum includes exp(0) = 1 of the row's maximum, next to which they
 // vanish in float32 whatever the order; the summation order is the same.
 __device__ __forceinline__ void QuadRowSoftmaxNumeratorsV2(float (&s)[8][4], float& sum_a, float& sum_b) {
-  float max_a = -INFINITY, max_b = -INFINITY;
-#pragma unroll
-  for (int j = 0; j < 8; ++j) {
-    max_a = fmaxf(max_a, fmaxf(s[j][0], s[j][1]));
-    max_b = fmaxf(max_b, fmaxf(s[j][2], s[j][3]));
-  }
-#pragma unroll
-  for (int o = 1; o <= 2; o <<= 1) {
-    max_a = fmaxf(max_a, __shfl_xor_sync(0xffffffffu, max_a, o));
-    max_b = fmaxf(max_b, __shfl_xor_sync(0xffffffffu, max_b, o));
-  }
+  float max_a, max_b;
+  swb::QuadRowMax(s, max_a, max_b);
   if (max_a == -INFINITY) max_a = 0.f;
   if (max_b == -INFINITY) max_b = 0.f;
-  sum_a = 0.f;
-  sum_b = 0.f;
 #pragma unroll
   for (int j = 0; j < 8; ++j) {
 #pragma unroll
     for (int e = 0; e < 4; ++e) s[j][e] = ExpFlushTiny(s[j][e] - (e < 2 ? max_a : max_b));
-    sum_a += s[j][0] + s[j][1];
-    sum_b += s[j][2] + s[j][3];
   }
-#pragma unroll
-  for (int o = 1; o <= 2; o <<= 1) {
-    sum_a += __shfl_xor_sync(0xffffffffu, sum_a, o);
-    sum_b += __shfl_xor_sync(0xffffffffu, sum_b, o);
-  }
+  swb::QuadRowSums(s, sum_a, sum_b);
 }
 
 // The kernel's arguments: the window geometry of AttnStep (swin_launch.cuh) plus the divisors of its index mappings,
